@@ -1,0 +1,110 @@
+/**
+ * A plain loopback HTTP target for the benchmarks: answers every POST with 200 after an optional
+ * delay, counts requests, and records the service time it actually applied (receipt of the full
+ * request → response written), which is the "truth" the timing-fidelity benchmark compares against.
+ *
+ * Run as a child process: `node --import tsx bench/lib/plain-target.ts --delay fixed:20`
+ * (or `lognormal:20:0.5` = median 20 ms, sigma 0.5; `none`). It prints `PORT <n>` when listening;
+ * on SIGTERM (or GET /_bench/report) it prints/answers one JSON line:
+ * {"requests", "serviceMs": {"p50","p95","p99"}}.
+ * Routes under /_sim and /health answer 404, so mlop-sim treats it as a foreign target.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type DelayFn = () => number;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function parseDelay(spec: string): DelayFn {
+  const [kind, a, b] = spec.split(':');
+  if (kind === 'none') return () => 0;
+  if (kind === 'fixed') return () => Number(a);
+  if (kind === 'lognormal') {
+    const rand = mulberry32(42);
+    const median = Number(a);
+    const sigma = Number(b);
+    return () => {
+      const u = 1 - rand();
+      const v = rand();
+      const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+      return median * Math.exp(sigma * z);
+    };
+  }
+  throw new Error(`unknown delay spec ${spec}`);
+}
+
+function exactQuantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  // Nearest-rank, the definition Locust and HdrHistogram use.
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[idx];
+}
+
+const args = process.argv.slice(2);
+const delaySpec = args[args.indexOf('--delay') + 1] ?? 'none';
+const port = Number(args.includes('--port') ? args[args.indexOf('--port') + 1] : 0);
+const delay = parseDelay(args.includes('--delay') ? delaySpec : 'none');
+const record = delaySpec !== 'none';
+
+let requests = 0;
+let service: number[] = [];
+const body = Buffer.from('Stream processed successfully: 1 records');
+
+function report(): string {
+  const sorted = Float64Array.from(service).sort();
+  return JSON.stringify({
+    requests,
+    serviceMs: { p50: exactQuantile(sorted, 0.5), p95: exactQuantile(sorted, 0.95), p99: exactQuantile(sorted, 0.99) },
+  });
+}
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/_bench/report') {
+    res.end(report());
+    return;
+  }
+  if (req.url === '/_bench/reset') {
+    requests = 0;
+    service = [];
+    res.end('ok');
+    return;
+  }
+  if (req.url?.startsWith('/_sim') || req.url?.startsWith('/health')) {
+    res.statusCode = 404;
+    res.end();
+    return;
+  }
+  req.on('data', () => {});
+  req.on('end', () => {
+    const start = performance.now();
+    requests++;
+    const answer = () => {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+      res.end(body);
+      if (record) service.push(performance.now() - start);
+    };
+    const d = delay();
+    if (d > 0) setTimeout(answer, d);
+    else answer();
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.on('connection', (s) => s.setNoDelay(true));
+server.listen(port, '127.0.0.1', () => {
+  process.stdout.write(`PORT ${(server.address() as AddressInfo).port}\n`);
+});
+process.on('SIGTERM', () => {
+  process.stdout.write(report() + '\n');
+  server.close();
+  process.exit(0);
+});
