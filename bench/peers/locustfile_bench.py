@@ -9,7 +9,7 @@ import json
 import os
 import time
 
-from locust import FastHttpUser, HttpUser, between, constant, task
+from locust import FastHttpUser, HttpUser, between, constant
 
 HEADERS = {
     "Authorization": "Bearer " + os.environ.get("BENCH_KEY", "mlps_bench"),
@@ -27,18 +27,16 @@ def metrics_line(step):
         "learning_rate": 0.001}}) + "\n"
 
 
-class _Metrics:
-    step = 0
-
-    @task
-    def metrics(self):
-        self.step += 1
-        self.client.post("/ingest/metrics", data=metrics_line(self.step), headers=HEADERS)
+def post_metrics(user):
+    user.step = getattr(user, "step", 0) + 1
+    user.client.post("/ingest/metrics", data=metrics_line(user.step), headers=HEADERS)
 
 
 if os.environ.get("BENCH_USER_CLASS", "fast") == "fast":
-    class BenchUser(_Metrics, FastHttpUser):
+    class BenchUser(FastHttpUser):
         wait_time = WAIT
+        tasks = [post_metrics]
 else:
-    class BenchUser(_Metrics, HttpUser):
+    class BenchUser(HttpUser):
         wait_time = WAIT
+        tasks = [post_metrics]
