@@ -1,2 +1,208 @@
 #!/usr/bin/env node
-export {};
+/**
+ * The mlop-sim CLI: parses flags (Locust's spellings), calls the library, prints, sets the exit
+ * code. Every behaviour lives in src/; see docs/cli.md for flags, env vars and exit codes.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_BASELINE_FILE,
+  EXIT_CODES,
+  formatFinalTable,
+  parseDuration,
+  runSimulation,
+  saveBaseline,
+  startReferenceServer,
+  type SimulationOptions,
+} from '../src/index.js';
+
+const EPILOGUE = `Exit codes:
+  0    pass
+  1    thresholds, baseline or delivery audit failed
+  2    usage or config error (bad flag, malformed scenario or baseline file)
+  3    target unreachable or API key rejected at start
+  130  interrupted (Ctrl+C, SIGINT, SIGTERM): users stopped, runs finished, reports written
+
+Env: INGEST_URL, TEST_API_KEY, P95_THRESHOLD_MS (500), P99_THRESHOLD_MS (1000), MAX_ERROR_RATE (0.01).
+No --host and no INGEST_URL: an embedded reference server is started on loopback.`;
+
+/** Everything printed passes through here so the key can never reach the terminal. */
+let secret: string | undefined;
+function scrub(text: string): string {
+  return secret ? text.split(secret).join('***') : text;
+}
+function out(text: string): void {
+  process.stdout.write(scrub(text));
+}
+function fail(message: string, code: number): never {
+  process.stderr.write(scrub(`mlop-sim: ${message.replace(/\s+$/, '')}\n`));
+  exit(code);
+}
+function exit(code: number): never {
+  process.exitCode = code;
+  // Let stdout/stderr drain, then leave even if a stray handle lingers.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  return undefined as never;
+}
+
+interface RunArgs {
+  users?: number;
+  'spawn-rate'?: number;
+  'run-time'?: string;
+  host?: string;
+  'api-url'?: string;
+  key?: string;
+  seed?: number;
+  scenario: string;
+  'report-dir': string;
+  csv?: string;
+  html?: string;
+  junit?: string;
+  baseline?: string;
+  threshold?: (string | number)[];
+  p95?: number;
+  p99?: number;
+  'max-error-rate'?: number;
+  quiet: boolean;
+  'server-latency'?: string;
+  'server-error-rate'?: number;
+  'shutdown-timeout'?: string;
+}
+
+async function run(a: RunArgs): Promise<void> {
+  secret = a.key ?? process.env.TEST_API_KEY ?? undefined;
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals > 1) exit(EXIT_CODES.interrupted);
+    process.stderr.write('\nmlop-sim: stopping users and finishing their runs (press Ctrl+C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const latencyS = a['server-latency'] !== undefined ? parseDuration(a['server-latency'], '--server-latency') : undefined;
+  const options: SimulationOptions = {
+    scenario: a.scenario,
+    users: a.users,
+    spawnRate: a['spawn-rate'],
+    runTime: a['run-time'],
+    host: a.host,
+    apiUrl: a['api-url'],
+    key: a.key,
+    seed: a.seed,
+    reportDir: a['report-dir'],
+    csv: a.csv,
+    html: a.html,
+    junit: a.junit,
+    baseline: a.baseline,
+    thresholds: (a.threshold ?? []).map(String),
+    p95Ms: a.p95,
+    p99Ms: a.p99,
+    maxErrorRate: a['max-error-rate'],
+    env: process.env,
+    embeddedServer: { latencyMs: latencyS !== undefined ? latencyS * 1000 : undefined, errorRate: a['server-error-rate'] },
+    shutdownTimeout: a['shutdown-timeout'],
+    signal: controller.signal,
+    console: a.quiet ? false : { out: process.stdout, tty: process.stdout.isTTY === true },
+    log: a.quiet ? undefined : (line) => out(`mlop-sim: ${line}\n`),
+  };
+  const result = await runSimulation(options);
+  if (a.quiet) out(`${result.pass ? 'PASS' : 'FAIL'}${result.reasons.map((r) => `\n  - ${r}`).join('')}\n`);
+  else out('\n' + formatFinalTable(result));
+  exit(result.exitCode);
+}
+
+async function serve(a: { port: number; host: string; key?: string }): Promise<void> {
+  const server = await startReferenceServer({ port: a.port, host: a.host, key: a.key });
+  out(`mlop-sim reference server listening on ${server.url}\n`);
+  out(a.key ? 'API key: the one given with --key\n' : `API key: ${DEFAULT_API_KEY}\n`);
+  out('Press Ctrl+C to stop.\n');
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    out('mlop-sim: reference server stopped\n');
+    exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function baselineSave(a: { 'report-dir': string; to: string }): Promise<void> {
+  const saved = await saveBaseline({ reportDir: a['report-dir'], to: a.to });
+  out(`mlop-sim: saved ${saved.from} as the baseline ${saved.to}\n`);
+  exit(0);
+}
+
+/** A user-causable error carries its exit code; anything else is a bug and keeps its stack. */
+function handleError(err: unknown): void {
+  const code = (err as { exitCode?: unknown })?.exitCode;
+  if (err instanceof Error && typeof code === 'number') fail(err.message, code);
+  process.stderr.write(scrub(`mlop-sim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
+  exit(EXIT_CODES.internal);
+}
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('mlop-sim')
+  .usage('$0 [run] [options]\n\nSDK-faithful load simulator for the mlop/pluto ingestion pipeline.')
+  .command<RunArgs>(
+    ['run', '$0'],
+    'run a load test (the default command)',
+    (y) =>
+      y
+        .option('users', { alias: 'u', type: 'number', describe: 'virtual users', defaultDescription: '50' })
+        .option('spawn-rate', { alias: 'r', type: 'number', describe: 'users started per second', defaultDescription: 'all users within 1 s' })
+        .option('run-time', { alias: 't', type: 'string', describe: 'how long to run: 30s, 5m, 1h, or seconds', defaultDescription: '30s' })
+        .option('host', { type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server' })
+        .option('api-url', { type: 'string', describe: 'SDK API/py URL (login, run create, heartbeat)', defaultDescription: 'the host' })
+        .option('key', { type: 'string', describe: 'API key (never printed)', defaultDescription: 'TEST_API_KEY, or the embedded server key' })
+        .option('seed', { type: 'number', describe: 'seed for task choice and payloads', defaultDescription: 'random, recorded in latest.json' })
+        .option('scenario', { alias: 'f', type: 'string', default: 'sdk', describe: 'sdk | http | stress | ./file.ts | ./file.js' })
+        .option('report-dir', { type: 'string', default: 'reports', describe: 'folder for latest.json' })
+        .option('csv', { type: 'string', describe: 'write Locust CSVs with this prefix' })
+        .option('html', { type: 'string', describe: 'write a self-contained HTML report' })
+        .option('junit', { type: 'string', describe: 'write a JUnit XML report' })
+        .option('baseline', { type: 'string', describe: `compare with a saved latest.json (e.g. ${DEFAULT_BASELINE_FILE})` })
+        .option('threshold', { type: 'array', string: true, describe: "k6-like gate, repeatable: 'e2e:p95<800', 'p99<1000', 'error_rate<0.01'" })
+        .option('p95', { type: 'number', describe: 'p95 limit in ms', defaultDescription: 'P95_THRESHOLD_MS or 500' })
+        .option('p99', { type: 'number', describe: 'p99 limit in ms', defaultDescription: 'P99_THRESHOLD_MS or 1000' })
+        .option('max-error-rate', { type: 'number', describe: 'error-rate limit (0–1)', defaultDescription: 'MAX_ERROR_RATE or 0.01' })
+        .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no live line and no table; print only PASS/FAIL' })
+        .option('server-latency', { type: 'string', describe: 'embedded server: add this latency to ingest responses (e.g. 200ms)' })
+        .option('server-error-rate', { type: 'number', describe: 'embedded server: answer this share of ingest requests with an error' })
+        .option('shutdown-timeout', { type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s' }),
+    (a) => run(a),
+  )
+  .command<{ port: number; host: string; key?: string }>(
+    'serve',
+    'run the reference server standalone (ingest + API + heartbeat on one port)',
+    (y) =>
+      y
+        .option('port', { type: 'number', default: 3003, describe: 'port to listen on' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
+        .option('key', { type: 'string', describe: 'accept this API key instead of the default one' }),
+    (a) => serve(a),
+  )
+  .command('baseline <action>', 'manage the baseline', (y) =>
+    y.command<{ 'report-dir': string; to: string }>(
+      'save',
+      'copy <report-dir>/latest.json to the baseline file',
+      (yy) =>
+        yy
+          .option('report-dir', { type: 'string', default: 'reports', describe: 'folder holding latest.json' })
+          .option('to', { type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file to write' }),
+      (a) => baselineSave(a),
+    ).demandCommand(1, 'Name a baseline action: save.'),
+  )
+  .epilogue(EPILOGUE)
+  .strict()
+  .help()
+  .alias('help', 'h')
+  .version()
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .fail((msg, err) => {
+    if (err) handleError(err);
+    else fail(`${msg ?? 'invalid arguments'} (see mlop-sim --help)`, EXIT_CODES.usage);
+  });
+
+cli.parseAsync().catch(handleError);

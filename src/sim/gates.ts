@@ -1,0 +1,122 @@
+/**
+ * The gates that decide pass or fail: thresholds (the seed's three limits over the judged
+ * entries, plus k6-like expressions), the baseline comparison and the delivery audit; and the
+ * stress test's capacity assessment, which never fails the build.
+ */
+import { readFile } from 'node:fs/promises';
+import { BaselineFileError, compareBaseline, parseBaselineFile } from '../metrics/baseline.js';
+import type { BaselineVerdict, CapacityAssessment, DeliveryAudit, EntrySummary, ThresholdVerdict } from '../metrics/result.js';
+import {
+  evaluateThresholds,
+  limitSpecs,
+  parseThreshold,
+  ThresholdSyntaxError,
+  thresholdsFromEnv,
+  type ThresholdLimits,
+  type ThresholdSpec,
+} from '../metrics/thresholds.js';
+import { SimUsageError } from './errors.js';
+import type { Env } from './options.js';
+import { AGGREGATED, E2E_ENTRY_NAME, SDK_HTTP_GROUP } from './stats-sink.js';
+
+/** Short names usable before the `:` of a threshold expression. */
+export const THRESHOLD_ALIASES: Readonly<Record<string, string>> = {
+  e2e: E2E_ENTRY_NAME,
+  agg: AGGREGATED,
+  aggregated: AGGREGATED,
+  all: AGGREGATED,
+  sdk_http: SDK_HTTP_GROUP,
+  'sdk-http': SDK_HTTP_GROUP,
+};
+
+export interface ThresholdInputs {
+  expressions: readonly string[];
+  env: Env;
+  overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
+}
+
+/**
+ * The specs to judge: the seed's limits on each judged entry (env, then flags), then each
+ * expression. An expression without `entry:` applies to every judged entry.
+ * Throws SimUsageError on a malformed expression or env value.
+ */
+export function thresholdSpecs(inputs: ThresholdInputs, judged: readonly string[]): ThresholdSpec[] {
+  try {
+    const env = thresholdsFromEnv(inputs.env);
+    const limits: ThresholdLimits = {
+      p95Ms: inputs.overrides.p95Ms ?? env.p95Ms,
+      p99Ms: inputs.overrides.p99Ms ?? env.p99Ms,
+      maxErrorRate: inputs.overrides.maxErrorRate ?? env.maxErrorRate,
+    };
+    const specs = limitSpecs(limits, judged);
+    for (const expr of inputs.expressions) {
+      if (expr.includes(':')) specs.push(parseThreshold(expr, THRESHOLD_ALIASES));
+      else for (const entry of judged) specs.push({ ...parseThreshold(`${entry}:${expr}`), expression: expr.trim() });
+    }
+    return specs;
+  } catch (err) {
+    if (err instanceof ThresholdSyntaxError) throw new SimUsageError(err.message.replace(/\.$/, ''));
+    throw err;
+  }
+}
+
+export function judgeThresholds(specs: readonly ThresholdSpec[], rows: ReadonlyMap<string, EntrySummary>): ThresholdVerdict[] {
+  return evaluateThresholds(specs, (name) => rows.get(name));
+}
+
+/** Reads and checks the baseline file before the load starts (exit 2 on a bad file). */
+export async function readBaseline(file: string): Promise<ReturnType<typeof parseBaselineFile>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new SimUsageError(`baseline file ${file} cannot be read`);
+  }
+  try {
+    return parseBaselineFile(text, file);
+  } catch (err) {
+    if (err instanceof BaselineFileError) throw new SimUsageError(err.message.replace(/\.$/, ''));
+    throw err;
+  }
+}
+
+export function judgeBaseline(
+  baseline: ReturnType<typeof parseBaselineFile>,
+  current: { p95_ms: number; p99_ms: number; error_rate: number },
+  file: string,
+): BaselineVerdict {
+  return compareBaseline(baseline, current, file);
+}
+
+/** The stress test's assessment (server-protocol.md §6): good < 1 % errors, at_capacity < 5 %, else overloaded. */
+export function assessCapacity(errorRate: number): CapacityAssessment {
+  if (errorRate < 0.01) return 'good';
+  if (errorRate < 0.05) return 'at_capacity';
+  return 'overloaded';
+}
+
+/** One sentence per failed gate. */
+export function failureReasons(thresholds: readonly ThresholdVerdict[], baseline?: BaselineVerdict, audit?: DeliveryAudit): string[] {
+  const reasons: string[] = [];
+  for (const t of thresholds) {
+    if (t.pass) continue;
+    const why = t.note ? ` (${t.note})` : '';
+    reasons.push(`threshold ${t.expression} on ${t.entry}: ${t.metric} was ${fmt(t.actual)}, limit ${t.op} ${fmt(t.limit)}${why}.`);
+  }
+  if (baseline && !baseline.pass) {
+    for (const c of baseline.checks) {
+      if (c.pass) continue;
+      const change = c.metric === 'error_rate' ? `+${fmt(c.change)}` : Number.isFinite(c.change) ? `+${(c.change * 100).toFixed(1)} %` : 'from zero';
+      reasons.push(`baseline ${c.metric} grew ${change} (${fmt(c.baseline)} → ${fmt(c.current)}) against ${baseline.file}.`);
+    }
+  }
+  if (audit && !audit.pass) {
+    reasons.push(`delivery audit: ${audit.totals.lostRows ?? 0} acknowledged rows are missing from the target's storage.`);
+  }
+  return reasons;
+}
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  return Number.isInteger(n) ? String(n) : n.toFixed(n < 1 ? 4 : 1);
+}

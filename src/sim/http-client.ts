@@ -1,0 +1,117 @@
+/**
+ * The HTTP client virtual users post with: one keep-alive undici Pool per origin, sized to the
+ * number of users, timing each request from just before send to the end of the response body.
+ * The per-request path stays lean (issue 5 holds the generator's CPU per request to ≤ 1.25×
+ * autocannon's): prebuilt headers, Buffer bodies, one await for the head and one for the body.
+ */
+import { Pool } from 'undici';
+import type { StatsSink } from './stats-sink.js';
+import { describeNetworkError } from './errors.js';
+
+/** Statuses the seed's locust users count as success (server-protocol.md §5, §6). */
+export const SEED_OK_STATUSES: ReadonlySet<number> = new Set([200, 201, 202]);
+
+export type HeaderMap = Record<string, string>;
+
+export interface HttpCallOptions {
+  /** Extra or overriding headers. */
+  headers?: HeaderMap;
+  /** Entry route to record under (default: the path without its query string). */
+  name?: string;
+  /** Statuses counted as success (default 200, 201, 202). */
+  okStatuses?: ReadonlySet<number>;
+  /** Keep the response body text in the result (default: only on failure). */
+  readBody?: boolean;
+}
+
+export interface HttpCallResult {
+  status: number;
+  ok: boolean;
+  durationMs: number;
+  /** Response body text when readBody was set or the call failed; '' otherwise. */
+  body: string;
+  /** Network error description when no response arrived. */
+  error?: string;
+}
+
+/** Pools keyed by origin, shared by every user of one simulation. */
+export class PoolSet {
+  private readonly pools = new Map<string, Pool>();
+  constructor(private readonly connections: number) {}
+
+  get(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
+  }
+}
+
+/** Records requests of one origin into the stats; base headers are set once per user. */
+export class ScenarioHttpClient {
+  private readonly pool: Pool;
+
+  constructor(
+    pools: PoolSet,
+    readonly origin: string,
+    private readonly baseHeaders: HeaderMap,
+    private readonly stats: StatsSink,
+  ) {
+    this.pool = pools.get(origin);
+  }
+
+  /** POST a body (NDJSON by default headers) and record it as `POST <path>`. */
+  post(path: string, body: string | Buffer, opts?: HttpCallOptions): Promise<HttpCallResult> {
+    return this.request('POST', path, typeof body === 'string' ? Buffer.from(body) : body, opts);
+  }
+
+  get(path: string, opts?: HttpCallOptions): Promise<HttpCallResult> {
+    return this.request('GET', path, undefined, opts);
+  }
+
+  async request(method: string, path: string, body: Buffer | undefined, opts?: HttpCallOptions): Promise<HttpCallResult> {
+    const headers = opts?.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
+    const okStatuses = opts?.okStatuses ?? SEED_OK_STATUSES;
+    const route = opts?.name ?? stripQuery(path);
+    const t0 = performance.now();
+    try {
+      const res = await this.pool.request({ method: method as 'POST', path, headers, body });
+      const ok = okStatuses.has(res.statusCode);
+      let text = '';
+      let bytes: number;
+      if (ok && !opts?.readBody) {
+        bytes = (await res.body.arrayBuffer()).byteLength;
+      } else {
+        text = await res.body.text();
+        bytes = Buffer.byteLength(text);
+      }
+      const durationMs = performance.now() - t0;
+      this.stats.record(method, route, durationMs, ok, bytes, ok ? undefined : failureText(res.statusCode, text));
+      return { status: res.statusCode, ok, durationMs, body: text };
+    } catch (err) {
+      const durationMs = performance.now() - t0;
+      const error = describeNetworkError(err);
+      this.stats.record(method, route, durationMs, false, 0, error);
+      return { status: 0, ok: false, durationMs, body: '', error };
+    }
+  }
+}
+
+function stripQuery(path: string): string {
+  const q = path.indexOf('?');
+  return q < 0 ? path : path.slice(0, q);
+}
+
+/** A stable failure message to group by: the status and the server's error code, if any. */
+function failureText(status: number, body: string): string {
+  const code = /"code"\s*:\s*"([A-Z_]+)"/.exec(body)?.[1];
+  return code ? `HTTP ${status} ${code}` : `HTTP ${status}`;
+}

@@ -1,0 +1,36 @@
+/**
+ * `http`: the seed's IngestHTTPUser (server-protocol.md §6): one-line NDJSON posts to
+ * /ingest/metrics, /ingest/logs and /ingest/data with weights 5/3/2, waiting 0.1–0.5 s;
+ * 200/201/202 succeed. Runs are never created: the run id is invented per user.
+ */
+import { defineScenario } from '../scenario.js';
+import { dataLine, logLine, metricsLine, nextStep } from './payloads.js';
+
+export const httpScenario = defineScenario({
+  name: 'http',
+  description: 'raw NDJSON posts to the ingest routes, weights 5/3/2 (the seed locustfile_http.py)',
+  wait: { minS: 0.1, maxS: 0.5 },
+  tasks: [
+    {
+      name: 'log_metrics',
+      weight: 5,
+      run: async (ctx) => {
+        await ctx.http.post('/ingest/metrics', metricsLine(ctx.random, nextStep(ctx.state), Date.now()));
+      },
+    },
+    {
+      name: 'log_console',
+      weight: 3,
+      run: async (ctx) => {
+        await ctx.http.post('/ingest/logs', logLine(ctx.random, nextStep(ctx.state), Date.now()));
+      },
+    },
+    {
+      name: 'log_data',
+      weight: 2,
+      run: async (ctx) => {
+        await ctx.http.post('/ingest/data', dataLine(ctx.random, nextStep(ctx.state), Date.now()));
+      },
+    },
+  ],
+});

@@ -1,0 +1,44 @@
+/**
+ * `stress`: the seed's StressTestUser (server-protocol.md §6): 5-line metrics posts (weight 10),
+ * logs (3) and data (2), waiting 0.01–0.1 s. Adds the capacity assessment and never fails the
+ * build.
+ */
+import { defineScenario } from '../scenario.js';
+import { dataLine, logLine, metricsLine, nextStep } from './payloads.js';
+
+/** Lines per metrics request in the stress test. */
+export const STRESS_METRICS_LINES = 5;
+
+export const stressScenario = defineScenario({
+  name: 'stress',
+  description: '5-line metrics posts (10), logs (3), data (2), short waits; reports capacity, never fails the build',
+  wait: { minS: 0.01, maxS: 0.1 },
+  failsBuild: false,
+  capacityAssessment: true,
+  tasks: [
+    {
+      name: 'log_metrics_batch',
+      weight: 10,
+      run: async (ctx) => {
+        const now = Date.now();
+        let body = '';
+        for (let i = 0; i < STRESS_METRICS_LINES; i++) body += metricsLine(ctx.random, nextStep(ctx.state), now);
+        await ctx.http.post('/ingest/metrics', body);
+      },
+    },
+    {
+      name: 'log_console',
+      weight: 3,
+      run: async (ctx) => {
+        await ctx.http.post('/ingest/logs', logLine(ctx.random, nextStep(ctx.state), Date.now()));
+      },
+    },
+    {
+      name: 'log_data',
+      weight: 2,
+      run: async (ctx) => {
+        await ctx.http.post('/ingest/data', dataLine(ctx.random, nextStep(ctx.state), Date.now()));
+      },
+    },
+  ],
+});

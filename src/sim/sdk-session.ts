@@ -1,0 +1,114 @@
+/**
+ * The simulator's use of @mlop/sdk-ts: settings pointing at the target, an observer that feeds
+ * the stats (the SDK's HTTP exchanges and each record's log→ack delay), and login + init of a
+ * virtual user's run. The SDK knows nothing of the simulator; it only calls the observer.
+ */
+import { init, login, SdkAuthError } from '@mlop/sdk-ts';
+import type { StatsSink } from './stats-sink.js';
+import { E2E_ENTRY } from './stats-sink.js';
+
+export interface SdkDelivery {
+  logged: number;
+  acked: number;
+  failed: number;
+  pending: number;
+  ackedRows: number;
+}
+
+/** The part of the SDK's Run the simulator and scenario files use. */
+export interface SdkRun {
+  readonly id: number | string;
+  readonly name: string;
+  log(data: Record<string, unknown>, opts?: { step?: number; timestamp?: number }): void | Promise<void>;
+  _log(data: Record<string, unknown>, step: number, t?: number): void | Promise<void>;
+  delivery(): SdkDelivery;
+  finish(): void | Promise<void>;
+}
+
+export interface SdkTarget {
+  ingestUrl: string;
+  apiUrl: string;
+  key: string;
+  /** Seconds finish() may wait for the queue to drain (the shutdown budget). */
+  shutdownTimeoutS: number;
+}
+
+interface RequestEvent {
+  method: string;
+  route: string;
+  status?: number;
+  durationMs: number;
+  responseBytes?: number;
+  error?: unknown;
+}
+
+interface RecordEvent {
+  status: 'acked' | 'failed';
+  loggedAt: number;
+  settledAt: number;
+  rows?: number;
+  error?: unknown;
+}
+
+/** The SDK observer that records every HTTP exchange and every settled record. */
+export function statsObserver(stats: StatsSink) {
+  return {
+    onRequest(ev: RequestEvent): void {
+      const status = ev.status ?? 0;
+      const ok = ev.error == null && status >= 200 && status < 300;
+      const error = ok ? undefined : ev.error != null ? errorText(ev.error) : `HTTP ${status}`;
+      stats.record(ev.method, ev.route, ev.durationMs, ok, ev.responseBytes ?? 0, error);
+    },
+    onRecord(ev: RecordEvent): void {
+      const ok = ev.status === 'acked';
+      const error = ok ? undefined : ev.error != null ? errorText(ev.error) : 'record FAILED';
+      stats.record(E2E_ENTRY.method, E2E_ENTRY.route, ev.settledAt - ev.loggedAt, ok, ev.rows ?? 0, error);
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** SDK settings for a target. Console capture and system metrics stay off in a shared process. */
+export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined) {
+  return {
+    url_app: target.apiUrl,
+    url_api: target.apiUrl,
+    url_ingest: target.ingestUrl,
+    url_py: target.apiUrl,
+    _auth: target.key,
+    observer: stats ? statsObserver(stats) : undefined,
+    disable_console: true,
+    disable_system_metrics: true,
+    sync_process_shutdown_timeout: target.shutdownTimeoutS,
+  };
+}
+
+/** Checks the key with the SDK's login(); true when accepted, false on 401. */
+export async function sdkKeyAccepted(target: SdkTarget): Promise<boolean> {
+  try {
+    await login(sdkSettings(target, undefined));
+    return true;
+  } catch (err) {
+    if (err instanceof SdkAuthError) return false;
+    throw err;
+  }
+}
+
+export interface RunSpec {
+  project: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+/** login() then init(), as the seed's SDK user did (server-protocol.md §6). */
+export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: RunSpec): Promise<SdkRun> {
+  const settings = sdkSettings(target, stats);
+  await login(settings);
+  const run = await init({ project: spec.project, name: spec.name, config: spec.config, settings });
+  return run as unknown as SdkRun;
+}
