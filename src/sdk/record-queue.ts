@@ -1,0 +1,133 @@
+import type { File } from './file-values.js';
+import type { RecordKind, SdkObserver } from './observer.js';
+
+/** Record types, numbered in the order a sync cycle sends their groups (sdk-protocol.md §8.4). */
+export const KIND = { METRIC: 0, CONFIG: 1, TAGS: 2, SYSTEM: 3, DATA: 4, CONSOLE: 5 } as const;
+export type Kind = (typeof KIND)[keyof typeof KIND];
+export const KIND_COUNT = 6;
+
+const OBSERVED_KIND: (RecordKind | null)[] = ['metric', null, null, 'system', 'data', 'console'];
+
+/** One queued record (a sync_queue row in the Python SDK, §8.2). */
+export class QueuedRecord {
+  failures = 0;
+  constructor(
+    readonly kind: Kind,
+    readonly time: number,
+    readonly step: number,
+    readonly loggedAt: number,
+    /** Metric/system names (already sanitised). */
+    readonly names: string[] | null,
+    readonly values: number[] | null,
+    /** Pre-encoded NDJSON line or JSON body (data, console, config, tags). */
+    readonly line: string | null,
+    readonly rows: number,
+  ) {}
+}
+
+/** One queued file upload (a file_uploads row, §8.2). */
+export class QueuedFile {
+  failures = 0;
+  constructor(
+    readonly file: File,
+    readonly logName: string,
+    readonly step: number,
+    readonly time: number,
+    readonly sampleIndex: number,
+    readonly loggedAt: number,
+  ) {}
+}
+
+export interface DeliveryCounts {
+  logged: number;
+  acked: number;
+  failed: number;
+  pending: number;
+  ackedRows: number;
+}
+
+/**
+ * The in-memory queue of one run. Acked records leave it; a record that failed
+ * `retryMax` cycles becomes FAILED: kept in `failedRecords` and counted, never dropped (§8.5).
+ */
+export class RecordQueue {
+  private records: QueuedRecord[] = [];
+  private files: QueuedFile[] = [];
+  readonly failedRecords: (QueuedRecord | QueuedFile)[] = [];
+  logged = 0;
+  acked = 0;
+  failed = 0;
+  ackedRows = 0;
+
+  constructor(
+    private readonly runId: number,
+    private readonly retryMax: number,
+    private readonly observer: SdkObserver | undefined,
+  ) {}
+
+  push(r: QueuedRecord): void {
+    this.records.push(r);
+    this.logged++;
+  }
+
+  pushFile(f: QueuedFile): void {
+    this.files.push(f);
+    this.logged++;
+  }
+
+  /** Records waiting or in flight (not acked, not FAILED). */
+  get pending(): number {
+    return this.logged - this.acked - this.failed;
+  }
+
+  /** Take up to n records, oldest first. Call `putBack` with the ones not settled. */
+  takeRecords(n: number): QueuedRecord[] {
+    return this.records.length <= n ? this.records.splice(0) : this.records.splice(0, n);
+  }
+
+  takeFiles(n: number): QueuedFile[] {
+    return this.files.length <= n ? this.files.splice(0) : this.files.splice(0, n);
+  }
+
+  /** Unsettled records go back to the front, keeping their order before newer records. */
+  putBack(records: QueuedRecord[]): void {
+    if (records.length) this.records = records.concat(this.records);
+  }
+
+  putBackFiles(files: QueuedFile[]): void {
+    if (files.length) this.files = files.concat(this.files);
+  }
+
+  ack(r: QueuedRecord | QueuedFile, settledAt: number): void {
+    const rows = r instanceof QueuedFile ? 1 : r.rows;
+    this.acked++;
+    this.ackedRows += rows;
+    this.report(r, 'acked', settledAt, rows);
+  }
+
+  /** Count one failed cycle; returns true when the record is now FAILED for good. */
+  fail(r: QueuedRecord | QueuedFile, settledAt: number, error: string, final = false): boolean {
+    r.failures++;
+    if (!final && r.failures < this.retryMax) return false;
+    this.failed++;
+    this.failedRecords.push(r);
+    this.report(r, 'failed', settledAt, r instanceof QueuedFile ? 1 : r.rows, error);
+    return true;
+  }
+
+  counts(): DeliveryCounts {
+    return { logged: this.logged, acked: this.acked, failed: this.failed, pending: this.pending, ackedRows: this.ackedRows };
+  }
+
+  private report(r: QueuedRecord | QueuedFile, status: 'acked' | 'failed', settledAt: number, rows: number, error?: string): void {
+    const onRecord = this.observer?.onRecord;
+    if (!onRecord) return;
+    const kind = r instanceof QueuedFile ? 'file' : OBSERVED_KIND[r.kind];
+    if (!kind) return;
+    try {
+      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error });
+    } catch {
+      // An observer must not break the sync loop.
+    }
+  }
+}

@@ -1,0 +1,343 @@
+import { EventEmitter } from 'node:events';
+import type { Dispatcher } from 'undici';
+import { RunConsole } from './console-capture.js';
+import { addNewName, classifyOther, sanitizeKey, type NewNames, type SlowItems } from './log-values.js';
+import { pyDumps } from './python-json.js';
+import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './record-queue.js';
+import { apiPolicy, sendWithRetry, singlePolicy, sleep } from './retry.js';
+import type { ResolvedSettings } from './settings.js';
+import { syncCycle, type SyncContext } from './sync-loop.js';
+import { HEALTH_NAMES, sampleSystem, systemMetricNames } from './system-metrics.js';
+import { targetOf, type Target } from './transport.js';
+import { standardHeaders } from './wire-headers.js';
+
+export type RunStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED' | 'CANCELLED';
+
+/** Heartbeat (trigger) timeout: one attempt, 5 s (sdk-protocol.md §9). */
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+/** finish() polls the queue every 0.1 s (§10.2). */
+const FINISH_POLL_MS = 100;
+
+export interface RunInfo {
+  id: number;
+  name: string;
+  project: string;
+  url: string;
+  displayId: string | null;
+  resumed: boolean;
+}
+
+interface ApiTargets { meta: Target; trigger: Target; stop: Target }
+const apiTargetCache = new WeakMap<ResolvedSettings, ApiTargets>();
+
+/**
+ * One run: log()/_log() queue records; a single timer per run drives the sync loop (every
+ * flush interval), system metrics + heartbeat (every x_sys_sampling_interval) and the health
+ * line. A CANCELLED heartbeat ends the run and emits 'cancelled' (the library never exits).
+ */
+export class Run extends EventEmitter {
+  readonly id: number;
+  readonly name: string;
+  readonly project: string;
+  readonly url: string;
+  readonly displayId: string | null;
+  readonly resumed: boolean;
+  readonly console: RunConsole;
+  /** Why the final status update failed, if it did (logged by Python, not raised). */
+  statusUpdateError: string | null = null;
+
+  private readonly s: ResolvedSettings;
+  private readonly queue: RecordQueue;
+  private readonly sync: SyncContext;
+  private readonly api: ApiTargets;
+  private readonly names = new Map<string, string>();
+  private state: 'open' | 'finishing' | 'closed' | 'cancelled' = 'open';
+  private step = 0;
+  private sysStep = 0;
+  private tags: string[];
+  private timer: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> | null = null;
+  private heartbeating = false;
+  private nextSyncAt: number;
+  private nextMonitorAt: number;
+  private nextHealthAt: number;
+  private teardownPromise: Promise<void> | undefined;
+  private readonly registrations = new Set<Promise<void>>();
+
+  constructor(info: RunInfo, settings: ResolvedSettings, dispatcher: Dispatcher, tags: string[]) {
+    super();
+    this.id = info.id;
+    this.name = info.name;
+    this.project = info.project;
+    this.url = info.url;
+    this.displayId = info.displayId;
+    this.resumed = info.resumed;
+    this.s = settings;
+    this.tags = [...tags];
+    this.queue = new RecordQueue(info.id, settings.sync_process_retry_max, settings.observer);
+    const auth = settings._auth;
+    this.sync = {
+      settings, dispatcher, queue: this.queue,
+      ndjsonHeaders: standardHeaders(auth, 'application/x-ndjson', settings.tag, info.id, info.name, info.project),
+      jsonHeaders: standardHeaders(auth, 'application/json', settings.tag, info.id, info.name, info.project),
+    };
+    let api = apiTargetCache.get(settings);
+    if (!api) {
+      const e = settings.endpoints;
+      api = { meta: targetOf('POST', e.meta), trigger: targetOf('POST', e.trigger), stop: targetOf('POST', e.stop) };
+      apiTargetCache.set(settings, api);
+    }
+    this.api = api;
+    this.console = new RunConsole(
+      { disabled: settings.disable_console, sanitize: settings.sanitize_logs, rank: settings.rank,
+        flushLines: settings.x_console_flush_lines, flushMs: settings.x_console_flush_seconds * 1000 },
+      (r) => this.queue.push(r),
+      () => this.state === 'open' || this.state === 'finishing',
+    );
+    const now = performance.now();
+    this.nextSyncAt = now + settings.sync_process_flush_interval * 1000;
+    this.nextMonitorAt = now;
+    this.nextHealthAt = now + settings.sync_process_health_interval * 1000;
+  }
+
+  /** Op.start (§3.2 step 6): register system metric names, first monitor pass, start the timer. */
+  async start(): Promise<void> {
+    const reg = this.s.disable_system_metrics ? undefined : this.register(new Map([['METRIC', systemMetricNames()]]));
+    this.onTimer();
+    if (reg) await reg;
+  }
+
+  /** Log values at the next step (or `opts.step`), stamped now (or `opts.timestamp`, epoch s). */
+  log(data: Record<string, unknown>, opts?: { step?: number; timestamp?: number }): void | Promise<void> {
+    if (this.state !== 'open') return;
+    const step = opts?.step ?? this.step + 1;
+    this.step = step;
+    const ts = opts?.timestamp;
+    // §5.1: invalid timestamps (non-number, non-finite, ≤ 0) fall back to now.
+    const time = typeof ts === 'number' && Number.isFinite(ts) && ts > 0 ? Math.trunc(ts * 1000) : Date.now();
+    return this.enqueue(data, step, time);
+  }
+
+  /**
+   * Log with an explicit step and time (epoch s). Unlike pluto 0.0.28, whose _log uploads
+   * nothing on the sync path, this uploads exactly like log() (real-sdk-findings.md).
+   */
+  _log(data: Record<string, unknown>, step: number, t?: number): void | Promise<void> {
+    if (data === null || typeof data !== 'object') throw new TypeError('_log() data must be an object of name → value.');
+    return this.log(data, { step, timestamp: t });
+  }
+
+  private enqueue(data: Record<string, unknown>, rawStep: number, time: number): void | Promise<void> {
+    const step = Number.isInteger(rawStep) && rawStep > 0 ? rawStep : 0; // v2 uploads `step or 0`
+    const loggedAt = performance.now();
+    let names: string[] | null = null;
+    let values: number[] | null = null;
+    let fresh: NewNames | null = null;
+    let slow: SlowItems | null = null;
+    for (const key in data) {
+      const v = data[key];
+      let name = this.names.get(key);
+      if (typeof v === 'number') {
+        if (name === undefined) {
+          name = this.firstSeen(key);
+          addNewName((fresh ??= new Map()), 'METRIC', name);
+        }
+        (names ??= []).push(name);
+        (values ??= []).push(v);
+        continue;
+      }
+      if (typeof v === 'boolean' || v === null || v === undefined) continue; // §5.3: dropped
+      const known = name !== undefined;
+      const n = name ?? sanitizeKey(key);
+      slow ??= { data: [], files: [] };
+      const m = classifyOther(n, v, time, step, loggedAt, slow, (logType) => {
+        if (!known && !this.names.has(key)) {
+          this.names.set(key, n);
+          addNewName((fresh ??= new Map()), logType, n);
+        }
+      });
+      if (m !== undefined) {
+        if (!this.names.has(key)) addNewName((fresh ??= new Map()), 'METRIC', this.firstSeen(key));
+        (names ??= []).push(n);
+        (values ??= []).push(m);
+      }
+    }
+    if (names) this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, names, values, null, names.length));
+    if (slow) {
+      for (const r of slow.data) this.queue.push(r);
+      for (const f of slow.files) this.queue.pushFile(f);
+    }
+    if (fresh) return this.register(fresh);
+  }
+
+  private firstSeen(key: string): string {
+    const name = sanitizeKey(key);
+    this.names.set(key, name);
+    return name;
+  }
+
+  /** POST logName/add, one request per type (§5.5); resolves when done, never rejects. */
+  private register(fresh: NewNames): Promise<void> {
+    const reqs: Promise<unknown>[] = [];
+    for (const [logType, logName] of fresh) {
+      reqs.push(sendWithRetry(this.sync.dispatcher, this.s.observer, apiPolicy(this.s), {
+        method: 'POST', target: this.api.meta, headers: this.sync.jsonHeaders,
+        body: pyDumps({ runId: this.id, logType, logName }),
+      }));
+    }
+    const p: Promise<void> = Promise.all(reqs).then(() => {
+      this.registrations.delete(p);
+    });
+    this.registrations.add(p);
+    return p;
+  }
+
+  /** Replace the run's tags (§11.6: the full list is sent), via the sync queue. */
+  addTags(tags: string[]): void {
+    this.setTags([...this.tags, ...tags.filter((t) => !this.tags.includes(t))]);
+  }
+
+  removeTags(tags: string[]): void {
+    this.setTags(this.tags.filter((t) => !tags.includes(t)));
+  }
+
+  private setTags(tags: string[]): void {
+    if (this.state !== 'open') return;
+    this.tags = tags;
+    const body = pyDumps({ runId: this.id, tags });
+    this.queue.push(new QueuedRecord(KIND.TAGS, Date.now(), 0, performance.now(), null, null, body, 0));
+  }
+
+  /** Send a config delta (§11.6: a JSON string), via the sync queue. */
+  updateConfig(delta: Record<string, unknown>): void {
+    if (this.state !== 'open') return;
+    const body = pyDumps({ runId: this.id, config: Object.keys(delta).length ? pyDumps(delta) : null });
+    this.queue.push(new QueuedRecord(KIND.CONFIG, Date.now(), 0, performance.now(), null, null, body, 0));
+  }
+
+  /** Records logged, acknowledged, FAILED for good, and still pending (incl. buffered console). */
+  delivery(): DeliveryCounts {
+    const c = this.queue.counts();
+    const buffered = this.console.buffered;
+    return { ...c, logged: c.logged + buffered, pending: c.pending + buffered };
+  }
+
+  /** Finish: drain, then POST the final status (§10.2). Idempotent. */
+  finish(status: RunStatus = 'COMPLETED'): Promise<void> {
+    this.teardownPromise ??= this.teardown(status);
+    return this.teardownPromise;
+  }
+
+  /** Same teardown as finish() without the status update. */
+  close(): Promise<void> {
+    this.teardownPromise ??= this.teardown(null);
+    return this.teardownPromise;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.state === 'closed' || this.state === 'cancelled') return;
+    const now = performance.now();
+    this.console.tick(now);
+    if (now >= this.nextMonitorAt) {
+      this.nextMonitorAt = now + this.s.x_sys_sampling_interval * 1000;
+      this.monitor();
+    }
+    if (now >= this.nextHealthAt) {
+      this.nextHealthAt = now + this.s.sync_process_health_interval * 1000;
+      this.enqueueHealth();
+    }
+    if (now >= this.nextSyncAt && !this.syncing) {
+      this.nextSyncAt = now + this.s.sync_process_flush_interval * 1000;
+      this.syncing = syncCycle(this.sync, false).then(
+        () => this.syncDone(),
+        () => this.syncDone(),
+      );
+    }
+    this.schedule();
+  }
+
+  private syncDone(): void {
+    this.syncing = null;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.state === 'closed' || this.state === 'cancelled') return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = Math.min(this.syncing ? Infinity : this.nextSyncAt, this.nextMonitorAt, this.nextHealthAt);
+    if (next === Infinity) return;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, next - performance.now()));
+    if (this.state !== 'finishing') this.timer.unref();
+  }
+
+  /** §10.1: system metrics (own step counter) then the heartbeat POST {py}/api/runs/trigger. */
+  private monitor(): void {
+    if (!this.s.disable_system_metrics) {
+      const sample = sampleSystem(this.s.x_sys_sampling_interval * 1000);
+      this.queue.push(new QueuedRecord(KIND.SYSTEM, Date.now(), ++this.sysStep, performance.now(), sample.names, sample.values, null, sample.names.length));
+    }
+    if (this.heartbeating) return;
+    this.heartbeating = true;
+    sendWithRetry(this.sync.dispatcher, this.s.observer, singlePolicy(HEARTBEAT_TIMEOUT_MS), {
+      method: 'POST', target: this.api.trigger, headers: this.sync.jsonHeaders, body: pyDumps({ runId: this.id }),
+    }).then((out) => {
+      this.heartbeating = false;
+      if (!out.ok || this.state !== 'open') return;
+      try {
+        if ((JSON.parse(out.body) as { status?: unknown }).status === 'CANCELLED') this.cancel();
+      } catch {
+        // not JSON: ignore, like a failed heartbeat
+      }
+    }, () => { this.heartbeating = false; });
+  }
+
+  /** §8.3 health stats as one step-0 metrics line (unless system metrics are off). */
+  private enqueueHealth(): void {
+    if (this.s.disable_system_metrics) return;
+    const c = this.queue.counts();
+    const values = [c.pending, this.syncing ? 1 : 0, c.acked, c.failed, c.logged, 0, 0, 0, c.logged, 0, 0, 0, c.failed];
+    this.queue.push(new QueuedRecord(KIND.SYSTEM, Date.now(), 0, performance.now(), HEALTH_NAMES, values, null, HEALTH_NAMES.length));
+  }
+
+  /** A CANCELLED heartbeat: stop like os._exit(2) would (no drain, no status), but emit instead. */
+  private cancel(): void {
+    if (this.state !== 'open') return;
+    this.state = 'cancelled';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.console.close();
+    this.emit('cancelled', { runId: this.id });
+  }
+
+  private async teardown(status: RunStatus | null): Promise<void> {
+    if (this.state !== 'open') return;
+    this.state = 'finishing';
+    this.nextMonitorAt = Infinity;
+    this.nextHealthAt = Infinity;
+    this.console.close();
+    await Promise.all([...this.registrations]);
+    this.schedule(); // ref'd from now on: finish() keeps the process alive until done
+    const budgetMs = this.s.sync_process_shutdown_timeout * 1000;
+    const deadline = performance.now() + budgetMs;
+    // §10.2 step 3: ordinary ticks carry what is pending, polled every 0.1 s, within the budget.
+    while (this.queue.pending > 0 && performance.now() < deadline) await sleep(FINISH_POLL_MS, true);
+    if (this.syncing) await this.syncing;
+    // §8.6 urgent drain: one try, 5 s timeout, until nothing more goes out.
+    const drainDeadline = performance.now() + budgetMs;
+    while (this.queue.pending > 0 && performance.now() < drainDeadline) {
+      if ((await syncCycle(this.sync, true)) === 0) break;
+    }
+    this.state = 'closed';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (status !== null) {
+      // §10.3 body; retried including connection resets (§9 retry_connection_errors).
+      const out = await sendWithRetry(this.sync.dispatcher, this.s.observer, apiPolicy(this.s, { retryResets: true }), {
+        method: 'POST', target: this.api.stop, headers: this.sync.jsonHeaders,
+        body: pyDumps({ runId: this.id, status, statusMetadata: null, statusUpdated: null }),
+      });
+      if (!out.ok) this.statusUpdateError = out.error;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import os from 'node:os';
+
+let cached: Record<string, unknown> | undefined;
+
+/** `systemMetadata` of the create body (sdk-protocol.md §3.3), built once per process. */
+export function systemMetadata(): Record<string, unknown> {
+  if (cached) return cached;
+  const cpus = os.cpus();
+  cached = {
+    process: { cmdline: process.argv, exe: process.execPath, pid: process.pid },
+    platform: {
+      system: os.type(), node: os.hostname(), release: os.release(), version: os.version(),
+      machine: os.machine(), processor: '',
+    },
+    timezone: [Intl.DateTimeFormat().resolvedOptions().timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone],
+    cpu: { physical: cpus.length, virtual: cpus.length, freq: { min: 0.0, max: cpus[0]?.speed ?? 0 } },
+    memory: { virt: os.totalmem(), swap: 0 },
+    boot_time: Math.round(Date.now() / 1000 - os.uptime()),
+    requirements: [`node==${process.versions.node}`, 'undici==7', '@mlop/sdk-ts==0.1.0'],
+  };
+  return cached;
+}
