@@ -1,0 +1,70 @@
+/**
+ * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
+ * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
+ */
+import type { BaselineCheck, DeliveryAudit, RunAudit, ThresholdVerdict } from '../metrics/result.js';
+import { formatMs, formatNumber, formatPercent } from './number-format.js';
+
+/** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
+function withNote(note: string | undefined): string {
+  return note ? ` (${note})` : '';
+}
+
+const LATENCY_METRICS = new Set(['avg', 'max', 'min']);
+
+function isLatencyMetric(metric: string): boolean {
+  return LATENCY_METRICS.has(metric) || /^p\d/.test(metric);
+}
+
+/** A metric value with its unit: `312 ms`, `1.20 %`, `45.5 req/s`. */
+export function formatMetricValue(metric: string, value: number): string {
+  if (isLatencyMetric(metric)) return `${formatMs(value)} ms`;
+  if (metric === 'error_rate') return `${formatNumber(value, 4)} (${formatPercent(value)})`;
+  if (metric === 'rps') return `${formatNumber(value, 2)} req/s`;
+  return formatNumber(value);
+}
+
+/** e.g. `e2e log→ack p95 was 912 ms; e2e:p95<800 requires < 800 ms.` */
+export function describeThreshold(v: ThresholdVerdict): string {
+  const actual = formatMetricValue(v.metric, v.actual);
+  const limit = isLatencyMetric(v.metric) ? `${formatNumber(v.limit)} ms` : formatNumber(v.limit, 6);
+  const verb = v.pass ? 'meets' : 'breaks';
+  return `${v.entry} ${v.metric} was ${actual}, which ${verb} ${v.expression} (${v.op} ${limit})${withNote(v.note)}.`;
+}
+
+function baselineValue(metric: BaselineCheck['metric'], value: number): string {
+  return metric === 'error_rate' ? formatNumber(value, 4) : `${formatMs(value)} ms`;
+}
+
+/** e.g. `p95_ms grew by 35.0 % (12.0 ms → 16.2 ms); the limit is +20.0 %.` */
+export function describeBaselineCheck(c: BaselineCheck): string {
+  const values = `(${baselineValue(c.metric, c.baseline)} → ${baselineValue(c.metric, c.current)})`;
+  if (c.metric === 'error_rate') {
+    // server-protocol.md §6: the error rate is compared in absolute terms.
+    const change = `${c.change >= 0 ? '+' : ''}${formatNumber(c.change, 4)}`;
+    return `error_rate changed by ${change} ${values}; the limit is +${formatNumber(c.limit, 4)}${withNote(c.note)}.`;
+  }
+  // server-protocol.md §6: p95/p99 are compared relative to the baseline.
+  const change = Number.isFinite(c.change)
+    ? `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)} %`
+    : 'an unbounded amount from a zero baseline';
+  return `${c.metric} changed by ${change} ${values}; the limit is +${(c.limit * 100).toFixed(1)} %${withNote(c.note)}.`;
+}
+
+type AuditCounts = Omit<RunAudit, 'runId' | 'runName'>;
+
+/** Records and rows of one run (or the totals) in one line. */
+export function describeAuditCounts(a: AuditCounts, storageChecked: boolean): string {
+  const records = `${a.logged} records logged, ${a.acked} acked, ${a.failed} failed, ${a.pending} pending`;
+  const rows = storageChecked
+    ? `${a.expectedRows} rows expected, ${a.storedRows ?? 'n/a'} stored, ${a.lostRows ?? 'n/a'} lost, ${a.duplicatedRows ?? 'n/a'} duplicated`
+    : `${a.expectedRows} rows expected (storage not checked: the target is not the reference server)`;
+  return `${records}; ${rows}`;
+}
+
+/** e.g. `Delivery audit failed over 10 runs: …` */
+export function describeAudit(audit: DeliveryAudit): string {
+  const verdict = audit.pass ? 'passed' : 'failed';
+  const runs = `${audit.runs.length} run${audit.runs.length === 1 ? '' : 's'}`;
+  return `Delivery audit ${verdict} over ${runs}: ${describeAuditCounts(audit.totals, audit.storageChecked)}.`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The HTML report (`--html FILE`): one self-contained page that opens offline — inline CSS,
+ * the result embedded as JSON, inline canvas charts (html-charts.ts), no external resources.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SimulationResult } from '../metrics/result.js';
+import { orderLatest } from './latest-json.js';
+import { CHART_SCRIPT } from './html-charts.js';
+import {
+  auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
+} from './html-tables.js';
+
+const STYLE = `
+:root { color-scheme: light; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111827; background: #f9fafb; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 24px 48px; }
+h1 { font-size: 22px; margin: 8px 0 12px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d1d5db; padding-bottom: 4px; }
+.banner { padding: 12px 16px; border-radius: 6px; font-weight: 600; }
+.banner.pass { background: #dcfce7; border: 1px solid #15803d; color: #14532d; }
+.banner.fail { background: #fee2e2; border: 1px solid #b91c1c; color: #7f1d1d; }
+.banner .verdict { font-size: 20px; }
+.banner ul { margin: 6px 0 0; font-weight: 400; }
+table { border-collapse: collapse; background: #fff; margin: 6px 0; }
+th, td { border: 1px solid #e5e7eb; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f4f6; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot td { font-weight: 600; background: #f9fafb; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 16px; }
+figure { margin: 0; background: #fff; border: 1px solid #e5e7eb; border-radius: 6px; padding: 8px; }
+figcaption { font-weight: 600; margin-bottom: 4px; }
+canvas { width: 100%; height: 260px; display: block; }
+.ok { color: #15803d; font-weight: 600; }
+.bad { color: #b91c1c; font-weight: 600; }
+code { background: #f3f4f6; padding: 1px 4px; border-radius: 3px; }
+`;
+
+/** JSON safe inside <script>: every `<` becomes \u003c, so neither `</script>` nor `<!--` can end the block. */
+export function embeddedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+function banner(result: SimulationResult): string {
+  const cls = result.pass ? 'pass' : 'fail';
+  const reasons = result.reasons.length ? `<ul>${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
+  const note = result.interrupted ? ' (interrupted)' : '';
+  return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}</div>`;
+}
+
+function chart(id: string, caption: string, extra = ''): string {
+  return `<figure><figcaption>${escapeHtml(caption)}${extra}</figcaption><canvas id="${id}" role="img" aria-label="${escapeHtml(caption)}"></canvas></figure>`;
+}
+
+export function htmlPage(result: SimulationResult): string {
+  const title = `mlop-sim report — ${result.scenario}, ${result.users} users, ${result.startedAt}`;
+  const picker = ' for <select id="latency-entry" aria-label="entry"></select>';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${banner(result)}
+<h2>Run</h2>
+${summaryTable(result)}
+<h2>Charts</h2>
+<div class="charts">
+${chart('chart-rps', 'Requests per second')}
+${chart('chart-latency', 'Latency percentiles (p50 / p95 / p99)', picker)}
+${chart('chart-errors', 'Failures per second')}
+${chart('chart-users', 'Users')}
+</div>
+<h2>Statistics</h2>
+${statsTable(result)}
+<h2>Response time percentiles (ms)</h2>
+${percentileTable(result)}
+<h2>Failures</h2>
+${failuresTable(result)}
+<h2>Thresholds</h2>
+${thresholdsTable(result)}
+<h2>Baseline</h2>
+${baselineSection(result)}
+<h2>Delivery audit</h2>
+${auditSection(result)}
+<h2>Dead-letter queue (/health/dlq)</h2>
+${dlqTable(result)}
+</main>
+<script type="application/json" id="mlop-sim-data">${embeddedJson(orderLatest(result))}</script>
+<script>${CHART_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes the page (creating its folder), returns its path. */
+export async function writeHtml(result: SimulationResult, file: string): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, htmlPage(result), 'utf8');
+  return file;
+}

@@ -1,0 +1,106 @@
+/** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
+import { QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../metrics/result.js';
+import { describeAudit, describeBaselineCheck, formatMetricValue } from './gate-text.js';
+import { formatMs, formatNumber, formatPercent, formatRate } from './number-format.js';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+type Cell = string | number | { html: string };
+
+function cell(c: Cell, tag: 'td' | 'th'): string {
+  if (typeof c === 'object') return `<${tag}>${c.html}</${tag}>`;
+  const numeric = typeof c === 'number' || /^[-+]?[\d.,]+( ?(%|ms|MB))?$/.test(c);
+  return `<${tag}${numeric && tag === 'td' ? ' class="num"' : ''}>${escapeHtml(String(c))}</${tag}>`;
+}
+
+export function table(id: string, header: string[], rows: Cell[][], footer: Cell[][] = []): string {
+  const head = `<thead><tr>${header.map((h) => cell(h, 'th')).join('')}</tr></thead>`;
+  const body = `<tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c, 'td')).join('')}</tr>`).join('')}</tbody>`;
+  const foot = footer.length ? `<tfoot>${footer.map((r) => `<tr>${r.map((c) => cell(c, 'td')).join('')}</tr>`).join('')}</tfoot>` : '';
+  return `<table id="${escapeHtml(id)}">${head}${body}${foot}</table>`;
+}
+
+function verdict(pass: boolean): Cell {
+  return { html: pass ? '<span class="ok">pass</span>' : '<span class="bad">FAIL</span>' };
+}
+
+function sorted(result: SimulationResult): EntrySummary[] {
+  return result.entries
+    .filter((e) => e.name !== 'Aggregated')
+    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+}
+
+function statsRow(e: EntrySummary, name: string): Cell[] {
+  const ratio = e.count > 0 ? e.failures / e.count : 0;
+  return [e.method, name, e.count, `${e.failures} (${formatPercent(ratio)})`, formatMs(e.avgMs), formatMs(e.minMs),
+    formatMs(e.maxMs), formatMs(e.percentiles.p50), formatRate(e.rps), formatRate(e.failuresPerS), formatNumber(e.avgBytes, 1)];
+}
+
+export function statsTable(result: SimulationResult): string {
+  return table('stats', ['Type', 'Name', '# reqs', '# fails', 'Avg ms', 'Min ms', 'Max ms', 'Med ms', 'req/s', 'failures/s', 'Avg size B'],
+    sorted(result).map((e) => statsRow(e, e.route)), [statsRow(result.aggregated, 'Aggregated')]);
+}
+
+export function percentileTable(result: SimulationResult): string {
+  const row = (e: EntrySummary, name: string): Cell[] => [e.method, name, e.count, ...QUANTILE_KEYS.map((k) => formatMs(e.percentiles[k]))];
+  return table('percentiles', ['Type', 'Name', '# reqs', ...QUANTILE_KEYS.map((k) => `${k.slice(1)}%`)],
+    sorted(result).filter((e) => e.count > 0).map((e) => row(e, e.route)), [row(result.aggregated, 'Aggregated')]);
+}
+
+export function failuresTable(result: SimulationResult): string {
+  if (result.failures.length === 0) return '<p>No failures.</p>';
+  return table('failures', ['Method', 'Name', 'Error', 'Occurrences'], result.failures.map((f) => [f.method, f.name, f.error, f.occurrences]));
+}
+
+export function thresholdsTable(result: SimulationResult): string {
+  if (result.thresholds.length === 0) return '<p>No thresholds.</p>';
+  return table('thresholds', ['Threshold', 'Entry', 'Metric', 'Limit', 'Actual', 'Verdict', 'Note'],
+    result.thresholds.map((v) => [v.expression, v.entry, v.metric, `${v.op} ${formatNumber(v.limit, 6)}`,
+      formatMetricValue(v.metric, v.actual), verdict(v.pass), v.note ?? '']));
+}
+
+export function baselineSection(result: SimulationResult): string {
+  const b = result.baseline;
+  if (!b) return '<p>No baseline given.</p>';
+  const rows = b.checks.map((c): Cell[] => [c.metric, formatNumber(c.baseline, 4), formatNumber(c.current, 4),
+    Number.isFinite(c.change) ? formatNumber(c.change, 4) : '∞', formatNumber(c.limit, 4), describeBaselineCheck(c), verdict(c.pass)]);
+  return `<p>Compared with <code>${escapeHtml(b.file)}</code>: ${b.pass ? 'within limits' : 'regressed'}.</p>` +
+    table('baseline', ['Metric', 'Baseline', 'Current', 'Change', 'Limit', 'Meaning', 'Verdict'], rows);
+}
+
+function auditRow(name: string, a: Omit<RunAudit, 'runId' | 'runName'>): Cell[] {
+  const opt = (n: number | undefined): Cell => (n === undefined ? 'n/a' : n);
+  return [name, a.logged, a.acked, a.failed, a.pending, a.expectedRows, opt(a.storedRows), opt(a.lostRows), opt(a.duplicatedRows)];
+}
+
+export function auditSection(result: SimulationResult): string {
+  const a = result.audit;
+  if (!a) return '<p>No delivery audit (only sdk runs are audited).</p>';
+  return `<p class="${a.pass ? 'ok' : 'bad'}">${escapeHtml(describeAudit(a))}</p>` +
+    table('audit', ['Run', 'Logged', 'Acked', 'Failed', 'Pending', 'Expected rows', 'Stored', 'Lost', 'Duplicated'],
+      a.runs.map((r) => auditRow(`${r.runName} (#${r.runId})`, r)), [auditRow('Total', a.totals)]);
+}
+
+export function dlqTable(result: SimulationResult): string {
+  const row = (when: string, d: SimulationResult['dlq']['start']): Cell[] =>
+    d ? [when, d.batches_pending, d.records_pending, formatNumber(d.disk_usage_mb, 2)] : [when, 'n/a', 'n/a', 'n/a'];
+  return table('dlq', ['When', 'Batches pending', 'Records pending', 'Disk MB'], [row('start', result.dlq.start), row('end', result.dlq.end)]);
+}
+
+export function summaryTable(result: SimulationResult): string {
+  const t = result.target;
+  const rows: Cell[][] = [
+    ['Scenario', result.scenario], ['Users', result.users], ['Spawn rate', `${result.spawnRate}/s`], ['Seed', result.seed],
+    ['Started', result.startedAt], ['Ended', result.endedAt], ['Duration', `${formatNumber(result.durationS, 1)} s`],
+    ['Target', `ingest ${t.ingestUrl}, api ${t.apiUrl}${t.embedded ? ' (embedded reference server)' : ''}`],
+    ['Judged entries', result.judged.join(', ') || '(none)'],
+    ['p50 / p95 / p99', `${formatMs(result.p50_ms)} / ${formatMs(result.p95_ms)} / ${formatMs(result.p99_ms)} ms`],
+    ['Error rate', formatPercent(result.error_rate)], ['Requests', result.total_requests], ['Requests/s', formatRate(result.rps)],
+  ];
+  if (result.capacity) rows.push(['Capacity', `${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`]);
+  if (result.interrupted) rows.push(['Interrupted', 'yes (Ctrl+C)']);
+  // Text cells (not right-aligned numbers): this is a key/value list.
+  return table('summary', ['Run', ''], rows.map(([k, v]) => [k, { html: escapeHtml(String(v)) }]));
+}

@@ -1,0 +1,115 @@
+/**
+ * Locust-compatible CSV files (`--csv PREFIX`): <prefix>_stats.csv, <prefix>_stats_history.csv,
+ * <prefix>_failures.csv, with the column headers of Locust 2.x `locust/stats.py`
+ * (`requests_csv_columns`, `stats_history_csv_columns`, `failures_columns`; checked against
+ * Debian's python3-locust 2.12.1 and unchanged through 2.20, the seed's pinned version,
+ * server-protocol.md §6).
+ *
+ * Differences from Locust, on purpose: response times keep sub-millisecond decimals (Locust
+ * writes whole milliseconds); the history has no cumulative median/avg/min/max/size per second,
+ * so those columns say N/A, as Locust does for percentiles it does not know.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { QUANTILES, QUANTILE_KEYS, type EntrySummary, type SimulationResult, type TimeSeriesPoint } from '../metrics/result.js';
+import { csvText, type CsvField } from './csv-format.js';
+
+/** Locust's get_readable_percentiles(): 0.5 → `50%`, 0.999 → `99.9%`, 1 → `100%`. */
+const PERCENTILE_COLUMNS = QUANTILES.map((q) => `${Number((q * 100).toFixed(6))}%`);
+
+export const STATS_COLUMNS: readonly string[] = [
+  'Type', 'Name', 'Request Count', 'Failure Count', 'Median Response Time', 'Average Response Time',
+  'Min Response Time', 'Max Response Time', 'Average Content Size', 'Requests/s', 'Failures/s',
+  ...PERCENTILE_COLUMNS,
+];
+
+export const STATS_HISTORY_COLUMNS: readonly string[] = [
+  'Timestamp', 'User Count', 'Type', 'Name', 'Requests/s', 'Failures/s', ...PERCENTILE_COLUMNS,
+  'Total Request Count', 'Total Failure Count', 'Total Median Response Time', 'Total Average Response Time',
+  'Total Min Response Time', 'Total Max Response Time', 'Total Average Content Size',
+];
+
+export const FAILURES_COLUMNS: readonly string[] = ['Method', 'Name', 'Error', 'Occurrences'];
+
+const NA = 'N/A';
+
+function num(n: number, digits: number): CsvField {
+  return Number.isFinite(n) ? Number(n.toFixed(digits)) : NA;
+}
+
+/** Locust sorts entries by (name, method) and writes the total row last. */
+function sortedEntries(result: SimulationResult): EntrySummary[] {
+  return result.entries
+    .filter((e) => e.name !== 'Aggregated')
+    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+}
+
+function statsRow(e: EntrySummary, name: string): CsvField[] {
+  const percentiles = e.count > 0 ? QUANTILE_KEYS.map((k) => num(e.percentiles[k], 3)) : QUANTILE_KEYS.map(() => NA);
+  return [
+    e.method, name, e.count, e.failures, e.count > 0 ? num(e.percentiles.p50, 3) : 0, num(e.avgMs, 3),
+    num(e.minMs, 3), num(e.maxMs, 3), num(e.avgBytes, 2), num(e.rps, 6), num(e.failuresPerS, 6), ...percentiles,
+  ];
+}
+
+export function statsCsv(result: SimulationResult): string {
+  const rows = sortedEntries(result).map((e) => statsRow(e, e.route));
+  rows.push(statsRow(result.aggregated, 'Aggregated'));
+  return csvText(STATS_COLUMNS, rows);
+}
+
+function historyRow(p: TimeSeriesPoint, type: string, name: string): CsvField[] {
+  const known: Partial<Record<string, number>> = { p50: p.p50Ms, p95: p.p95Ms, p99: p.p99Ms };
+  const percentiles = QUANTILE_KEYS.map((k) => {
+    const v = known[k];
+    return p.requests > 0 && v !== undefined ? num(v, 3) : NA;
+  });
+  return [
+    p.t, p.users, type, name, num(p.requests, 6), num(p.failures, 6), ...percentiles,
+    p.totalRequests, p.totalFailures, NA, NA, NA, NA, NA,
+  ];
+}
+
+/**
+ * One row per second per history key (like Locust's --csv-full-history): the per-entry series
+ * first, sorted, then Aggregated. Each point is a one-second bucket, so its counts are per second.
+ */
+export function statsHistoryCsv(result: SimulationResult): string {
+  const keys = Object.keys(result.history).filter((k) => k !== 'Aggregated').sort();
+  if (result.history['Aggregated']) keys.push('Aggregated');
+  const byName = new Map(result.entries.map((e) => [e.name, e]));
+  const label = (key: string): [string, string] => {
+    if (key === 'Aggregated') return ['', 'Aggregated'];
+    const entry = byName.get(key);
+    return entry ? [entry.method, entry.route] : ['', key];
+  };
+  const seconds = [...new Set(keys.flatMap((k) => (result.history[k] ?? []).map((p) => p.t)))].sort((a, b) => a - b);
+  const index = new Map(keys.map((k) => [k, new Map((result.history[k] ?? []).map((p) => [p.t, p]))]));
+  const rows: CsvField[][] = [];
+  for (const t of seconds) {
+    for (const key of keys) {
+      const point = index.get(key)?.get(t);
+      if (point) rows.push(historyRow(point, ...label(key)));
+    }
+  }
+  return csvText(STATS_HISTORY_COLUMNS, rows);
+}
+
+export function failuresCsv(result: SimulationResult): string {
+  const rows = [...result.failures]
+    .sort((a, b) => a.name.localeCompare(b.name) || a.method.localeCompare(b.method))
+    .map((f): CsvField[] => [f.method, f.name, f.error, f.occurrences]);
+  return csvText(FAILURES_COLUMNS, rows);
+}
+
+/** Writes the three files (creating the prefix's folder), returns their paths. */
+export async function writeCsv(result: SimulationResult, prefix: string): Promise<string[]> {
+  await mkdir(dirname(prefix), { recursive: true });
+  const files: [string, string][] = [
+    [`${prefix}_stats.csv`, statsCsv(result)],
+    [`${prefix}_stats_history.csv`, statsHistoryCsv(result)],
+    [`${prefix}_failures.csv`, failuresCsv(result)],
+  ];
+  for (const [file, text] of files) await writeFile(file, text, 'utf8');
+  return files.map(([file]) => file);
+}
