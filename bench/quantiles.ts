@@ -1,0 +1,132 @@
+/**
+ * Quantile accuracy and cost (issue 5 §3): our Digest vs exact quantiles vs the npm `tdigest`
+ * package, on 1M lognormal values, a bimodal mix, the gap case (Gatling #4715), the gap case
+ * at 1M values, and an 8-shard merge. Prints a markdown table.
+ *
+ *   node --import tsx bench/quantiles.ts [--runs 5]
+ *
+ * Relative error = |estimate − exact| / exact, exact = nearest rank on the sorted data.
+ * ns/value = wall time of the pushes (and merges) divided by the number of values; median
+ * (min–max) over the runs. "same?" says whether every run gave identical quantiles.
+ */
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { Digest } from '../src/metrics/digest.js';
+
+interface WelchDigest { push(x: number): void; percentile(p: number): number; compress(): void }
+const require = createRequire(import.meta.url);
+const { TDigest } = require('tdigest') as { TDigest: new (delta?: number, K?: number, CX?: number) => WelchDigest };
+
+const QS = [0.5, 0.9, 0.95, 0.99, 0.999] as const;
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+
+/** mulberry32: a tiny seeded PRNG, so every run sees the same data. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function normal(rand: () => number): number {
+  // Box–Muller
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+function lognormal(n: number, medianMs: number, sigma: number, seed: number): Float64Array {
+  const r = mulberry32(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = medianMs * Math.exp(sigma * normal(r));
+  return out;
+}
+function bimodal(n: number, seed: number): Float64Array {
+  // 85 % fast path around 3 ms, 15 % stalled flushes around 400 ms.
+  const r = mulberry32(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = r() < 0.85 ? 3 * Math.exp(0.4 * normal(r)) : 400 * Math.exp(0.6 * normal(r));
+  return out;
+}
+function gap(fast: number, slow: number, seed: number, wholeMs = false): Float64Array {
+  // Gatling #4715: values uniformly over 0–7 ms, then 1,502–1,503 ms; shuffled.
+  // wholeMs rounds to whole milliseconds, as Gatling records them.
+  const r = mulberry32(seed);
+  const out = new Float64Array(fast + slow);
+  for (let i = 0; i < fast; i++) out[i] = (7 * i) / Math.max(1, fast - 1);
+  for (let i = 0; i < slow; i++) out[fast + i] = 1502 + i / Math.max(1, slow - 1);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    const t = out[i]; out[i] = out[j]; out[j] = t;
+  }
+  if (wholeMs) for (let i = 0; i < out.length; i++) out[i] = Math.round(out[i]);
+  return out;
+}
+function exact(data: Float64Array, q: number, sorted: Float64Array): number {
+  return sorted[Math.max(0, Math.ceil(q * data.length) - 1)];
+}
+
+interface Case { name: string; data: Float64Array; shards: number }
+const cases: Case[] = [
+  { name: 'lognormal 1M (median 20 ms, σ=1)', data: lognormal(1_000_000, 20, 1, 1), shards: 1 },
+  { name: 'bimodal 1M (85 % ~3 ms, 15 % ~400 ms)', data: bimodal(1_000_000, 2), shards: 1 },
+  { name: 'gap case (96 × 0–7 ms, 6 × 1,502 ms)', data: gap(96, 6, 3), shards: 1 },
+  { name: 'gap case, whole ms', data: gap(96, 6, 3, true), shards: 1 },
+  { name: 'gap case ×10⁴ (960k + 60k)', data: gap(960_000, 60_000, 4), shards: 1 },
+  { name: 'lognormal 1M, 8 shards merged', data: lognormal(1_000_000, 20, 1, 5), shards: 8 },
+];
+
+type Impl = 'mlop-sim Digest' | 'npm tdigest';
+function runOnce(impl: Impl, c: Case): { ns: number; qs: number[] } {
+  const { data, shards } = c;
+  const per = Math.ceil(data.length / shards);
+  const t0 = performance.now();
+  let qs: number[];
+  if (impl === 'mlop-sim Digest') {
+    const parts: Digest[] = [];
+    for (let s = 0; s < shards; s++) {
+      const d = new Digest();
+      const end = Math.min(data.length, (s + 1) * per);
+      for (let i = s * per; i < end; i++) d.push(data[i]);
+      parts.push(shards > 1 ? Digest.fromJSON(JSON.parse(JSON.stringify(d.toJSON()))) : d);
+    }
+    const all = parts[0];
+    for (let s = 1; s < shards; s++) all.merge(parts[s]);
+    qs = QS.map((q) => all.quantile(q));
+  } else {
+    const parts: WelchDigest[] = [];
+    for (let s = 0; s < shards; s++) {
+      const d = new TDigest();
+      const end = Math.min(data.length, (s + 1) * per);
+      for (let i = s * per; i < end; i++) d.push(data[i]);
+      parts.push(d);
+    }
+    // No merge API: push the other shards' centroids with their weights (what users do).
+    const all = parts[0] as WelchDigest & { toArray(): { mean: number; n: number }[]; push_centroid(c: { mean: number; n: number }[]): void };
+    for (let s = 1; s < shards; s++) all.push_centroid((parts[s] as typeof all).toArray());
+    all.compress();
+    qs = QS.map((q) => all.percentile(q));
+  }
+  return { ns: ((performance.now() - t0) * 1e6) / data.length, qs };
+}
+
+const fmtPct = (x: number): string => `${(x * 100).toFixed(x < 0.001 ? 3 : 2)} %`;
+const rows: string[] = [];
+rows.push(`| case | impl | ${QS.map((q) => `p${q * 100}`).join(' | ')} | ns/value median (min–max) | same every run? |`);
+rows.push(`|---|---|${QS.map(() => '---').join('|')}|---|---|`);
+for (const c of cases) {
+  const sorted = c.data.slice().sort();
+  const truth = QS.map((q) => exact(c.data, q, sorted));
+  rows.push(`| ${c.name} | exact | ${truth.map((v) => v.toFixed(3)).join(' | ')} | — | — |`);
+  for (const impl of ['mlop-sim Digest', 'npm tdigest'] as Impl[]) {
+    const results = Array.from({ length: RUNS }, () => runOnce(impl, c));
+    const ns = results.map((r) => r.ns).sort((a, b) => a - b);
+    const worst = QS.map((_, i) => results.reduce((m, r) => Math.max(m, Math.abs(r.qs[i] - truth[i]) / truth[i]), 0));
+    const same = results.every((r) => r.qs.every((v, i) => v === results[0].qs[i]));
+    const cells = worst.map((e, i) => `${fmtPct(e)} (${results[results.length - 1].qs[i].toFixed(c.data.length < 1000 ? 0 : 3)})`);
+    rows.push(`| | ${impl} | ${cells.join(' | ')} | ${ns[ns.length >> 1].toFixed(0)} (${ns[0].toFixed(0)}–${ns[ns.length - 1].toFixed(0)}) | ${same ? 'yes' : 'no'} |`);
+  }
+}
+console.log(`Quantile accuracy: worst relative error over ${RUNS} runs (last run's value in brackets)\n`);
+console.log(rows.join('\n'));

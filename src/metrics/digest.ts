@@ -1,0 +1,322 @@
+/**
+ * Latency quantiles: a deterministic, mergeable, merging t-digest with exact small counts.
+ *
+ * Why not the npm `tdigest` package (welch, v0.1.x) as is — measured by bench/quantiles.ts
+ * (the numbers are in bench/RESULTS.md and in the helper's report):
+ *  - its compress step shuffles centroids with Math.random, so two runs over the same input
+ *    report different quantiles (measurement.md: "deterministic for the same input");
+ *  - on the gap case (96 values over 0–7 ms + 6 values of 1,502–1,503 ms) it reports p95 far
+ *    below the true 1,502 ms because it interpolates between centroid means straight across
+ *    the empty 7…1,502 ms range — a `p95 < 1500` gate would pass when it must fail;
+ *  - it has no merge or serialisation API and inserts each value into a red-black tree
+ *    (hundreds of ns per value).
+ *
+ * What this digest does instead (Dunning's merging t-digest, with three additions):
+ *  - push() appends to a Float64Array buffer; when full, the buffer is sorted (native typed-array
+ *    sort) and merged with the centroids in one pass. The size bound is the k2 scale function
+ *    k(q) = δ/4 · ln(q/(1−q)): a centroid spans at most one unit of k, i.e. ≈ 4·q(1−q)/δ of the
+ *    mass, so the tails are held by tiny centroids and the extremes by singletons.
+ *  - each centroid keeps its exact min and max. Between two centroids whose ranges do not
+ *    overlap, a quantile is interpolated knot → max, then min → knot, never across the empty
+ *    range between them (the gap case); elsewhere between centroid means, as usual.
+ *  - a centroid never absorbs a value more than (1 + 2/δ)× its own min (1.02× at δ=100; values
+ *    within 1 µs always may). That keeps a fast cluster and a stalled cluster in separate
+ *    centroids, and bounds the error in sparse valleys of multimodal data (bimodal 1M, worst
+ *    over q = 0.001…0.999: 0.3 % with it, 5 % without); it costs ~30 % more centroids.
+ *  - until the first compression (count ≤ buffer capacity, 8,192 by default) the buffer holds
+ *    every sample and quantiles are exact (nearest rank), also after merging two such digests.
+ * Everything is deterministic: the same pushes and merges in the same order give the same
+ * quantiles. min, max, sum and count are exact; quantile(0) = min and quantile(1) = max.
+ *
+ * Quantile definition: nearest rank — the smallest recorded value v such that at least q·n
+ * values are ≤ v (Locust's and measurement.md's "true p95 = 1,502" on the gap case).
+ */
+
+/** Plain-JSON form of a digest (for workers and shards). */
+export interface DigestSnapshot {
+  compression: number;
+  count: number;
+  sum: number;
+  /** null when empty. */
+  min: number | null;
+  max: number | null;
+  /** Centroids as [mean, weight, min, max] quadruples, flattened, sorted by mean. */
+  centroids: number[];
+  /** Raw samples not yet folded into centroids. */
+  samples: number[];
+}
+
+const DEFAULT_COMPRESSION = 100;
+/** Below this absolute spread (ms) values may always share a centroid: 1 µs. */
+const SPREAD_FLOOR_MS = 1e-3;
+const STRIDE = 4; // mean, weight, min, max
+
+export class Digest {
+  readonly compression: number;
+  /** A centroid never holds values spread over more than this factor: 1 + 2/δ (1.02 at δ=100). */
+  private readonly spread: number;
+  private readonly capacity: number;
+  private buf: Float64Array;
+  private len = 0;
+  /** Centroids, STRIDE numbers each, sorted by mean. */
+  private cents: Float64Array = new Float64Array(0);
+  private nCents = 0;
+  private total = 0;
+  private total_sum = 0;
+  private lo = Infinity;
+  private hi = -Infinity;
+
+  constructor(compression: number = DEFAULT_COMPRESSION) {
+    if (!(compression >= 5 && Number.isFinite(compression))) {
+      throw new RangeError(`Digest compression must be a finite number ≥ 5, got ${compression}.`);
+    }
+    this.compression = compression;
+    this.spread = 1 + 2 / compression;
+    // 8,192 at δ=100; large buffers amortise the merge pass, small ones keep idle digests small.
+    this.capacity = Math.max(256, Math.min(65536, Math.round(compression * 82)));
+    this.buf = new Float64Array(Math.min(64, this.capacity));
+  }
+
+  get count(): number { return this.total; }
+  get sum(): number { return this.total_sum; }
+  get min(): number { return this.total === 0 ? 0 : this.lo; }
+  get max(): number { return this.total === 0 ? 0 : this.hi; }
+  /** Number of centroids held (after folding the buffer); for tests and benchmarks. */
+  get centroidCount(): number { this.flush(); return this.nCents; }
+
+  /** Record one value (ms). The hot path: an array store, a sum and a counter. */
+  push(valueMs: number): void {
+    if (this.len === this.buf.length) this.makeRoom();
+    this.buf[this.len++] = valueMs;
+    if (valueMs < this.lo) this.lo = valueMs;
+    if (valueMs > this.hi) this.hi = valueMs;
+    this.total++;
+    this.total_sum += valueMs;
+  }
+
+  /** Fold another digest into this one (the other is left unchanged in content). */
+  merge(other: Digest): void {
+    if (other.total === 0) return;
+    if (this.nCents === 0 && other.nCents === 0 && this.len + other.len <= this.capacity) {
+      // Both still exact: stay exact.
+      this.ensureBuffer(this.len + other.len);
+      this.buf.set(other.buf.subarray(0, other.len), this.len);
+      this.len += other.len;
+    } else {
+      this.flush();
+      other.flush();
+      this.combine(other.cents, other.nCents, null, 0);
+    }
+    this.total += other.total;
+    this.total_sum += other.total_sum;
+    if (other.lo < this.lo) this.lo = other.lo;
+    if (other.hi > this.hi) this.hi = other.hi;
+  }
+
+  /** The q-quantile (q in [0,1]) by nearest rank; 0 when empty. */
+  quantile(q: number): number {
+    const n = this.total;
+    if (n === 0) return 0;
+    if (!(q > 0)) return this.lo;
+    if (q >= 1) return this.hi;
+    if (this.nCents === 0) {
+      const sorted = this.buf.subarray(0, this.len).sort();
+      return sorted[Math.max(0, Math.ceil(q * n) - 1)];
+    }
+    this.flush();
+    return this.interpolate(q * n);
+  }
+
+  /** Release the spare buffer of a digest that will receive few or no more values. */
+  compact(): void {
+    if (this.nCents > 0 || this.len > 128) this.flush();
+    if (this.len === 0) this.buf = new Float64Array(0);
+    else if (this.buf.length > this.len) this.buf = this.buf.slice(0, this.len);
+    if (this.cents.length > this.nCents * STRIDE) this.cents = this.cents.slice(0, this.nCents * STRIDE);
+  }
+
+  toJSON(): DigestSnapshot {
+    return {
+      compression: this.compression,
+      count: this.total,
+      sum: this.total_sum,
+      min: this.total === 0 ? null : this.lo,
+      max: this.total === 0 ? null : this.hi,
+      centroids: Array.from(this.cents.subarray(0, this.nCents * STRIDE)),
+      samples: Array.from(this.buf.subarray(0, this.len)),
+    };
+  }
+
+  static fromJSON(s: DigestSnapshot): Digest {
+    const d = new Digest(s.compression);
+    const c = s.centroids;
+    if (c.length % STRIDE !== 0) throw new RangeError('Digest snapshot has a truncated centroid list.');
+    d.cents = Float64Array.from(c);
+    d.nCents = c.length / STRIDE;
+    d.ensureBuffer(s.samples.length);
+    d.buf.set(s.samples);
+    d.len = s.samples.length;
+    d.total = s.count;
+    d.total_sum = s.sum;
+    d.lo = s.min ?? Infinity;
+    d.hi = s.max ?? -Infinity;
+    return d;
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private makeRoom(): void {
+    if (this.buf.length < this.capacity) this.ensureBuffer(this.buf.length * 2 || 64);
+    else this.flush();
+  }
+
+  private ensureBuffer(size: number): void {
+    if (this.buf.length >= size) return;
+    let cap = Math.max(64, this.buf.length);
+    while (cap < size) cap *= 2;
+    const next = new Float64Array(Math.min(Math.max(cap, size), Math.max(this.capacity, size)));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  /** Fold the buffered samples into the centroids. */
+  private flush(): void {
+    if (this.len === 0) return;
+    const sorted = this.buf.subarray(0, this.len).sort();
+    this.combine(null, 0, sorted, this.len);
+    this.len = 0;
+  }
+
+  /**
+   * One merge pass over the current centroids plus either other centroids (`oc`, sorted by
+   * mean) or sorted raw values (`raw`), producing new centroids under the k2 size bound.
+   */
+  private combine(oc: Float64Array | null, on: number, raw: Float64Array | null, rn: number): void {
+    const a = this.cents;
+    const an = this.nCents;
+    let n = 0;
+    for (let i = 0; i < an; i++) n += a[i * STRIDE + 1];
+    for (let i = 0; i < on; i++) n += (oc as Float64Array)[i * STRIDE + 1];
+    n += rn;
+    let outArr: Float64Array = new Float64Array(Math.max(16, Math.min(an + on + rn, an + on + 64)) * STRIDE);
+    let outN = 0;
+    const kStep = 4 / this.compression; // one unit of k in logit space
+    const spread = this.spread;
+    let ai = 0, oi = 0, ri = 0;
+    let cm = 0, cw = 0, cmin = 0, cmax = 0; // the centroid being built
+    let before = 0; // weight of the finished centroids
+    let limit = 0; // weight the current centroid may reach
+    for (;;) {
+      // Pick the next item in mean order.
+      let m: number, w: number, mn: number, mx: number;
+      const am = ai < an ? a[ai * STRIDE] : Infinity;
+      const bm = oc !== null ? (oi < on ? oc[oi * STRIDE] : Infinity) : (ri < rn ? (raw as Float64Array)[ri] : Infinity);
+      if (ai < an && am <= bm) {
+        const k = ai * STRIDE; m = am; w = a[k + 1]; mn = a[k + 2]; mx = a[k + 3]; ai++;
+      } else if (oc !== null && oi < on) {
+        const k = oi * STRIDE; m = bm; w = oc[k + 1]; mn = oc[k + 2]; mx = oc[k + 3]; oi++;
+      } else if (raw !== null && ri < rn) {
+        m = bm; w = 1; mn = m; mx = m; ri++;
+      } else break;
+
+      if (cw > 0 && cw + w <= limit && (mx <= cmin * spread || mx - cmin <= SPREAD_FLOOR_MS)) {
+        cw += w;
+        cm += (m - cm) * (w / cw);
+        if (mn < cmin) cmin = mn;
+        if (mx > cmax) cmax = mx;
+        continue;
+      }
+      if (cw > 0) {
+        if ((outN + 1) * STRIDE > outArr.length) outArr = grow(outArr);
+        const k = outN * STRIDE;
+        outArr[k] = cm; outArr[k + 1] = cw; outArr[k + 2] = cmin; outArr[k + 3] = cmax;
+        outN++;
+        before += cw;
+      }
+      cm = m; cw = w; cmin = mn; cmax = mx;
+      limit = weightLimit(before, n, kStep);
+    }
+    if (cw > 0) {
+      if ((outN + 1) * STRIDE > outArr.length) outArr = grow(outArr);
+      const k = outN * STRIDE;
+      outArr[k] = cm; outArr[k + 1] = cw; outArr[k + 2] = cmin; outArr[k + 3] = cmax;
+      outN++;
+    }
+    this.cents = outArr;
+    this.nCents = outN;
+  }
+
+  /**
+   * Value of the element of nearest rank ceil(r). Piecewise-linear through one knot per
+   * centroid at its mass centre; between two centroids whose value ranges do not overlap, the
+   * line goes knot → own max, then next min → next knot, so it never invents a value inside
+   * the empty range between them. Singletons are exact.
+   */
+  private interpolate(r: number): number {
+    const c = this.cents;
+    const last = this.nCents - 1;
+    const x = Math.ceil(r) - 0.5; // centre of the wanted element, in rank units
+    let before = 0;
+    for (let i = 0; i <= last; i++) {
+      const k = i * STRIDE;
+      const w = c[k + 1];
+      const mid = before + w / 2;
+      if (i === 0 && x <= mid) return lerp(x, 0.5, c[k + 2], mid, this.knot(i));
+      if (i === last) return lerp(x, mid, this.knot(i), this.total - 0.5, c[k + 3]);
+      const nw = c[k + STRIDE + 1];
+      const nmid = before + w + nw / 2;
+      if (x <= nmid) {
+        const hi = c[k + 3], nlo = c[k + STRIDE + 2];
+        if (hi > nlo) return lerp(x, mid, this.knot(i), nmid, this.knot(i + 1)); // overlapping ranges
+        const a = before + w - 0.5; // centre of this centroid's last element
+        const b = before + w + 0.5; // centre of the next centroid's first element
+        if (x <= a) return lerp(x, mid, this.knot(i), a, hi);
+        if (x >= b) return lerp(x, b, nlo, nmid, this.knot(i + 1));
+        return x - a < b - x ? hi : nlo;
+      }
+      before += w;
+    }
+    return this.hi;
+  }
+
+  /**
+   * The value at centroid i's mass centre. When its range overlaps no neighbour's, the line
+   * runs min → knot → max across it, and the knot is chosen so that line's average is the
+   * centroid's mean: v = 2·mean − (min + max)/2, kept within [min, max]. Otherwise the mean.
+   */
+  private knot(i: number): number {
+    const c = this.cents;
+    const k = i * STRIDE;
+    const mean = c[k], w = c[k + 1], lo = c[k + 2], hi = c[k + 3];
+    if (w < 3) return mean;
+    const leftClear = i === 0 || c[k - STRIDE + 3] <= lo;
+    const rightClear = i === this.nCents - 1 || hi <= c[k + STRIDE + 2];
+    if (!leftClear || !rightClear) return mean;
+    const v = 2 * mean - (lo + hi) / 2;
+    return v < lo ? lo : v > hi ? hi : v;
+  }
+}
+
+/** Linear interpolation of the value at x between (x0, v0) and (x1, v1), clamped to them. */
+function lerp(x: number, x0: number, v0: number, x1: number, v1: number): number {
+  if (x1 <= x0 || x <= x0) return v0;
+  if (x >= x1) return v1;
+  return v0 + ((v1 - v0) * (x - x0)) / (x1 - x0);
+}
+
+/** Largest weight a centroid starting after `before` of `n` may reach: one unit of k2. */
+function weightLimit(before: number, n: number, kStep: number): number {
+  if (before <= 0) return 1; // the first centroid is a singleton: the exact minimum
+  const q0 = before / n;
+  if (q0 >= 1) return Infinity;
+  const z = Math.log(q0 / (1 - q0)) + kStep;
+  const q1 = 1 / (1 + Math.exp(-z));
+  return (q1 - q0) * n;
+}
+
+function grow(a: Float64Array): Float64Array {
+  const next = new Float64Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+

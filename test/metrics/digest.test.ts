@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { Digest } from '../../src/metrics/digest.js';
+import { bimodal, exactQuantile, gapCase, lognormal } from './samples.js';
+
+const GATE_QS = [0.5, 0.9, 0.95, 0.99, 0.999];
+
+function digestOf(data: Float64Array, compression?: number): Digest {
+  const d = new Digest(compression);
+  for (let i = 0; i < data.length; i++) d.push(data[i]);
+  return d;
+}
+
+function expectWithin(d: Digest, data: Float64Array, qs: number[], rel: number): void {
+  const sorted = data.slice().sort();
+  for (const q of qs) {
+    const truth = exactQuantile(sorted, q);
+    const got = d.quantile(q);
+    expect(Math.abs(got - truth) / truth, `q=${q}: got ${got}, exact ${truth}`).toBeLessThanOrEqual(rel);
+  }
+}
+
+describe('Digest accuracy', () => {
+  it('is within 1 % of exact at p50–p99.9 on 1M lognormal latencies', () => {
+    const data = lognormal(1_000_000, 20, 1, 11);
+    expectWithin(digestOf(data), data, GATE_QS, 0.01);
+  });
+
+  it('is within 1 % of exact on a bimodal mix (fast path + stalled flushes)', () => {
+    const data = bimodal(500_000, 12);
+    expectWithin(digestOf(data), data, [...GATE_QS, 0.8, 0.85, 0.86], 0.01);
+  });
+
+  it('reports the true p95 on the gap case (96 × 0–7 ms, 6 × 1,502 ms), so a p95<1500 gate fails', () => {
+    const data = gapCase(96, 6, 13);
+    const d = digestOf(data);
+    expect(d.quantile(0.95)).toBeGreaterThanOrEqual(1487);
+    expect(d.quantile(0.95)).toBe(1502);
+    expect(d.quantile(0.9)).toBeLessThanOrEqual(7);
+  });
+
+  it('does not invent values inside the gap when the gap case is large enough to compress', () => {
+    const data = gapCase(960_000, 60_000, 14);
+    const d = digestOf(data);
+    expect(d.centroidCount).toBeGreaterThan(0);
+    expectWithin(d, data, [0.5, 0.9, 0.94, 0.95, 0.99, 0.999], 0.01);
+    // Nothing between the clusters: every quantile is in one of them.
+    for (let q = 0.9; q < 1; q += 0.001) {
+      const v = d.quantile(q);
+      expect(v <= 7 || v >= 1502, `q=${q.toFixed(3)} gave ${v}`).toBe(true);
+    }
+  });
+
+  it('keeps sub-millisecond resolution', () => {
+    const data = lognormal(200_000, 0.25, 0.5, 15); // ~0.1–1 ms
+    expectWithin(digestOf(data), data, GATE_QS, 0.01);
+    const small = digestOf(Float64Array.from([0.012, 0.034, 0.056]));
+    expect(small.quantile(0.5)).toBe(0.034);
+  });
+
+  it('gives exact nearest-rank quantiles for small counts', () => {
+    const data = lognormal(5000, 20, 1, 16);
+    const d = digestOf(data);
+    const sorted = data.slice().sort();
+    for (const q of [0.01, 0.5, 0.66, 0.95, 0.99, 0.999]) expect(d.quantile(q)).toBe(exactQuantile(sorted, q));
+  });
+});
+
+describe('Digest merge and serialisation', () => {
+  it('merges 8 shards (through JSON) within 1 % of exact', () => {
+    const data = lognormal(1_000_000, 20, 1, 21);
+    const per = data.length / 8;
+    const merged = new Digest();
+    for (let s = 0; s < 8; s++) {
+      const shard = digestOf(data.subarray(s * per, (s + 1) * per));
+      merged.merge(Digest.fromJSON(JSON.parse(JSON.stringify(shard.toJSON()))));
+    }
+    expect(merged.count).toBe(data.length);
+    expectWithin(merged, data, GATE_QS, 0.01);
+  });
+
+  it('stays exact when merging small digests', () => {
+    const a = digestOf(gapCase(96, 0, 22));
+    const b = digestOf(Float64Array.from([1502, 1502.2, 1502.4, 1502.6, 1502.8, 1503]));
+    a.merge(b);
+    expect(a.count).toBe(102);
+    expect(a.quantile(0.95)).toBe(1502);
+    expect(b.count).toBe(6);
+  });
+
+  it('round-trips through JSON with the same quantiles, and keeps recording afterwards', () => {
+    const data = lognormal(50_000, 20, 1, 23);
+    const d = digestOf(data.subarray(0, 30_000));
+    const copy = Digest.fromJSON(JSON.parse(JSON.stringify(d.toJSON())));
+    for (const q of [0, 0.5, 0.95, 0.99, 1]) expect(copy.quantile(q)).toBe(d.quantile(q));
+    expect([copy.count, copy.sum, copy.min, copy.max]).toEqual([d.count, d.sum, d.min, d.max]);
+    for (let i = 30_000; i < 50_000; i++) { copy.push(data[i]); d.push(data[i]); }
+    expect(copy.quantile(0.99)).toBe(d.quantile(0.99));
+  });
+
+  it('is deterministic: the same input gives identical quantiles', () => {
+    const data = lognormal(300_000, 20, 1, 24);
+    const a = digestOf(data);
+    const b = digestOf(data);
+    for (let q = 0; q <= 1; q += 0.01) expect(a.quantile(q)).toBe(b.quantile(q));
+    expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(b.toJSON()));
+  });
+});
+
+describe('Digest edges', () => {
+  it('reports p0 = exact min and p100 = exact max, and no quantile above max', () => {
+    const data = lognormal(200_000, 20, 1.5, 31);
+    const d = digestOf(data);
+    let min = Infinity, max = -Infinity, sum = 0;
+    for (const v of data) { min = Math.min(min, v); max = Math.max(max, v); sum += v; }
+    expect(d.quantile(0)).toBe(min);
+    expect(d.quantile(1)).toBe(max);
+    expect(d.min).toBe(min);
+    expect(d.max).toBe(max);
+    expect(d.sum).toBeCloseTo(sum, 3);
+    expect(d.quantile(0.9999)).toBeLessThanOrEqual(max);
+    let prev = -Infinity;
+    for (let q = 0; q <= 1; q += 0.0005) {
+      const v = d.quantile(q);
+      expect(v).toBeGreaterThanOrEqual(prev); // monotone
+      prev = v;
+    }
+  });
+
+  it('answers 0 when empty', () => {
+    const d = new Digest();
+    expect([d.quantile(0.5), d.min, d.max, d.count, d.sum]).toEqual([0, 0, 0, 0, 0]);
+    expect(Digest.fromJSON(d.toJSON()).quantile(0.99)).toBe(0);
+  });
+
+  it('keeps its quantiles after compact()', () => {
+    const data = lognormal(20_000, 20, 1, 32);
+    const d = digestOf(data);
+    const before = d.quantile(0.95);
+    d.compact();
+    expect(Math.abs(d.quantile(0.95) - before) / before).toBeLessThan(0.01);
+    d.push(1e6);
+    expect(d.quantile(1)).toBe(1e6);
+  });
+
+  it('rejects a nonsensical compression', () => {
+    expect(() => new Digest(0)).toThrow(RangeError);
+    expect(() => new Digest(Number.NaN)).toThrow(RangeError);
+  });
+});
