@@ -17,6 +17,13 @@ export function systemMetadata(): Record<string, unknown> {
     memory: { virt: os.totalmem(), swap: 0 },
     boot_time: Math.round(Date.now() / 1000 - os.uptime()),
     requirements: [`node==${process.versions.node}`, 'undici==7', '@mlop/sdk-ts==0.1.0'],
+    os_info: {
+      hostname: os.hostname(),
+      os: { name: os.type(), version: os.release() },
+      kernel: os.release(),
+      node: { version: process.versions.node, executable: process.execPath },
+    },
+    cuda: {},
   };
   return cached;
 }
