@@ -46,6 +46,7 @@ describe('writeJunit', () => {
     result.baseline!.checks[0] = { metric: 'p95_ms', baseline: 0, current: 4, change: Infinity, limit: 0.2, pass: false };
     result.audit!.pass = false;
     result.audit!.totals.lostRows = 7;
+    result.thresholds[2]!.note = 'no samples were recorded';
     const root = await junitOf(result, 'escaped.xml');
     const cases = findAll(root, 'testcase');
     expect(cases.map((c) => c.attrs['name'])).toContain('e2e:p95<800 & "quoted" \'x\' [e2e log→ack p95]');
@@ -55,6 +56,8 @@ describe('writeJunit', () => {
     expect(audit.attrs['message']).toContain('Delivery audit failed');
     expect(audit.attrs['message']).toContain('7 lost');
     expect(failing[1]!.children[0]!.attrs['message']).toContain('zero baseline');
+    const noted = cases.find((c) => c.attrs['name']!.startsWith('MAX_ERROR_RATE'))!;
+    expect(noted.children[0]!.text).toMatch(/\(no samples were recorded\)\.$/);
   });
 
   it('has no audit or baseline cases when the run had none', async () => {
