@@ -115,7 +115,7 @@ async function run(a: RunArgs): Promise<void> {
 }
 
 async function serve(a: { port: number; host: string; key?: string }): Promise<void> {
-  const server = await startReferenceServer({ port: a.port, host: a.host, key: a.key });
+  const server = await startReferenceServer({ port: a.port, host: a.host, defaultKey: a.key });
   out(`mlop-sim reference server listening on ${server.url}\n`);
   out(a.key ? 'API key: the one given with --key\n' : `API key: ${DEFAULT_API_KEY}\n`);
   out('Press Ctrl+C to stop.\n');
@@ -135,7 +135,10 @@ async function baselineSave(a: { 'report-dir': string; to: string }): Promise<vo
 }
 
 /** A user-causable error carries its exit code; anything else is a bug and keeps its stack. */
+let handled = false;
 function handleError(err: unknown): void {
+  if (handled) return;
+  handled = true;
   const code = (err as { exitCode?: unknown })?.exitCode;
   if (err instanceof Error && typeof code === 'number') fail(err.message, code);
   process.stderr.write(scrub(`mlop-sim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));

@@ -2,7 +2,7 @@
  * The embedded target: with no --host, the reference server runs in its own worker thread (so
  * its CPU does not distort the generator's timings) with its default key, and stops at the end.
  */
-import { startReferenceServerInWorker } from '../server/index.js';
+import { startReferenceServerInWorker, type FaultOptions } from '../server/index.js';
 import type { EmbeddedServerOptions } from './options.js';
 
 export interface EmbeddedTarget {
@@ -12,7 +12,7 @@ export interface EmbeddedTarget {
 }
 
 export async function startEmbeddedTarget(o: EmbeddedServerOptions, seed: number): Promise<EmbeddedTarget> {
-  const faults: Record<string, unknown> = { seed };
+  const faults: FaultOptions = { seed };
   if (o.latencyMs) faults.latency = { kind: 'fixed', ms: o.latencyMs };
   if (o.errorRate) faults.errorRate = o.errorRate;
   const server = await startReferenceServerInWorker({ port: o.port ?? 0, host: '127.0.0.1', faults });

@@ -3,6 +3,7 @@
  * reports, return the result (the data of latest.json). Never exits the process; installs signal
  * handlers only when asked.
  */
+import { Agent } from 'undici';
 import { Recorder } from '../metrics/recorder.js';
 import type { DlqHealth, SimulationResult } from '../metrics/result.js';
 import { LiveConsole } from '../report/index.js';
@@ -37,6 +38,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   const control = new TargetControl();
   const pools = new PoolSet(o.users);
+  // The SDK runs share one pool per simulation (the SDK's default size), closed at the end.
+  const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
   try {
     let ingestUrl: string, apiUrl: string, key: string | undefined;
@@ -52,7 +55,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       log(`started the embedded reference server at ${embedded.url}`);
     }
     if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
-    const target: SdkTarget = { ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS };
+    const target: SdkTarget = { ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher };
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
     await preflight(control, target, project, scenario.sdk !== undefined && scenario.sdk !== false);
     const isReference = await control.isReferenceServer(ingestUrl);
@@ -89,6 +92,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   } finally {
     unhook();
     await pools.close();
+    await sdkDispatcher.destroy().catch(() => undefined);
     await control.close();
     if (embedded) await embedded.stop();
   }

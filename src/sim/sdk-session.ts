@@ -3,7 +3,8 @@
  * the stats (the SDK's HTTP exchanges and each record's log→ack delay), and login + init of a
  * virtual user's run. The SDK knows nothing of the simulator; it only calls the observer.
  */
-import { init, login, SdkAuthError } from '@mlop/sdk-ts';
+import { init, login, SdkAuthError, type RecordSettled, type RequestExchange, type SdkObserver, type Settings } from '@mlop/sdk-ts';
+import type { Dispatcher } from 'undici';
 import type { StatsSink } from './stats-sink.js';
 import { E2E_ENTRY } from './stats-sink.js';
 
@@ -31,38 +32,23 @@ export interface SdkTarget {
   key: string;
   /** Seconds finish() may wait for the queue to drain (the shutdown budget). */
   shutdownTimeoutS: number;
-}
-
-interface RequestEvent {
-  method: string;
-  route: string;
-  status?: number;
-  durationMs: number;
-  responseBytes?: number;
-  error?: unknown;
-}
-
-interface RecordEvent {
-  status: 'acked' | 'failed';
-  loggedAt: number;
-  settledAt: number;
-  rows?: number;
-  error?: unknown;
+  /** Connection pool the SDK runs share (closed by the runner at the end). */
+  dispatcher?: Dispatcher;
 }
 
 /** The SDK observer that records every HTTP exchange and every settled record. */
-export function statsObserver(stats: StatsSink) {
+export function statsObserver(stats: StatsSink): SdkObserver {
   return {
-    onRequest(ev: RequestEvent): void {
+    onRequest(ev: RequestExchange): void {
       const status = ev.status ?? 0;
       const ok = ev.error == null && status >= 200 && status < 300;
       const error = ok ? undefined : ev.error != null ? errorText(ev.error) : `HTTP ${status}`;
-      stats.record(ev.method, ev.route, ev.durationMs, ok, ev.responseBytes ?? 0, error);
+      stats.record(ev.method, ev.route, ev.durationMs, ok, ev.responseBytes, error);
     },
-    onRecord(ev: RecordEvent): void {
+    onRecord(ev: RecordSettled): void {
       const ok = ev.status === 'acked';
       const error = ok ? undefined : ev.error != null ? errorText(ev.error) : 'record FAILED';
-      stats.record(E2E_ENTRY.method, E2E_ENTRY.route, ev.settledAt - ev.loggedAt, ok, ev.rows ?? 0, error);
+      stats.record(E2E_ENTRY.method, E2E_ENTRY.route, ev.settledAt - ev.loggedAt, ok, ev.rows, error);
     },
   };
 }
@@ -74,7 +60,7 @@ function errorText(error: unknown): string {
 }
 
 /** SDK settings for a target. Console capture and system metrics stay off in a shared process. */
-export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined) {
+export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Settings {
   return {
     url_app: target.apiUrl,
     url_api: target.apiUrl,
@@ -85,6 +71,7 @@ export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined) {
     disable_console: true,
     disable_system_metrics: true,
     sync_process_shutdown_timeout: target.shutdownTimeoutS,
+    dispatcher: target.dispatcher,
   };
 }
 
