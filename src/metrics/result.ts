@@ -64,6 +64,8 @@ export interface ThresholdVerdict {
   limit: number;
   actual: number;
   pass: boolean;
+  /** Why the verdict is special, e.g. `no entry named "x" was recorded` (actual is then 0). */
+  note?: string;
 }
 
 export interface BaselineCheck {
@@ -74,6 +76,8 @@ export interface BaselineCheck {
   change: number;
   limit: number;
   pass: boolean;
+  /** Why the check passed or failed when the plain rule does not say, e.g. the zero-baseline floor. */
+  note?: string;
 }
 
 export interface BaselineVerdict {

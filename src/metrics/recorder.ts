@@ -1,0 +1,215 @@
+/**
+ * The recorder: every timed request, SDK call and end-to-end record delay, per entry name,
+ * plus the users over time. `record()` sits on the load generator's hot path: two Map lookups
+ * (method, then route), a few additions and an array store; no string is built per call.
+ *
+ * Snapshots are cumulative and JSON-safe. To combine workers, merge each worker's latest
+ * snapshot once into a fresh Recorder (users of the same second are summed across snapshots).
+ */
+import { Digest } from './digest.js';
+import type { EntrySummary, FailureGroup, TimeSeriesPoint } from './result.js';
+import { StatsEntry, summarize, type StatsEntrySnapshot } from './stats-entry.js';
+import { SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
+
+/** Entries to combine: a list of entry names, or a predicate over names. */
+export type EntrySelector = readonly string[] | ((name: string) => boolean);
+
+export interface RecorderSnapshot {
+  version: 1;
+  entries: StatsEntrySnapshot[];
+  /** [epoch second, users] pairs. */
+  users: [number, number][];
+}
+
+export interface WindowView {
+  rps: number;
+  p50Ms: number;
+  p95Ms: number;
+  failures: number;
+  count: number;
+}
+
+export class Recorder {
+  private readonly now: () => number;
+  private readonly startMs: number;
+  private readonly byMethod = new Map<string, Map<string, StatsEntry>>();
+  private readonly byName = new Map<string, StatsEntry>();
+  /** Users per epoch second, as set by setUsers() (carried forward over quiet seconds). */
+  private readonly usersAt = new Map<number, number>();
+
+  constructor(opts: { now?: () => number } = {}) {
+    this.now = opts.now ?? Date.now;
+    this.startMs = this.now();
+  }
+
+  /** Record one completed request or call. Failures count in `count` too (Locust semantics). */
+  record(method: string, route: string, durationMs: number, ok: boolean, bytes = 0, error?: string): void {
+    let routes = this.byMethod.get(method);
+    if (routes === undefined) {
+      routes = new Map();
+      this.byMethod.set(method, routes);
+    }
+    let entry = routes.get(route);
+    if (entry === undefined) entry = this.createEntry(method, route, routes);
+    entry.record(Math.floor(this.now() / 1000), durationMs, ok, bytes, error);
+  }
+
+  /** The number of running users from now on (for the time series). */
+  setUsers(n: number): void {
+    this.usersAt.set(Math.floor(this.now() / 1000), n);
+  }
+
+  /** Entry names seen, sorted. */
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  summary(name: string, durationS: number): EntrySummary | undefined {
+    return this.byName.get(name)?.summary(durationS);
+  }
+
+  /** Every entry, sorted by name. */
+  summaries(durationS: number): EntrySummary[] {
+    return this.names().map((n) => (this.byName.get(n) as StatsEntry).summary(durationS));
+  }
+
+  /** One merged row over the selected entries, named `label` (method '' and route `label`). */
+  group(label: string, select: EntrySelector, durationS: number): EntrySummary {
+    const digest = new Digest();
+    let count = 0, failures = 0, bytes = 0;
+    for (const e of this.select(select)) {
+      count += e.count;
+      failures += e.failures;
+      bytes += e.bytes;
+      digest.merge(e.digest);
+    }
+    return summarize(label, '', label, count, failures, bytes, digest, durationS);
+  }
+
+  /**
+   * Per-second series of the selected entries combined, one point per second from the first
+   * to the last second with a sample (quiet seconds included with zero requests).
+   */
+  history(_label: string, select: EntrySelector): TimeSeriesPoint[] {
+    const seconds = new Map<number, SecondBucket>();
+    for (const e of this.select(select)) {
+      for (const b of e.series.all()) {
+        let m = seconds.get(b.t);
+        if (m === undefined) {
+          m = { t: b.t, count: 0, failures: 0, digest: new Digest(SECOND_COMPRESSION) };
+          seconds.set(b.t, m);
+        }
+        m.count += b.count;
+        m.failures += b.failures;
+        m.digest.merge(b.digest);
+      }
+    }
+    if (seconds.size === 0) return [];
+    const ts = [...seconds.keys()];
+    const first = Math.min(...ts);
+    const last = Math.max(...ts);
+    const points: TimeSeriesPoint[] = [];
+    let users = this.usersBefore(first);
+    let totalRequests = 0, totalFailures = 0;
+    for (let t = first; t <= last; t++) {
+      users = this.usersAt.get(t) ?? users;
+      const b = seconds.get(t);
+      const requests = b?.count ?? 0;
+      const failures = b?.failures ?? 0;
+      totalRequests += requests;
+      totalFailures += failures;
+      points.push({
+        t, users, requests, failures,
+        p50Ms: b ? b.digest.quantile(0.5) : 0,
+        p95Ms: b ? b.digest.quantile(0.95) : 0,
+        p99Ms: b ? b.digest.quantile(0.99) : 0,
+        totalRequests, totalFailures,
+      });
+    }
+    return points;
+  }
+
+  /** Failures grouped by (method, route, message), most frequent first. */
+  failures(): FailureGroup[] {
+    const out: FailureGroup[] = [];
+    for (const e of this.byName.values()) {
+      for (const [error, occurrences] of e.errors) out.push({ method: e.method, name: e.route, error, occurrences });
+    }
+    return out.sort((a, b) => b.occurrences - a.occurrences || cmp(a.method, b.method) || cmp(a.name, b.name) || cmp(a.error, b.error));
+  }
+
+  /**
+   * Live view over the last `windowS` seconds (the current, partial second included):
+   * requests/s over the time actually covered, p50/p95 of those samples, failures.
+   */
+  window(select: EntrySelector, windowS: number): WindowView {
+    const nowMs = this.now();
+    const nowSec = Math.floor(nowMs / 1000);
+    const span = Math.max(1, Math.floor(windowS));
+    const firstSec = nowSec - span + 1;
+    const digest = new Digest(SECOND_COMPRESSION);
+    let count = 0, failures = 0;
+    for (const e of this.select(select)) {
+      for (let t = firstSec; t <= nowSec; t++) {
+        const b = e.series.get(t);
+        if (b === undefined) continue;
+        count += b.count;
+        failures += b.failures;
+        digest.merge(b.digest);
+      }
+    }
+    const coveredMs = nowMs - Math.max(this.startMs, firstSec * 1000);
+    const coveredS = Math.max(coveredMs, 1) / 1000;
+    return { rps: count / coveredS, p50Ms: digest.quantile(0.5), p95Ms: digest.quantile(0.95), failures, count };
+  }
+
+  snapshot(): RecorderSnapshot {
+    return {
+      version: 1,
+      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot()),
+      users: [...this.usersAt].sort((a, b) => a[0] - b[0]),
+    };
+  }
+
+  /** Add a (cumulative) snapshot of another recorder to this one. */
+  mergeSnapshot(s: RecorderSnapshot): void {
+    for (const es of s.entries) {
+      let routes = this.byMethod.get(es.method);
+      if (routes === undefined) {
+        routes = new Map();
+        this.byMethod.set(es.method, routes);
+      }
+      const entry = routes.get(es.route) ?? this.createEntry(es.method, es.route, routes);
+      entry.mergeSnapshot(es);
+    }
+    for (const [t, n] of s.users) this.usersAt.set(t, (this.usersAt.get(t) ?? 0) + n);
+  }
+
+  private createEntry(method: string, route: string, routes: Map<string, StatsEntry>): StatsEntry {
+    const entry = new StatsEntry(method, route);
+    routes.set(route, entry);
+    this.byName.set(entry.name, entry);
+    return entry;
+  }
+
+  private select(select: EntrySelector): StatsEntry[] {
+    if (typeof select === 'function') return [...this.byName.values()].filter((e) => select(e.name));
+    const out: StatsEntry[] = [];
+    for (const name of new Set(select)) {
+      const e = this.byName.get(name);
+      if (e !== undefined) out.push(e);
+    }
+    return out;
+  }
+
+  /** Users at the latest second ≤ t that has a setUsers() value (0 if none). */
+  private usersBefore(t: number): number {
+    let best = -Infinity, users = 0;
+    for (const [s, n] of this.usersAt) if (s <= t && s > best) { best = s; users = n; }
+    return users;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
