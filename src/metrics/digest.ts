@@ -1,15 +1,16 @@
 /**
  * Latency quantiles: a deterministic, mergeable, merging t-digest with exact small counts.
  *
- * Why not the npm `tdigest` package (welch, v0.1.x) as is — measured by bench/quantiles.ts
- * (the numbers are in bench/RESULTS.md and in the helper's report):
+ * Why not the npm `tdigest` package (welch, v0.1.x) as is — measured by bench/quantiles.ts:
  *  - its compress step shuffles centroids with Math.random, so two runs over the same input
  *    report different quantiles (measurement.md: "deterministic for the same input");
- *  - on the gap case (96 values over 0–7 ms + 6 values of 1,502–1,503 ms) it reports p95 far
- *    below the true 1,502 ms because it interpolates between centroid means straight across
- *    the empty 7…1,502 ms range — a `p95 < 1500` gate would pass when it must fail;
- *  - it has no merge or serialisation API and inserts each value into a red-black tree
- *    (hundreds of ns per value).
+ *  - on the gap case recorded in whole ms (96 values over 0–7 ms + 6 of 1,502–1,503 ms) it
+ *    reports p95 = 1,323 or 1,019 ms (depending on input order) against the true 1,502: it
+ *    interpolates between centroid means straight across the empty 7…1,502 ms range, so a
+ *    `p95 < 1500` gate would pass when it must fail (with 102 distinct float values every
+ *    value keeps its own centroid and it happens to answer 1,502; at scale it does not know);
+ *  - it has no merge or serialisation API (merging 8 shards by pushing centroids: up to 5.5 %
+ *    error at p99.9) and inserts each value into a red-black tree (420–1,500 ns per value).
  *
  * What this digest does instead (Dunning's merging t-digest, with three additions):
  *  - push() appends to a Float64Array buffer; when full, the buffer is sorted (native typed-array
@@ -23,10 +24,16 @@
  *    within 1 µs always may). That keeps a fast cluster and a stalled cluster in separate
  *    centroids, and bounds the error in sparse valleys of multimodal data (bimodal 1M, worst
  *    over q = 0.001…0.999: 0.3 % with it, 5 % without); it costs ~30 % more centroids.
- *  - until the first compression (count ≤ buffer capacity, 8,192 by default) the buffer holds
+ *  - until the first compression (count ≤ buffer capacity: 82·δ, 8,200 at δ=100) the buffer holds
  *    every sample and quantiles are exact (nearest rank), also after merging two such digests.
  * Everything is deterministic: the same pushes and merges in the same order give the same
  * quantiles. min, max, sum and count are exact; quantile(0) = min and quantile(1) = max.
+ *
+ * Measured (bench/quantiles.ts, 5 runs, 2 shared cores, Node 20, δ=100): worst relative error
+ * at p50/p90/p95/p99/p99.9 on 1M lognormal 0.12 %, bimodal 1M 0.061 %, 8 shards merged
+ * through JSON 0.12 %, gap case exact (p95 = 1,502); 99–191 ns per value (median);
+ * identical results every run. npm tdigest on the same data: up to 1.02 % (p99, lognormal),
+ * 5.5 % (p99.9, merged), 11.9 % (p95, gap), 420–1,465 ns per value, different every run.
  *
  * Quantile definition: nearest rank — the smallest recorded value v such that at least q·n
  * values are ≤ v (Locust's and measurement.md's "true p95 = 1,502" on the gap case).
@@ -72,7 +79,7 @@ export class Digest {
     }
     this.compression = compression;
     this.spread = 1 + 2 / compression;
-    // 8,192 at δ=100; large buffers amortise the merge pass, small ones keep idle digests small.
+    // 8,200 at δ=100; large buffers amortise the merge pass, small ones keep idle digests small.
     this.capacity = Math.max(256, Math.min(65536, Math.round(compression * 82)));
     this.buf = new Float64Array(Math.min(64, this.capacity));
   }

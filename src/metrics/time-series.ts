@@ -5,8 +5,8 @@
  */
 import { Digest, type DigestSnapshot } from './digest.js';
 
-/** Compression of the per-second digests: ±~1 % at p95/p99 and a few hundred bytes each. */
-export const SECOND_COMPRESSION = 25;
+/** Compression of the per-second digests: within ~1 % at p50/p95/p99 and ~2 KB per busy second. */
+export const SECOND_COMPRESSION = 15;
 
 export interface SecondBucket {
   /** Epoch seconds of the bucket start. */
