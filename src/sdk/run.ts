@@ -51,6 +51,7 @@ export class Run extends EventEmitter {
   private readonly sync: SyncContext;
   private readonly api: ApiTargets;
   private readonly names = new Map<string, string>();
+  private lastNames: string[] | null = null;
   private state: 'open' | 'finishing' | 'closed' | 'cancelled' = 'open';
   private step = 0;
   private sysStep = 0;
@@ -130,6 +131,10 @@ export class Run extends EventEmitter {
   private enqueue(data: Record<string, unknown>, rawStep: number, time: number): void | Promise<void> {
     const step = Number.isInteger(rawStep) && rawStep > 0 ? rawStep : 0; // v2 uploads `step or 0`
     const loggedAt = performance.now();
+    // Metric names: reuse the previous call's array while the keys repeat (the common case),
+    // so queued records of one run share one names array.
+    const last = this.lastNames;
+    let same = 0;
     let names: string[] | null = null;
     let values: number[] | null = null;
     let fresh: NewNames | null = null;
@@ -142,7 +147,8 @@ export class Run extends EventEmitter {
           name = this.firstSeen(key);
           addNewName((fresh ??= new Map()), 'METRIC', name);
         }
-        (names ??= []).push(name);
+        if (names === null && last !== null && same < last.length && last[same] === name) same++;
+        else (names ??= last !== null ? last.slice(0, same) : []).push(name);
         (values ??= []).push(v);
         continue;
       }
@@ -158,11 +164,15 @@ export class Run extends EventEmitter {
       });
       if (m !== undefined) {
         if (!this.names.has(key)) addNewName((fresh ??= new Map()), 'METRIC', this.firstSeen(key));
-        (names ??= []).push(n);
+        (names ??= last !== null ? last.slice(0, same) : []).push(n);
         (values ??= []).push(m);
       }
     }
-    if (names) this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, names, values, null, names.length));
+    if (names === null && same > 0) names = same === last!.length ? last : last!.slice(0, same);
+    if (names !== null && values !== null) {
+      this.lastNames = names;
+      this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, names, values, null, names.length));
+    }
     if (slow) {
       for (const r of slow.data) this.queue.push(r);
       for (const f of slow.files) this.queue.pushFile(f);

@@ -127,6 +127,20 @@ describe('classification of each value kind', () => {
     expect(entries[1].fileName).toMatch(/^a-b\.[0-9a-f-]{36}\.png$/);
   });
 
+  it('keeps each call\'s own keys when the key set changes from call to call', async () => {
+    const run = await freshRun();
+    await run.log({ a: 1, b: 2 });
+    await run.log({ a: 3, c: 4 });
+    run.log({ a: 5 });
+    run.log({ a: 6, c: 7, d: 8 });
+    run.log({ b: 9, a: 10 });
+    run.log({ a: 11, c: 12 });
+    await run.finish();
+    expect(metricLines().map((l) => l.data)).toEqual([
+      { a: 1, b: 2 }, { a: 3, c: 4 }, { a: 5 }, { a: 6, c: 7, d: 8 }, { b: 9, a: 10 }, { a: 11, c: 12 },
+    ]);
+  });
+
   it('maps non-printable-ASCII key characters to "-"', async () => {
     const run = await freshRun();
     await run.log({ 'loss/é': 1 });
