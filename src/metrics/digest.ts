@@ -39,6 +39,8 @@
  * values are ≤ v (Locust's and measurement.md's "true p95 = 1,502" on the gap case).
  */
 
+import { interpolate, STRIDE } from './centroid-quantile.js';
+
 /** Plain-JSON form of a digest (for workers and shards). */
 export interface DigestSnapshot {
   compression: number;
@@ -56,7 +58,6 @@ export interface DigestSnapshot {
 const DEFAULT_COMPRESSION = 100;
 /** Below this absolute spread (ms) values may always share a centroid: 1 µs. */
 const SPREAD_FLOOR_MS = 1e-3;
-const STRIDE = 4; // mean, weight, min, max
 
 export class Digest {
   readonly compression: number;
@@ -72,6 +73,12 @@ export class Digest {
   private total_sum = 0;
   private lo = Infinity;
   private hi = -Infinity;
+  /** Centroids with the buffer folded in, built by reads without changing the digest; valid while total === viewAt. */
+  private viewAt = -1;
+  /** In exact mode: the buffer is sorted while total === sortedAt. */
+  private sortedAt = -1;
+  private viewCents: Float64Array = new Float64Array(0);
+  private viewN = 0;
 
   constructor(compression: number = DEFAULT_COMPRESSION) {
     if (!(compression >= 5 && Number.isFinite(compression))) {
@@ -89,7 +96,7 @@ export class Digest {
   get min(): number { return this.total === 0 ? 0 : this.lo; }
   get max(): number { return this.total === 0 ? 0 : this.hi; }
   /** Number of centroids held (after folding the buffer); for tests and benchmarks. */
-  get centroidCount(): number { this.flush(); return this.nCents; }
+  get centroidCount(): number { return this.folded()[1]; }
 
   /** Record one value (ms). The hot path: an array store, a sum and a counter. */
   push(valueMs: number): void {
@@ -101,7 +108,7 @@ export class Digest {
     this.total_sum += valueMs;
   }
 
-  /** Fold another digest into this one (the other is left unchanged in content). */
+  /** Fold another digest into this one; the other is left unchanged. */
   merge(other: Digest): void {
     if (other.total === 0) return;
     if (this.nCents === 0 && other.nCents === 0 && this.len + other.len <= this.capacity) {
@@ -111,8 +118,8 @@ export class Digest {
       this.len += other.len;
     } else {
       this.flush();
-      other.flush();
-      this.combine(other.cents, other.nCents, null, 0);
+      const [oc, on] = other.folded();
+      [this.cents, this.nCents] = this.combine(this.cents, this.nCents, oc, on, null, 0);
     }
     this.total += other.total;
     this.total_sum += other.total_sum;
@@ -127,16 +134,22 @@ export class Digest {
     if (!(q > 0)) return this.lo;
     if (q >= 1) return this.hi;
     if (this.nCents === 0) {
-      const sorted = this.buf.subarray(0, this.len).sort();
-      return sorted[Math.max(0, Math.ceil(q * n) - 1)];
+      // Exact: the buffer holds every sample. Sorting it in place changes nothing else.
+      if (this.sortedAt !== n) {
+        this.buf.subarray(0, this.len).sort();
+        this.sortedAt = n;
+      }
+      return this.buf[Math.max(0, Math.ceil(q * n) - 1)];
     }
-    this.flush();
-    return this.interpolate(q * n);
+    const [c, nc] = this.folded();
+    return interpolate(c, nc, n, q * n);
   }
 
   /** Release the spare buffer of a digest that will receive few or no more values. */
   compact(): void {
     if (this.nCents > 0 || this.len > 128) this.flush();
+    this.viewAt = -1;
+    this.viewCents = new Float64Array(0);
     if (this.len === 0) this.buf = new Float64Array(0);
     else if (this.buf.length > this.len) this.buf = this.buf.slice(0, this.len);
     if (this.cents.length > this.nCents * STRIDE) this.cents = this.cents.slice(0, this.nCents * STRIDE);
@@ -173,15 +186,17 @@ export class Digest {
   // ---- internals -------------------------------------------------------------------------
 
   private makeRoom(): void {
-    if (this.buf.length < this.capacity) this.ensureBuffer(this.buf.length * 2 || 64);
+    if (this.buf.length < this.capacity) this.ensureBuffer(Math.min(this.capacity, this.buf.length * 2 || 64));
     else this.flush();
   }
 
   private ensureBuffer(size: number): void {
     if (this.buf.length >= size) return;
+    // Double (a few reallocations while a digest warms up), but never past the capacity
+    // unless `size` itself needs it: flushes must happen at the same counts for every copy.
     let cap = Math.max(64, this.buf.length);
     while (cap < size) cap *= 2;
-    const next = new Float64Array(Math.min(Math.max(cap, size), Math.max(this.capacity, size)));
+    const next = new Float64Array(Math.max(size, Math.min(cap, this.capacity)));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
@@ -190,17 +205,32 @@ export class Digest {
   private flush(): void {
     if (this.len === 0) return;
     const sorted = this.buf.subarray(0, this.len).sort();
-    this.combine(null, 0, sorted, this.len);
+    [this.cents, this.nCents] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
     this.len = 0;
+  }
+
+  /**
+   * The centroids as if the buffer were folded in, without folding it: reads (quantile,
+   * merge into another digest) must not change when later pushes get compressed, or the
+   * results would depend on when a live view happened to look.
+   */
+  private folded(): [Float64Array, number] {
+    if (this.len === 0) return [this.cents, this.nCents];
+    if (this.viewAt !== this.total) {
+      const sorted = this.buf.slice(0, this.len).sort();
+      [this.viewCents, this.viewN] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
+      this.viewAt = this.total;
+    }
+    return [this.viewCents, this.viewN];
   }
 
   /**
    * One merge pass over the current centroids plus either other centroids (`oc`, sorted by
    * mean) or sorted raw values (`raw`), producing new centroids under the k2 size bound.
    */
-  private combine(oc: Float64Array | null, on: number, raw: Float64Array | null, rn: number): void {
-    const a = this.cents;
-    const an = this.nCents;
+  private combine(
+    a: Float64Array, an: number, oc: Float64Array | null, on: number, raw: Float64Array | null, rn: number,
+  ): [Float64Array, number] {
     let n = 0;
     for (let i = 0; i < an; i++) n += a[i * STRIDE + 1];
     for (let i = 0; i < on; i++) n += (oc as Float64Array)[i * STRIDE + 1];
@@ -249,66 +279,8 @@ export class Digest {
       outArr[k] = cm; outArr[k + 1] = cw; outArr[k + 2] = cmin; outArr[k + 3] = cmax;
       outN++;
     }
-    this.cents = outArr;
-    this.nCents = outN;
+    return [outArr, outN];
   }
-
-  /**
-   * Value of the element of nearest rank ceil(r). Piecewise-linear through one knot per
-   * centroid at its mass centre; between two centroids whose value ranges do not overlap, the
-   * line goes knot → own max, then next min → next knot, so it never invents a value inside
-   * the empty range between them. Singletons are exact.
-   */
-  private interpolate(r: number): number {
-    const c = this.cents;
-    const last = this.nCents - 1;
-    const x = Math.ceil(r) - 0.5; // centre of the wanted element, in rank units
-    let before = 0;
-    for (let i = 0; i <= last; i++) {
-      const k = i * STRIDE;
-      const w = c[k + 1];
-      const mid = before + w / 2;
-      if (i === 0 && x <= mid) return lerp(x, 0.5, c[k + 2], mid, this.knot(i));
-      if (i === last) return lerp(x, mid, this.knot(i), this.total - 0.5, c[k + 3]);
-      const nw = c[k + STRIDE + 1];
-      const nmid = before + w + nw / 2;
-      if (x <= nmid) {
-        const hi = c[k + 3], nlo = c[k + STRIDE + 2];
-        if (hi > nlo) return lerp(x, mid, this.knot(i), nmid, this.knot(i + 1)); // overlapping ranges
-        const a = before + w - 0.5; // centre of this centroid's last element
-        const b = before + w + 0.5; // centre of the next centroid's first element
-        if (x <= a) return lerp(x, mid, this.knot(i), a, hi);
-        if (x >= b) return lerp(x, b, nlo, nmid, this.knot(i + 1));
-        return x - a < b - x ? hi : nlo;
-      }
-      before += w;
-    }
-    return this.hi;
-  }
-
-  /**
-   * The value at centroid i's mass centre. When its range overlaps no neighbour's, the line
-   * runs min → knot → max across it, and the knot is chosen so that line's average is the
-   * centroid's mean: v = 2·mean − (min + max)/2, kept within [min, max]. Otherwise the mean.
-   */
-  private knot(i: number): number {
-    const c = this.cents;
-    const k = i * STRIDE;
-    const mean = c[k], w = c[k + 1], lo = c[k + 2], hi = c[k + 3];
-    if (w < 3) return mean;
-    const leftClear = i === 0 || c[k - STRIDE + 3] <= lo;
-    const rightClear = i === this.nCents - 1 || hi <= c[k + STRIDE + 2];
-    if (!leftClear || !rightClear) return mean;
-    const v = 2 * mean - (lo + hi) / 2;
-    return v < lo ? lo : v > hi ? hi : v;
-  }
-}
-
-/** Linear interpolation of the value at x between (x0, v0) and (x1, v1), clamped to them. */
-function lerp(x: number, x0: number, v0: number, x1: number, v1: number): number {
-  if (x1 <= x0 || x <= x0) return v0;
-  if (x >= x1) return v1;
-  return v0 + ((v1 - v0) * (x - x0)) / (x1 - x0);
 }
 
 /** Largest weight a centroid starting after `before` of `n` may reach: one unit of k2. */

@@ -41,10 +41,12 @@ export class StatsEntry {
   }
 
   record(second: number, durationMs: number, ok: boolean, bytes: number, error: string | undefined): void {
+    // A clock step can make a duration negative, a bug upstream NaN: neither may poison the sums.
+    const ms = durationMs >= 0 ? durationMs : 0;
     this.count++;
-    this.bytes += bytes;
-    this.digest.push(durationMs);
-    this.series.add(second, durationMs, ok);
+    this.bytes += bytes >= 0 ? bytes : 0;
+    this.digest.push(ms);
+    this.series.add(second, ms, ok);
     if (!ok) {
       this.failures++;
       this.countError(error === undefined || error === '' ? UNKNOWN_ERROR : error, 1);

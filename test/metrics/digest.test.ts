@@ -147,3 +147,22 @@ describe('Digest edges', () => {
     expect(() => new Digest(Number.NaN)).toThrow(RangeError);
   });
 });
+
+describe('Digest reads do not change later results', () => {
+  it('gives the same quantiles whether or not it was read (or merged elsewhere) mid-stream', () => {
+    const data = lognormal(100_000, 20, 1, 41);
+    const quiet = new Digest();
+    const watched = new Digest();
+    const sink = new Digest();
+    for (let i = 0; i < data.length; i++) {
+      quiet.push(data[i]);
+      watched.push(data[i]);
+      if (i % 5000 === 4999) {
+        watched.quantile(0.95); // a live view
+        sink.merge(watched); // an Aggregated row
+      }
+    }
+    for (const q of [0.5, 0.9, 0.95, 0.99, 0.999]) expect(watched.quantile(q)).toBe(quiet.quantile(q));
+    expect(JSON.stringify(watched.toJSON())).toBe(JSON.stringify(quiet.toJSON()));
+  });
+});

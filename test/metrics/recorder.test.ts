@@ -31,6 +31,15 @@ describe('Recorder entries', () => {
     expect(rec.summary('GET /nothing', 2)).toBeUndefined();
   });
 
+  it('records a negative or NaN duration (a clock step, a bug upstream) as 0 instead of poisoning the sums', () => {
+    const { rec } = clocked();
+    rec.record('POST', '/a', 10, true);
+    rec.record('POST', '/a', -3, true);
+    rec.record('POST', '/a', Number.NaN, true, Number.NaN);
+    expect(rec.summary('POST /a', 1)).toMatchObject({ count: 3, minMs: 0, maxMs: 10, bytes: 0 });
+    expect(rec.summary('POST /a', 1)?.avgMs).toBeCloseTo(10 / 3, 10);
+  });
+
   it('caps the distinct error messages kept per entry', () => {
     const { rec } = clocked();
     for (let i = 0; i < 150; i++) rec.record('POST', '/x', 1, false, 0, `error ${i}`);
