@@ -30,7 +30,8 @@ No --host and no INGEST_URL: an embedded reference server is started on loopback
 /** Everything printed passes through here so the key can never reach the terminal. */
 let secret: string | undefined;
 function scrub(text: string): string {
-  return secret ? text.split(secret).join('***') : text;
+  // Very short "keys" (typos, placeholders) would shred ordinary words; real keys are long.
+  return secret && secret.length >= 6 ? text.split(secret).join('***') : text;
 }
 function out(text: string): void {
   process.stdout.write(scrub(text));
@@ -44,6 +45,11 @@ function exit(code: number): never {
   // Let stdout/stderr drain, then leave even if a stray handle lingers.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   return undefined as never;
+}
+
+/** A flag given twice keeps its last value, as in Locust (yargs would make an array of it). */
+function lastValue<T>(v: T | T[]): T {
+  return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
 interface RunArgs {
@@ -140,7 +146,10 @@ function handleError(err: unknown): void {
   if (handled) return;
   handled = true;
   const code = (err as { exitCode?: unknown })?.exitCode;
-  if (err instanceof Error && typeof code === 'number') fail(err.message, code);
+  if (err instanceof Error && typeof code === 'number') {
+    fail(err.message, code);
+    return;
+  }
   process.stderr.write(scrub(`mlop-sim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
   exit(EXIT_CODES.internal);
 }
@@ -153,27 +162,27 @@ const cli = yargs(hideBin(process.argv))
     'run a load test (the default command)',
     (y) =>
       y
-        .option('users', { alias: 'u', type: 'number', describe: 'virtual users', defaultDescription: '50' })
-        .option('spawn-rate', { alias: 'r', type: 'number', describe: 'users started per second', defaultDescription: 'all users within 1 s' })
-        .option('run-time', { alias: 't', type: 'string', describe: 'how long to run: 30s, 5m, 1h, or seconds', defaultDescription: '30s' })
-        .option('host', { type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server' })
-        .option('api-url', { type: 'string', describe: 'SDK API/py URL (login, run create, heartbeat)', defaultDescription: 'the host' })
-        .option('key', { type: 'string', describe: 'API key (never printed)', defaultDescription: 'TEST_API_KEY, or the embedded server key' })
-        .option('seed', { type: 'number', describe: 'seed for task choice and payloads', defaultDescription: 'random, recorded in latest.json' })
-        .option('scenario', { alias: 'f', type: 'string', default: 'sdk', describe: 'sdk | http | stress | ./file.ts | ./file.js' })
-        .option('report-dir', { type: 'string', default: 'reports', describe: 'folder for latest.json' })
-        .option('csv', { type: 'string', describe: 'write Locust CSVs with this prefix' })
-        .option('html', { type: 'string', describe: 'write a self-contained HTML report' })
-        .option('junit', { type: 'string', describe: 'write a JUnit XML report' })
-        .option('baseline', { type: 'string', describe: `compare with a saved latest.json (e.g. ${DEFAULT_BASELINE_FILE})` })
+        .option('users', { coerce: lastValue, alias: 'u', type: 'number', describe: 'virtual users', defaultDescription: '50' })
+        .option('spawn-rate', { coerce: lastValue, alias: 'r', type: 'number', describe: 'users started per second', defaultDescription: 'all users within 1 s' })
+        .option('run-time', { coerce: lastValue, alias: 't', type: 'string', describe: 'how long to run: 30s, 5m, 1h, or seconds', defaultDescription: '30s' })
+        .option('host', { coerce: lastValue, type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server' })
+        .option('api-url', { coerce: lastValue, type: 'string', describe: 'SDK API/py URL (login, run create, heartbeat)', defaultDescription: 'the host' })
+        .option('key', { coerce: lastValue, type: 'string', describe: 'API key (never printed)', defaultDescription: 'TEST_API_KEY, or the embedded server key' })
+        .option('seed', { coerce: lastValue, type: 'number', describe: 'seed for task choice and payloads', defaultDescription: 'random, recorded in latest.json' })
+        .option('scenario', { coerce: lastValue, alias: 'f', type: 'string', default: 'sdk', describe: 'sdk | http | stress | ./file.ts | ./file.js' })
+        .option('report-dir', { coerce: lastValue, type: 'string', default: 'reports', describe: 'folder for latest.json' })
+        .option('csv', { coerce: lastValue, type: 'string', describe: 'write Locust CSVs with this prefix' })
+        .option('html', { coerce: lastValue, type: 'string', describe: 'write a self-contained HTML report' })
+        .option('junit', { coerce: lastValue, type: 'string', describe: 'write a JUnit XML report' })
+        .option('baseline', { coerce: lastValue, type: 'string', describe: `compare with a saved latest.json (e.g. ${DEFAULT_BASELINE_FILE})` })
         .option('threshold', { type: 'array', string: true, describe: "k6-like gate, repeatable: 'e2e:p95<800', 'p99<1000', 'error_rate<0.01'" })
         .option('p95', { type: 'number', describe: 'p95 limit in ms', defaultDescription: 'P95_THRESHOLD_MS or 500' })
         .option('p99', { type: 'number', describe: 'p99 limit in ms', defaultDescription: 'P99_THRESHOLD_MS or 1000' })
-        .option('max-error-rate', { type: 'number', describe: 'error-rate limit (0–1)', defaultDescription: 'MAX_ERROR_RATE or 0.01' })
+        .option('max-error-rate', { coerce: lastValue, type: 'number', describe: 'error-rate limit (0–1)', defaultDescription: 'MAX_ERROR_RATE or 0.01' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no live line and no table; print only PASS/FAIL' })
-        .option('server-latency', { type: 'string', describe: 'embedded server: add this latency to ingest responses (e.g. 200ms)' })
-        .option('server-error-rate', { type: 'number', describe: 'embedded server: answer this share of ingest requests with an error' })
-        .option('shutdown-timeout', { type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s' }),
+        .option('server-latency', { coerce: lastValue, type: 'string', describe: 'embedded server: add this latency to ingest responses (e.g. 200ms)' })
+        .option('server-error-rate', { coerce: lastValue, type: 'number', describe: 'embedded server: answer this share of ingest requests with an error' })
+        .option('shutdown-timeout', { coerce: lastValue, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s' }),
     (a) => run(a),
   )
   .command<{ port: number; host: string; key?: string }>(
@@ -181,9 +190,9 @@ const cli = yargs(hideBin(process.argv))
     'run the reference server standalone (ingest + API + heartbeat on one port)',
     (y) =>
       y
-        .option('port', { type: 'number', default: 3003, describe: 'port to listen on' })
-        .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
-        .option('key', { type: 'string', describe: 'accept this API key instead of the default one' }),
+        .option('port', { coerce: lastValue, type: 'number', default: 3003, describe: 'port to listen on' })
+        .option('host', { coerce: lastValue, type: 'string', default: '127.0.0.1', describe: 'address to bind' })
+        .option('key', { coerce: lastValue, type: 'string', describe: 'accept this API key instead of the default one' }),
     (a) => serve(a),
   )
   .command('baseline <action>', 'manage the baseline', (y) =>
@@ -192,8 +201,8 @@ const cli = yargs(hideBin(process.argv))
       'copy <report-dir>/latest.json to the baseline file',
       (yy) =>
         yy
-          .option('report-dir', { type: 'string', default: 'reports', describe: 'folder holding latest.json' })
-          .option('to', { type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file to write' }),
+          .option('report-dir', { coerce: lastValue, type: 'string', default: 'reports', describe: 'folder holding latest.json' })
+          .option('to', { coerce: lastValue, type: 'string', default: DEFAULT_BASELINE_FILE, describe: 'baseline file to write' }),
       (a) => baselineSave(a),
     ).demandCommand(1, 'Name a baseline action: save.'),
   )
@@ -205,7 +214,10 @@ const cli = yargs(hideBin(process.argv))
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((msg, err) => {
     if (err) handleError(err);
-    else fail(`${msg ?? 'invalid arguments'} (see mlop-sim --help)`, EXIT_CODES.usage);
+    else if (!handled) {
+      handled = true;
+      fail(`${msg ?? 'invalid arguments'} (see mlop-sim --help)`, EXIT_CODES.usage);
+    }
   });
 
 cli.parseAsync().catch(handleError);

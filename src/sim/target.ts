@@ -8,6 +8,7 @@ import type { DlqHealth } from '../metrics/result.js';
 import { SimTargetError, describeNetworkError } from './errors.js';
 
 const CONTROL_TIMEOUT_MS = 10_000;
+const KEY_CHECK_ATTEMPTS = 5;
 
 export interface ControlResponse {
   status: number;
@@ -75,10 +76,17 @@ export class TargetControl {
       'x-project-name': project,
       'content-type': 'application/x-ndjson',
     };
-    try {
-      res = await this.call(base, 'POST', 'ingest/metrics', headers, '');
-    } catch (err) {
-      throw new SimTargetError(`cannot reach ${displayUrl(base)} (${describeNetworkError(err)}).`);
+    // A server error says nothing about the key (a fault, an overloaded target): ask again a
+    // few times, then let the load start and the stats show the errors.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await this.call(base, 'POST', 'ingest/metrics', headers, '');
+      } catch (err) {
+        throw new SimTargetError(`cannot reach ${displayUrl(base)} (${describeNetworkError(err)}).`);
+      }
+      const serverError = res.status >= 500 || res.status === 429;
+      if (!serverError) break;
+      if (attempt >= KEY_CHECK_ATTEMPTS) return;
     }
     if (res.status >= 200 && res.status < 300) return;
     if (res.status === 422 || res.status === 401 || res.status === 403) {

@@ -1,0 +1,71 @@
+/**
+ * Runs the real, built CLI (`node dist/bin/mlop-sim.js`) as a child process, the way a user or
+ * CI does. `ensureBuilt()` runs the incremental `tsc -b` once so the dist matches the sources.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CLI = join(ROOT, 'dist/bin/mlop-sim.js');
+
+let built = false;
+export function ensureBuilt(): void {
+  if (built) return;
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(CLI)) throw new Error(`the build did not produce ${CLI}`);
+  built = true;
+}
+
+export function tempDir(prefix = 'mlop-sim-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface CliOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Send this signal once stdout contains `afterText` (e.g. the first live line). */
+  interrupt?: { signal: NodeJS.Signals; afterText: string };
+  /** Called with stdout as it grows. */
+  onStdout?: (all: string) => void;
+  timeoutMs?: number;
+}
+
+/** Env without the variables that would change the CLI's defaults. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const k of ['INGEST_URL', 'TEST_API_KEY', 'P95_THRESHOLD_MS', 'P99_THRESHOLD_MS', 'MAX_ERROR_RATE']) delete env[k];
+  return { ...env, ...extra };
+}
+
+export function runCli(args: string[], o: CliOptions = {}): Promise<CliOutcome> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? ROOT, env: o.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      o.onStdout?.(stdout);
+      if (o.interrupt && !interrupted && stdout.includes(o.interrupt.afterText)) {
+        interrupted = true;
+        child.kill(o.interrupt.signal);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+}
