@@ -42,12 +42,14 @@ export async function loadScenarioFile(file: string): Promise<ScenarioDefinition
   return def as ScenarioDefinition;
 }
 
-/** `export default defineScenario(...)`, or a named `scenario` export. */
+/**
+ * `export default defineScenario(...)`, or a named `scenario` export. tsx may hand a file it
+ * treats as CommonJS back as `{ default: module.exports }`, so look one level deeper too.
+ */
 function pickExport(mod: Record<string, unknown>): unknown {
-  let def = mod.default ?? mod.scenario;
-  // tsx may wrap a CommonJS-style default one level deeper.
-  if (def && typeof def === 'object' && 'default' in def && !('tasks' in def)) def = (def as { default: unknown }).default;
-  return def;
+  const inner = (v: unknown, key: string): unknown => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
+  const candidates = [mod.default, mod.scenario, inner(mod.default, 'default'), inner(mod.default, 'scenario')];
+  return candidates.find((c) => c && typeof c === 'object' && ('tasks' in c || 'name' in c));
 }
 
 function firstLine(err: unknown): string {
