@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { RunConsole } from './console-capture.js';
+import { trackOpenRun, untrackRun } from './exit-hook.js';
 import { addNewName, classifyOther, sanitizeKey, type NewNames, type SlowItems } from './log-values.js';
 import { pyDumps } from './python-json.js';
 import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './record-queue.js';
@@ -104,6 +105,7 @@ export class Run extends EventEmitter {
   /** Op.start (§3.2 step 6): register system metric names, first monitor pass, start the timer. */
   async start(): Promise<void> {
     const reg = this.s.disable_system_metrics ? undefined : this.register(new Map([['METRIC', systemMetricNames()]]));
+    trackOpenRun(this);
     this.onTimer();
     if (reg) await reg;
   }
@@ -314,6 +316,7 @@ export class Run extends EventEmitter {
   private cancel(): void {
     if (this.state !== 'open') return;
     this.state = 'cancelled';
+    untrackRun(this);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.console.close();
@@ -323,6 +326,7 @@ export class Run extends EventEmitter {
   private async teardown(status: RunStatus | null): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'finishing';
+    untrackRun(this);
     this.nextMonitorAt = Infinity;
     this.nextHealthAt = Infinity;
     this.console.close();
