@@ -9,7 +9,7 @@
  *    interpolates between centroid means straight across the empty 7…1,502 ms range, so a
  *    `p95 < 1500` gate would pass when it must fail (with 102 distinct float values every
  *    value keeps its own centroid and it happens to answer 1,502; at scale it does not know);
- *  - it has no merge or serialisation API (merging 8 shards by pushing centroids: up to 5.5 %
+ *  - it has no merge or serialisation API (merging 8 shards by pushing centroids: 1.4–5.5 %
  *    error at p99.9) and inserts each value into a red-black tree (420–1,500 ns per value).
  *
  * What this digest does instead (Dunning's merging t-digest, with three additions):
@@ -29,11 +29,12 @@
  * Everything is deterministic: the same pushes and merges in the same order give the same
  * quantiles. min, max, sum and count are exact; quantile(0) = min and quantile(1) = max.
  *
- * Measured (bench/quantiles.ts, 5 runs, 2 shared cores, Node 20, δ=100): worst relative error
- * at p50/p90/p95/p99/p99.9 on 1M lognormal 0.12 %, bimodal 1M 0.061 %, 8 shards merged
- * through JSON 0.12 %, gap case exact (p95 = 1,502); 99–191 ns per value (median);
- * identical results every run. npm tdigest on the same data: up to 1.02 % (p99, lognormal),
- * 5.5 % (p99.9, merged), 11.9 % (p95, gap), 420–1,465 ns per value, different every run.
+ * Measured (bench/quantiles.ts, 5 runs, 2 shared cores, Node 20, δ=100; CPU time): worst
+ * relative error at p50/p90/p95/p99/p99.9 — 1M lognormal 0.066 %, bimodal 1M 0.087 %, gap
+ * case ×10⁴ 0.009 %, 8 shards merged through JSON 0.30 %; gap case exact (p95 = 1,502);
+ * 120–134 ns per value (median); identical results every run. npm tdigest on the same data:
+ * up to 1.03 % (p99.9, lognormal), 1.37 % (p99.9, bimodal and merged), 11.9 % (p95, gap in
+ * whole ms); 406–1,451 ns per value; different results from run to run.
  *
  * Quantile definition: nearest rank — the smallest recorded value v such that at least q·n
  * values are ≤ v (Locust's and measurement.md's "true p95 = 1,502" on the gap case).
