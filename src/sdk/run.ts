@@ -131,7 +131,8 @@ export class Run extends EventEmitter {
   }
 
   private enqueue(data: Record<string, unknown>, rawStep: number, time: number): void | Promise<void> {
-    const step = Number.isInteger(rawStep) && rawStep > 0 ? rawStep : 0; // v2 uploads `step or 0`
+    // v2 uploads `step or 0`; the ingest needs a non-negative integer (§11.1)
+    const step = rawStep > 0 && Number.isFinite(rawStep) ? Math.trunc(rawStep) : 0;
     const loggedAt = performance.now();
     // Metric names: reuse the previous call's array while the keys repeat (the common case),
     // so queued records of one run share one names array.
