@@ -5,17 +5,15 @@ import { trackOpenRun, untrackRun } from './exit-hook.js';
 import { addNewName, classifyOther, sanitizeKey, type NewNames, type SlowItems } from './log-values.js';
 import { pyDumps } from './python-json.js';
 import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './record-queue.js';
-import { apiPolicy, sendWithRetry, singlePolicy, sleep } from './retry.js';
+import { sleep } from './retry.js';
+import { RunApi } from './run-api.js';
 import type { ResolvedSettings } from './settings.js';
-import { syncCycle, type SyncContext } from './sync-loop.js';
+import { syncCycle, syncTargets, type SyncContext } from './sync-loop.js';
 import { HEALTH_NAMES, sampleSystem, systemMetricNames } from './system-metrics.js';
-import { targetOf, type Target } from './transport.js';
 import { standardHeaders } from './wire-headers.js';
 
 export type RunStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED' | 'CANCELLED';
 
-/** Heartbeat (trigger) timeout: one attempt, 5 s (sdk-protocol.md §9). */
-const HEARTBEAT_TIMEOUT_MS = 5_000;
 /** finish() polls the queue every 0.1 s (§10.2). */
 const FINISH_POLL_MS = 100;
 
@@ -27,9 +25,6 @@ export interface RunInfo {
   displayId: string | null;
   resumed: boolean;
 }
-
-interface ApiTargets { meta: Target; trigger: Target; stop: Target }
-const apiTargetCache = new WeakMap<ResolvedSettings, ApiTargets>();
 
 /**
  * One run: log()/_log() queue records; a single timer per run drives the sync loop (every
@@ -50,7 +45,7 @@ export class Run extends EventEmitter {
   private readonly s: ResolvedSettings;
   private readonly queue: RecordQueue;
   private readonly sync: SyncContext;
-  private readonly api: ApiTargets;
+  private readonly api: RunApi;
   private readonly names = new Map<string, string>();
   private lastNames: string[] | null = null;
   private state: 'open' | 'finishing' | 'closed' | 'cancelled' = 'open';
@@ -82,14 +77,9 @@ export class Run extends EventEmitter {
       settings, dispatcher, queue: this.queue,
       ndjsonHeaders: standardHeaders(auth, 'application/x-ndjson', settings.tag, info.id, info.name, info.project),
       jsonHeaders: standardHeaders(auth, 'application/json', settings.tag, info.id, info.name, info.project),
+      targets: syncTargets(settings),
     };
-    let api = apiTargetCache.get(settings);
-    if (!api) {
-      const e = settings.endpoints;
-      api = { meta: targetOf('POST', e.meta), trigger: targetOf('POST', e.trigger), stop: targetOf('POST', e.stop) };
-      apiTargetCache.set(settings, api);
-    }
-    this.api = api;
+    this.api = new RunApi(settings, dispatcher, this.sync.jsonHeaders, info.id);
     this.console = new RunConsole(
       { disabled: settings.disable_console, sanitize: settings.sanitize_logs, rank: settings.rank,
         flushLines: settings.x_console_flush_lines, flushMs: settings.x_console_flush_seconds * 1000 },
@@ -189,16 +179,9 @@ export class Run extends EventEmitter {
     return name;
   }
 
-  /** POST logName/add, one request per type (§5.5); resolves when done, never rejects. */
+  /** Register new names (§5.5); finish() waits for registrations still in flight. */
   private register(fresh: NewNames): Promise<void> {
-    const reqs: Promise<unknown>[] = [];
-    for (const [logType, logName] of fresh) {
-      reqs.push(sendWithRetry(this.sync.dispatcher, this.s.observer, apiPolicy(this.s), {
-        method: 'POST', target: this.api.meta, headers: this.sync.jsonHeaders,
-        body: pyDumps({ runId: this.id, logType, logName }),
-      }));
-    }
-    const p: Promise<void> = Promise.all(reqs).then(() => {
+    const p: Promise<void> = this.api.registerNames(fresh).then(() => {
       this.registrations.delete(p);
     });
     this.registrations.add(p);
@@ -292,17 +275,12 @@ export class Run extends EventEmitter {
     }
     if (this.heartbeating) return;
     this.heartbeating = true;
-    sendWithRetry(this.sync.dispatcher, this.s.observer, singlePolicy(HEARTBEAT_TIMEOUT_MS), {
-      method: 'POST', target: this.api.trigger, headers: this.sync.jsonHeaders, body: pyDumps({ runId: this.id }),
-    }).then((out) => {
+    this.api.heartbeat().then((cancelled) => {
       this.heartbeating = false;
-      if (!out.ok || this.state !== 'open') return;
-      try {
-        if ((JSON.parse(out.body) as { status?: unknown }).status === 'CANCELLED') this.cancel();
-      } catch {
-        // not JSON: ignore, like a failed heartbeat
-      }
-    }, () => { this.heartbeating = false; });
+      if (cancelled) this.cancel();
+    }, () => {
+      this.heartbeating = false;
+    });
   }
 
   /** §8.3 health stats as one step-0 metrics line (unless system metrics are off). */
@@ -346,13 +324,6 @@ export class Run extends EventEmitter {
     this.state = 'closed';
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (status !== null) {
-      // §10.3 body; retried including connection resets (§9 retry_connection_errors).
-      const out = await sendWithRetry(this.sync.dispatcher, this.s.observer, apiPolicy(this.s, { retryResets: true }), {
-        method: 'POST', target: this.api.stop, headers: this.sync.jsonHeaders,
-        body: pyDumps({ runId: this.id, status, statusMetadata: null, statusUpdated: null }),
-      });
-      if (!out.ok) this.statusUpdateError = out.error;
-    }
+    if (status !== null) this.statusUpdateError = await this.api.updateStatus(status);
   }
 }

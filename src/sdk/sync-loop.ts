@@ -14,9 +14,11 @@ export interface SyncContext {
   queue: RecordQueue;
   ndjsonHeaders: string[];
   jsonHeaders: string[];
+  /** From syncTargets(settings), computed once per run. */
+  targets: SyncTargets;
 }
 
-interface Targets {
+export interface SyncTargets {
   num: Target;
   data: Target;
   message: Target;
@@ -29,13 +31,14 @@ interface Targets {
 const PRESIGN_TIMEOUT_MS = 30_000;
 const URGENT_TIMEOUT_MS = 5_000;
 
-/** Targets are cached per settings object (runs created with the same settings share them). */
-const targetCache = new WeakMap<ResolvedSettings, Targets>();
+/** Targets shared by every run with the same endpoints (bounded). */
+const targetCache = new Map<string, SyncTargets>();
 
-function targetsOf(s: ResolvedSettings): Targets {
-  let t = targetCache.get(s);
+export function syncTargets(s: ResolvedSettings): SyncTargets {
+  const e = s.endpoints;
+  const key = `${e.num} ${e.data} ${e.message} ${e.file} ${e.updateConfig} ${e.updateTags}`;
+  let t = targetCache.get(key);
   if (!t) {
-    const e = s.endpoints;
     t = {
       num: targetOf('POST', e.num),
       data: targetOf('POST', e.data),
@@ -44,7 +47,7 @@ function targetsOf(s: ResolvedSettings): Targets {
       updateConfig: targetOf('POST', e.updateConfig),
       updateTags: targetOf('POST', e.updateTags),
     };
-    targetCache.set(s, t);
+    if (targetCache.size < 1000) targetCache.set(key, t);
   }
   return t;
 }
@@ -57,7 +60,7 @@ function targetsOf(s: ResolvedSettings): Targets {
  */
 export async function syncCycle(ctx: SyncContext, urgent: boolean): Promise<number> {
   const s = ctx.settings;
-  const t = targetsOf(s);
+  const t = ctx.targets;
   const batch = ctx.queue.takeRecords(s.sync_process_batch_size);
   const unsettled: QueuedRecord[] = [];
   let synced = 0;
@@ -101,7 +104,7 @@ export async function syncCycle(ctx: SyncContext, urgent: boolean): Promise<numb
   return synced;
 }
 
-async function syncFiles(ctx: SyncContext, t: Targets, urgent: boolean): Promise<number> {
+async function syncFiles(ctx: SyncContext, t: SyncTargets, urgent: boolean): Promise<number> {
   const s = ctx.settings;
   const files = ctx.queue.takeFiles(s.sync_process_file_batch_size);
   if (!files.length) return 0;

@@ -1,0 +1,68 @@
+import type { Dispatcher } from 'undici';
+import type { NewNames } from './log-values.js';
+import { pyDumps } from './python-json.js';
+import { apiPolicy, sendWithRetry, singlePolicy } from './retry.js';
+import type { ResolvedSettings } from './settings.js';
+import { targetOf, type Target } from './transport.js';
+
+/** Heartbeat (trigger) timeout: one attempt, 5 s (sdk-protocol.md §9). */
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+
+interface ApiTargets { meta: Target; trigger: Target; stop: Target }
+/** Targets shared by runs with the same endpoints. */
+const targetCache = new Map<string, ApiTargets>();
+
+/** The backend calls a run makes besides the sync loop: names, heartbeat, final status. */
+export class RunApi {
+  private readonly targets: ApiTargets;
+
+  constructor(
+    private readonly s: ResolvedSettings,
+    private readonly dispatcher: Dispatcher,
+    private readonly headers: string[],
+    private readonly runId: number,
+  ) {
+    const e = s.endpoints;
+    const key = `${e.meta} ${e.trigger} ${e.stop}`;
+    let t = targetCache.get(key);
+    if (!t) {
+      t = { meta: targetOf('POST', e.meta), trigger: targetOf('POST', e.trigger), stop: targetOf('POST', e.stop) };
+      if (targetCache.size < 1000) targetCache.set(key, t);
+    }
+    this.targets = t;
+  }
+
+  /** POST logName/add, one request per type (§5.5) with the §9 retries; never rejects. */
+  async registerNames(fresh: NewNames): Promise<void> {
+    const reqs: Promise<unknown>[] = [];
+    for (const [logType, logName] of fresh) {
+      reqs.push(sendWithRetry(this.dispatcher, this.s.observer, apiPolicy(this.s), {
+        method: 'POST', target: this.targets.meta, headers: this.headers,
+        body: pyDumps({ runId: this.runId, logType, logName }),
+      }));
+    }
+    await Promise.all(reqs);
+  }
+
+  /** POST {py}/api/runs/trigger {"runId"} (§10.1), one attempt; true when the run was CANCELLED. */
+  async heartbeat(): Promise<boolean> {
+    const out = await sendWithRetry(this.dispatcher, this.s.observer, singlePolicy(HEARTBEAT_TIMEOUT_MS), {
+      method: 'POST', target: this.targets.trigger, headers: this.headers, body: pyDumps({ runId: this.runId }),
+    });
+    if (!out.ok) return false;
+    try {
+      return (JSON.parse(out.body) as { status?: unknown }).status === 'CANCELLED';
+    } catch {
+      return false; // not JSON: like a failed heartbeat
+    }
+  }
+
+  /** §10.3 status update, retried including connection resets; returns the error, if any. */
+  async updateStatus(status: string): Promise<string | null> {
+    const out = await sendWithRetry(this.dispatcher, this.s.observer, apiPolicy(this.s, { retryResets: true }), {
+      method: 'POST', target: this.targets.stop, headers: this.headers,
+      body: pyDumps({ runId: this.runId, status, statusMetadata: null, statusUpdated: null }),
+    });
+    return out.ok ? null : out.error;
+  }
+}
