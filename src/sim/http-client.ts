@@ -2,9 +2,10 @@
  * The HTTP client virtual users post with: one keep-alive undici Pool per origin, sized to the
  * number of users, timing each request from just before send to the end of the response body.
  * The per-request path stays lean (issue 5 holds the generator's CPU per request to ≤ 1.25×
- * autocannon's): prebuilt headers, Buffer bodies, one await for the head and one for the body.
+ * autocannon's): prebuilt headers, Buffer bodies, and undici's dispatch with a small handler
+ * instead of request(), which builds a body stream per response.
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { StatsSink } from './stats-sink.js';
 import { describeNetworkError } from './errors.js';
 
@@ -82,26 +83,60 @@ export class ScenarioHttpClient {
     const okStatuses = opts?.okStatuses ?? SEED_OK_STATUSES;
     const route = opts?.name ?? stripQuery(path);
     const t0 = performance.now();
-    try {
-      const res = await this.pool.request({ method: method as 'POST', path, headers, body });
-      const ok = okStatuses.has(res.statusCode);
-      let text = '';
-      let bytes: number;
-      if (ok && !opts?.readBody) {
-        bytes = (await res.body.arrayBuffer()).byteLength;
-      } else {
-        text = await res.body.text();
-        bytes = Buffer.byteLength(text);
-      }
-      const durationMs = performance.now() - t0;
-      this.stats.record(method, route, durationMs, ok, bytes, ok ? undefined : failureText(res.statusCode, text));
-      return { status: res.statusCode, ok, durationMs, body: text };
-    } catch (err) {
-      const durationMs = performance.now() - t0;
-      const error = describeNetworkError(err);
-      this.stats.record(method, route, durationMs, false, 0, error);
-      return { status: 0, ok: false, durationMs, body: '', error };
+    const ex = await new Promise<Exchange>((resolve) => {
+      this.pool.dispatch({ method, path, headers, body }, new Exchange(resolve, okStatuses, opts?.readBody === true));
+    });
+    const durationMs = performance.now() - t0;
+    if (ex.error !== undefined) {
+      const error = describeNetworkError(ex.error);
+      this.stats.record(method, route, durationMs, false, ex.bytes, error);
+      return { status: ex.status, ok: false, durationMs, body: '', error };
     }
+    const ok = okStatuses.has(ex.status);
+    const text = ex.chunks ? Buffer.concat(ex.chunks).toString('utf8') : '';
+    this.stats.record(method, route, durationMs, ok, ex.bytes, ok ? undefined : failureText(ex.status, text));
+    return { status: ex.status, ok, durationMs, body: text };
+  }
+}
+
+/**
+ * One request/response as an undici dispatch handler: counts the body bytes and keeps them only
+ * when they are wanted (failures, readBody), with no stream object per response.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  status = 0;
+  bytes = 0;
+  chunks: Buffer[] | null = null;
+  error: Error | undefined;
+
+  constructor(
+    private readonly resolve: (ex: Exchange) => void,
+    private readonly okStatuses: ReadonlySet<number>,
+    private readonly keepBody: boolean,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    this.bytes = 0;
+    this.chunks = this.keepBody || !this.okStatuses.has(statusCode) ? [] : null;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    this.chunks?.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.resolve(this);
+  }
+
+  onError(err: Error): void {
+    this.error = err;
+    this.resolve(this);
   }
 }
 
