@@ -45,7 +45,13 @@ function classifyRunId(v: number | string | null | undefined): RunRef {
  */
 export async function init(opts: InitOptions = {}): Promise<Run> {
   const s = resolveSettings(opts.settings);
-  await loginResolved(s); // init() logs in itself: /api/slug appears twice (real-sdk-findings.md)
+  // init() logs in itself: /api/slug appears twice (real-sdk-findings.md). With a key given,
+  // v2 only reports a failed login and goes on (§2 step 5); a rejected key is our typed error.
+  try {
+    await loginResolved(s);
+  } catch (err) {
+    if (err instanceof SdkAuthError) throw err;
+  }
   const project = printable(opts.project ?? s.project);
   const name = printable(opts.name ?? genId());
   const fromEnv = opts.runId === undefined && s.envRunId !== null;

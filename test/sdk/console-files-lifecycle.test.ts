@@ -38,17 +38,30 @@ describe('console lines', () => {
     ]);
   });
 
-  it('hands lines to the queue at 50 lines, else after 0.2 s', async () => {
+  it('hands 50 buffered lines to the queue at once', async () => {
     reset();
-    const run = await init({ project: 'p', name: 'console50', settings: base({ sync_process_flush_interval: 0.05 }) });
+    const run = await init({ project: 'p', name: 'console50', settings: base({ x_console_flush_seconds: 5 }) });
     for (let i = 0; i < 49; i++) run.console.write('stdout', `l${i}\n`);
-    expect(run.delivery().logged).toBe(49);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(srv.byPath('/ingest/logs')).toHaveLength(0); // < 50 lines and < 0.2 s: still buffered
+    await new Promise((r) => setTimeout(r, 300));
+    expect(srv.byPath('/ingest/logs')).toHaveLength(0); // 49 lines, well inside 5 s: still buffered
     run.console.write('stdout', 'l49\n');
     await srv.waitFor(() => logLines().length === 50, 3_000);
-    run.console.write('stdout', 'late\n');
-    await srv.waitFor(() => logLines().length === 51, 3_000); // the 0.2 s rule, applied by the tick
+    expect(srv.byPath('/ingest/logs')).toHaveLength(1);
+    await run.finish();
+  });
+
+  it('otherwise hands lines over 0.2 s after the previous hand-over', async () => {
+    reset();
+    const run = await init({ project: 'p', name: 'console02', settings: base() });
+    await new Promise((r) => setTimeout(r, 250)); // idle > 0.2 s: the next write is handed over at once
+    const tA = performance.now();
+    run.console.write('stdout', 'a\n');
+    run.console.write('stdout', 'b\n');
+    await srv.waitFor(() => logLines().length === 2, 3_000);
+    const [first, second] = srv.byPath('/ingest/logs');
+    expect(ndjsonLines(first.text).map((l) => l.message)).toEqual(['a']);
+    expect(ndjsonLines(second.text).map((l) => l.message)).toEqual(['b']);
+    expect(second.at - tA).toBeGreaterThanOrEqual(200);
     await run.finish();
   });
 
@@ -150,9 +163,21 @@ describe('login and init errors', () => {
     expect(srv.byPath('/api/runs/create')).toHaveLength(1);
   });
 
+  it('init goes on after a failed (non-401) login, as v2 does with a key given', async () => {
+    reset();
+    srv.override = (r) => (r.path === '/api/slug' ? { status: 503, body: '' } : undefined);
+    await expect(login(srv.settings())).rejects.toBeInstanceOf(SdkRequestError);
+    const run = await init({ project: 'p', settings: base() });
+    await run.close();
+    expect(srv.byPath('/api/runs/create')).toHaveLength(1);
+  });
+
   it('an unreachable server is SdkConnectionError', async () => {
     const dead = 'http://127.0.0.1:9';
     await expect(login({ url_api: dead, _auth: 'k' })).rejects.toBeInstanceOf(SdkConnectionError);
+    const err = await init({ settings: { url_api: dead, url_ingest: dead, url_py: dead, _auth: 'k', x_retry_wait_scale: 0.001 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SdkConnectionError);
+    expect((err as Error).message).toMatch(/^Failed to create or resume run: cannot reach http:\/\/127\.0\.0\.1:9 \(connect\)\.$/);
   });
 
   it('resumes by numeric id, display id or external id; an existing external id needs resume: true', async () => {

@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 
 export interface Recorded {
   seq: number;
+  /** ms since the server started. */
   t: number;
+  /** performance.now() when the request was complete. */
+  at: number;
   method: string;
   path: string;
   headers: [string, string][];
@@ -88,7 +91,7 @@ export class RecordingServer {
       const rawH: [string, string][] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) rawH.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
       const rec: Recorded = {
-        seq: ++this.seq, t: performance.now() - this.t0, method: req.method ?? '', path: (req.url ?? '').split('?')[0],
+        seq: ++this.seq, t: performance.now() - this.t0, at: performance.now(), method: req.method ?? '', path: (req.url ?? '').split('?')[0],
         headers: rawH, body, text: body.toString('utf8'), status: 0,
       };
       this.requests.push(rec);

@@ -35,9 +35,9 @@ describe('cadence, batching and grouping', () => {
     const [m1, m2] = srv.byPath('/ingest/metrics');
     await run.finish();
     expect(first).toBeGreaterThan(800);
-    expect(first).toBeLessThan(2_000);
+    expect(first).toBeLessThan(2_500);
     expect(m2.t - m1.t).toBeGreaterThan(800);
-    expect(m2.t - m1.t).toBeLessThan(1_600);
+    expect(m2.t - m1.t).toBeLessThan(2_000);
   });
 
   it('takes at most 100 records a cycle, oldest first, each exactly once', async () => {
@@ -55,7 +55,7 @@ describe('cadence, batching and grouping', () => {
     reset();
     const run = await init({
       project: 'p', name: 'groups', tags: ['t0'],
-      settings: base({ disable_system_metrics: false, sync_process_flush_interval: 0.4, x_sys_sampling_interval: 60 }),
+      settings: base({ disable_system_metrics: false, sync_process_flush_interval: 1, x_sys_sampling_interval: 60 }),
     });
     run.console.write('stderr', 'an error line\n');
     await run.log({ loss: 1, phase: 'a' });
