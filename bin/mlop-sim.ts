@@ -23,6 +23,7 @@ const EPILOGUE = `Exit codes:
   2    usage or config error (bad flag, malformed scenario or baseline file)
   3    target unreachable or API key rejected at start
   130  interrupted (Ctrl+C, SIGINT, SIGTERM): users stopped, runs finished, reports written
+  70   internal error (a bug: the message keeps its stack trace)
 
 Env: INGEST_URL, TEST_API_KEY, P95_THRESHOLD_MS (500), P99_THRESHOLD_MS (1000), MAX_ERROR_RATE (0.01).
 No --host and no INGEST_URL: an embedded reference server is started on loopback.`;

@@ -59,14 +59,20 @@ export class PoolSet {
 /** Records requests of one origin into the stats; base headers are set once per user. */
 export class ScenarioHttpClient {
   private readonly pool: Pool;
+  /** Path of the base URL (e.g. `/prefix` of `http://host/prefix`), put before every path. */
+  private readonly prefix: string;
+  readonly origin: string;
 
   constructor(
     pools: PoolSet,
-    readonly origin: string,
+    baseUrl: string,
     private readonly baseHeaders: HeaderMap,
     private readonly stats: StatsSink,
   ) {
-    this.pool = pools.get(origin);
+    const url = new URL(baseUrl);
+    this.origin = url.origin;
+    this.prefix = url.pathname.replace(/\/+$/, '');
+    this.pool = pools.get(this.origin);
   }
 
   /** POST a body (NDJSON by default headers) and record it as `POST <path>`. */
@@ -84,7 +90,7 @@ export class ScenarioHttpClient {
     const route = opts?.name ?? stripQuery(path);
     const t0 = performance.now();
     const ex = await new Promise<Exchange>((resolve) => {
-      this.pool.dispatch({ method, path, headers, body }, new Exchange(resolve, okStatuses, opts?.readBody === true));
+      this.pool.dispatch({ method, path: this.prefix + path, headers, body }, new Exchange(resolve, okStatuses, opts?.readBody === true));
     });
     const durationMs = performance.now() - t0;
     if (ex.error !== undefined) {

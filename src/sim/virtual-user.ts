@@ -46,8 +46,8 @@ export class VirtualUser {
     this.ctx = {
       userIndex: index,
       random,
-      http: new ScenarioHttpClient(env.pools, new URL(env.target.ingestUrl).origin, { ...common, 'content-type': 'application/x-ndjson' }, env.stats),
-      api: new ScenarioHttpClient(env.pools, new URL(env.target.apiUrl).origin, { ...common, 'content-type': 'application/json' }, env.stats),
+      http: new ScenarioHttpClient(env.pools, env.target.ingestUrl, { ...common, 'content-type': 'application/x-ndjson' }, env.stats),
+      api: new ScenarioHttpClient(env.pools, env.target.apiUrl, { ...common, 'content-type': 'application/json' }, env.stats),
       get run() {
         return self.sdkRun;
       },

@@ -97,10 +97,10 @@ describe('target problems at start → exit 3', () => {
 });
 
 describe('Ctrl+C → exit 130', () => {
-  it('SIGINT mid-run stops the users, finishes their runs and still writes the reports', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-run stops the users, finishes their runs and still writes the reports', async (signal) => {
     const dir = tempDir();
     const r = await runCli(['-u', '5', '-t', '60s', '--report-dir', dir, '--junit', join(dir, 'junit.xml')], {
-      interrupt: { signal: 'SIGINT', afterText: '] users 5 |' },
+      interrupt: { signal, afterText: '] users 5 |' },
     });
     expect(r.code).toBe(130);
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
