@@ -78,7 +78,7 @@ interface RunArgs {
 }
 
 async function run(a: RunArgs): Promise<void> {
-  secret = a.key ?? process.env.TEST_API_KEY ?? undefined;
+  secret = a.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY;
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {
