@@ -10,6 +10,7 @@ import { RunApi } from './run-api.js';
 import type { ResolvedSettings } from './settings.js';
 import { syncCycle, syncTargets, type SyncContext } from './sync-loop.js';
 import { HEALTH_NAMES, sampleSystem, systemMetricNames } from './system-metrics.js';
+import { checkWallClock, wallMs } from './wall-clock.js';
 import { standardHeaders } from './wire-headers.js';
 
 export type RunStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED' | 'CANCELLED';
@@ -47,6 +48,8 @@ export class Run extends EventEmitter {
   private readonly sync: SyncContext;
   private readonly api: RunApi;
   private readonly names = new Map<string, string>();
+  /** Raw keys and sent names of the last all-numeric call (the hot path's shape). */
+  private lastKeys: string[] | null = null;
   private lastNames: string[] | null = null;
   private state: 'open' | 'finishing' | 'closed' | 'cancelled' = 'open';
   private step = 0;
@@ -103,12 +106,14 @@ export class Run extends EventEmitter {
   /** Log values at the next step (or `opts.step`), stamped now (or `opts.timestamp`, epoch s). */
   log(data: Record<string, unknown>, opts?: { step?: number; timestamp?: number }): void | Promise<void> {
     if (this.state !== 'open') return;
+    const loggedAt = performance.now();
     const step = opts?.step ?? this.step + 1;
     this.step = step;
     const ts = opts?.timestamp;
-    // §5.1: invalid timestamps (non-number, non-finite, ≤ 0) fall back to now.
-    const time = typeof ts === 'number' && Number.isFinite(ts) && ts > 0 ? Math.trunc(ts * 1000) : Date.now();
-    return this.enqueue(data, step, time);
+    // §5.1: invalid timestamps (non-number, non-finite, ≤ 0) fall back to now. "Now" is the
+    // monotonic clock plus a checked wall-clock offset (wall-clock.ts): one clock read per call.
+    const time = typeof ts === 'number' && Number.isFinite(ts) && ts > 0 ? Math.trunc(ts * 1000) : wallMs(loggedAt);
+    return this.enqueue(data, step, time, loggedAt);
   }
 
   /**
@@ -120,16 +125,38 @@ export class Run extends EventEmitter {
     return this.log(data, { step, timestamp: t });
   }
 
-  private enqueue(data: Record<string, unknown>, rawStep: number, time: number): void | Promise<void> {
+  private enqueue(data: Record<string, unknown>, rawStep: number, time: number, loggedAt: number): void | Promise<void> {
     // v2 uploads `step or 0`; the ingest needs a non-negative integer (§11.1)
     const step = rawStep > 0 && Number.isFinite(rawStep) ? Math.trunc(rawStep) : 0;
-    const loggedAt = performance.now();
-    // Metric names: reuse the previous call's array while the keys repeat (the common case),
-    // so queued records of one run share one names array.
-    const last = this.lastNames;
-    let same = 0;
-    let names: string[] | null = null;
-    let values: number[] | null = null;
+    // Hot path: the same numeric keys as the previous call, in the same order (the common case
+    // of a training loop). No name lookups; queued records of a run share one names array.
+    const keys = this.lastKeys;
+    if (keys !== null) {
+      let i = 0;
+      let values: number[] | null = null;
+      for (const key in data) {
+        const v = data[key];
+        if (i === keys.length || keys[i] !== key || typeof v !== 'number') {
+          i = -1;
+          break;
+        }
+        (values ??= []).push(v);
+        i++;
+      }
+      if (i === keys.length && values !== null) {
+        this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, this.lastNames!, values, null, i));
+        return;
+      }
+    }
+    return this.enqueueSlow(data, step, time, loggedAt);
+  }
+
+  /** Any other call: classify every value (§5.3) and register names met for the first time. */
+  private enqueueSlow(data: Record<string, unknown>, step: number, time: number, loggedAt: number): void | Promise<void> {
+    const rawKeys: string[] = [];
+    const names: string[] = [];
+    const values: number[] = [];
+    let allNumeric = true;
     let fresh: NewNames | null = null;
     let slow: SlowItems | null = null;
     for (const key in data) {
@@ -140,11 +167,12 @@ export class Run extends EventEmitter {
           name = this.firstSeen(key);
           addNewName((fresh ??= new Map()), 'METRIC', name);
         }
-        if (names === null && last !== null && same < last.length && last[same] === name) same++;
-        else (names ??= last !== null ? last.slice(0, same) : []).push(name);
-        (values ??= []).push(v);
+        rawKeys.push(key);
+        names.push(name);
+        values.push(v);
         continue;
       }
+      allNumeric = false;
       if (typeof v === 'boolean' || v === null || v === undefined) continue; // §5.3: dropped
       const known = name !== undefined;
       const n = name ?? sanitizeKey(key);
@@ -157,14 +185,14 @@ export class Run extends EventEmitter {
       });
       if (m !== undefined) {
         if (!this.names.has(key)) addNewName((fresh ??= new Map()), 'METRIC', this.firstSeen(key));
-        (names ??= last !== null ? last.slice(0, same) : []).push(n);
-        (values ??= []).push(m);
+        names.push(n);
+        values.push(m);
       }
     }
-    if (names === null && same > 0) names = same === last!.length ? last : last!.slice(0, same);
-    if (names !== null && values !== null) {
+    if (names.length) this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, names, values, null, names.length));
+    if (allNumeric && names.length) {
+      this.lastKeys = rawKeys;
       this.lastNames = names;
-      this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, names, values, null, names.length));
     }
     if (slow) {
       for (const r of slow.data) this.queue.push(r);
@@ -234,6 +262,7 @@ export class Run extends EventEmitter {
     this.timer = undefined;
     if (this.state === 'closed' || this.state === 'cancelled') return;
     const now = performance.now();
+    checkWallClock();
     this.console.tick(now);
     if (now >= this.nextMonitorAt) {
       this.nextMonitorAt = now + this.s.x_sys_sampling_interval * 1000;

@@ -1,0 +1,17 @@
+/**
+ * Wall-clock milliseconds from a performance.now() reading, so log() reads one clock, not two.
+ * The offset starts at performance.timeOrigin (sub-ms precise) and is re-anchored to Date.now()
+ * whenever the two disagree by more than 2 ms (clock steps, long-run drift); runs call
+ * `checkWallClock` on their ticks.
+ */
+let offset = performance.timeOrigin;
+
+export function wallMs(perfNow: number): number {
+  return Math.floor(offset + perfNow);
+}
+
+export function checkWallClock(): void {
+  const now = performance.now();
+  const wall = Date.now(); // floor of the true time: the true time is in [wall, wall + 1)
+  if (Math.abs(offset + now - (wall + 0.5)) > 2) offset = wall + 0.5 - now;
+}
