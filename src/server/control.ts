@@ -1,0 +1,79 @@
+/**
+ * Control routes under `/_sim/` (no auth, never faulted, cannot clash with the real API): stats,
+ * flush, per-run counts and rows for delivery audits, run cancellation, faults, DLQ replay.
+ */
+import type { ServerContext } from './context.js';
+import { validateFaults } from './faults.js';
+import { objectPutRoute, STORAGE_PREFIX } from './files.js';
+import { collectBody, emptyReply, fixedReply, jsonReply, type BodyConsumer, type RequestHead } from './http/types.js';
+import { TABLES, type TableName } from './store/rows.js';
+
+function queryParam(query: string, name: string): string | undefined {
+  if (!query) return undefined;
+  const v = new URLSearchParams(query).get(name);
+  return v === null ? undefined : v;
+}
+
+export function controlDispatch(ctx: ServerContext, head: RequestHead): BodyConsumer {
+  const { method, path } = head;
+  if (path.startsWith(STORAGE_PREFIX)) {
+    return method === 'PUT' ? objectPutRoute(ctx, head) : fixedReply(emptyReply(405, { allow: 'PUT' }));
+  }
+  const allow = (methods: string): BodyConsumer => fixedReply(emptyReply(405, { allow: methods }));
+
+  switch (path) {
+    case '/_sim/stats':
+      return method === 'GET' ? fixedReply(() => jsonReply(200, ctx.stats())) : allow('GET');
+    case '/_sim/flush':
+      return method === 'POST' ? fixedReply(async () => (await ctx.pipeline.flushAll(), jsonReply(200, { ok: true }))) : allow('POST');
+    case '/_sim/runs':
+      if (method !== 'GET') return allow('GET');
+      return fixedReply(() => jsonReply(200, { runs: ctx.storage.runCounts(queryParam(head.query, 'project')) }));
+    case '/_sim/api-runs':
+      if (method !== 'GET') return allow('GET');
+      return fixedReply(() =>
+        jsonReply(200, {
+          runs: ctx.runs.list().map((r) => ({
+            runId: r.id, displayId: r.displayId, name: r.name, projectName: r.projectName, organizationSlug: r.organization.slug,
+            externalId: r.externalId, status: r.status, tags: r.tags, config: r.config, logNames: Object.fromEntries(r.logNames),
+            heartbeats: r.heartbeats, lastHeartbeat: r.lastHeartbeat,
+          })),
+        }),
+      );
+    case '/_sim/faults':
+      if (method === 'GET') return fixedReply(() => jsonReply(200, ctx.faults.current));
+      if (method !== 'POST') return allow('GET,POST');
+      return collectBody(1024 * 1024, (buf) => {
+        try {
+          const faults = validateFaults(JSON.parse(buf.toString('utf8') || '{}'));
+          ctx.faults.set(faults);
+          return jsonReply(200, faults);
+        } catch (err) {
+          return jsonReply(400, { error: err instanceof SyntaxError ? 'faults must be JSON' : (err as Error).message });
+        }
+      });
+    case '/_sim/dlq/replay':
+      return method === 'POST' ? fixedReply(async () => jsonReply(200, { replayed: await ctx.replayDlq() })) : allow('POST');
+  }
+
+  const rows = /^\/_sim\/runs\/(\d+)\/rows$/.exec(path);
+  if (rows) {
+    if (method !== 'GET') return allow('GET');
+    const table = queryParam(head.query, 'table') ?? 'mlop_metrics';
+    if (!TABLES.includes(table as TableName)) return fixedReply(jsonReply(400, { error: `table must be one of ${TABLES.join(', ')}` }));
+    return fixedReply(() =>
+      jsonReply(200, { rows: ctx.storage.rows(Number(rows[1]), table as TableName, queryParam(head.query, 'project')) }),
+    );
+  }
+  const cancel = /^\/_sim\/runs\/(\d+)\/cancel$/.exec(path);
+  if (cancel) {
+    if (method !== 'POST') return allow('POST');
+    return fixedReply(() => {
+      const run = ctx.runs.getAny(Number(cancel[1]));
+      if (!run) return jsonReply(404, { error: 'Run not found' });
+      run.status = 'CANCELLED';
+      return jsonReply(200, { runId: run.id, status: run.status });
+    });
+  }
+  return fixedReply(emptyReply(404));
+}

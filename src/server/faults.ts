@@ -1,0 +1,183 @@
+/**
+ * Fault injection, off by default: added latency (fixed or a distribution), a fraction of
+ * requests answered with an error status, connection resets, a stalled or failing flusher.
+ * Choices come from a seeded generator so a run with a seed is repeatable.
+ */
+
+export type LatencySpec =
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'lognormal'; medianMs: number; sigma: number }
+  | { kind: 'normal'; meanMs: number; stdMs: number };
+
+export interface FaultOptions {
+  latency?: LatencySpec;
+  /** Which routes the request faults (latency, errors, resets) hit; default 'ingest'. */
+  latencyRoutes?: 'ingest' | 'all';
+  /** Fraction 0..1 of requests answered with `errorStatus`. */
+  errorRate?: number;
+  errorStatus?: 500 | 503 | 429;
+  /** Fraction 0..1 of requests whose socket is reset instead of answered. */
+  resetRate?: number;
+  /** Each flush takes this long (a slow ClickHouse). */
+  flushStallMs?: number;
+  /** Every flush attempt fails → retries → DLQ. */
+  flushFailing?: boolean;
+  seed?: number;
+}
+
+/** Checks a FaultOptions value from an untrusted source (a control route, a CLI flag). */
+export function validateFaults(value: unknown): FaultOptions {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('faults must be a JSON object');
+  const f = value as Record<string, unknown>;
+  const out: FaultOptions = {};
+  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'seed'];
+  for (const k of Object.keys(f)) if (!known.includes(k)) throw new Error(`unknown fault option "${k}"`);
+  const fraction = (k: string): number | undefined => {
+    const v = f[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new Error(`${k} must be a number between 0 and 1`);
+    return v;
+  };
+  const nonNegative = (v: unknown, name: string): number => {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`${name} must be a non-negative number`);
+    return v;
+  };
+  out.errorRate = fraction('errorRate');
+  out.resetRate = fraction('resetRate');
+  if (f.errorStatus !== undefined) {
+    if (f.errorStatus !== 500 && f.errorStatus !== 503 && f.errorStatus !== 429) throw new Error('errorStatus must be 500, 503 or 429');
+    out.errorStatus = f.errorStatus;
+  }
+  if (f.latencyRoutes !== undefined) {
+    if (f.latencyRoutes !== 'ingest' && f.latencyRoutes !== 'all') throw new Error('latencyRoutes must be "ingest" or "all"');
+    out.latencyRoutes = f.latencyRoutes;
+  }
+  if (f.flushStallMs !== undefined) out.flushStallMs = nonNegative(f.flushStallMs, 'flushStallMs');
+  if (f.flushFailing !== undefined) {
+    if (typeof f.flushFailing !== 'boolean') throw new Error('flushFailing must be true or false');
+    out.flushFailing = f.flushFailing;
+  }
+  if (f.seed !== undefined) out.seed = nonNegative(f.seed, 'seed');
+  if (f.latency !== undefined) out.latency = validateLatency(f.latency, nonNegative);
+  for (const k of Object.keys(out) as Array<keyof FaultOptions>) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+function validateLatency(v: unknown, nonNegative: (v: unknown, name: string) => number): LatencySpec {
+  if (v === null || typeof v !== 'object') throw new Error('latency must be an object with a "kind"');
+  const l = v as Record<string, unknown>;
+  switch (l.kind) {
+    case 'fixed':
+      return { kind: 'fixed', ms: nonNegative(l.ms, 'latency.ms') };
+    case 'uniform': {
+      const minMs = nonNegative(l.minMs, 'latency.minMs');
+      const maxMs = nonNegative(l.maxMs, 'latency.maxMs');
+      if (maxMs < minMs) throw new Error('latency.maxMs must not be below latency.minMs');
+      return { kind: 'uniform', minMs, maxMs };
+    }
+    case 'lognormal':
+      return { kind: 'lognormal', medianMs: nonNegative(l.medianMs, 'latency.medianMs'), sigma: nonNegative(l.sigma, 'latency.sigma') };
+    case 'normal':
+      return { kind: 'normal', meanMs: nonNegative(l.meanMs, 'latency.meanMs'), stdMs: nonNegative(l.stdMs, 'latency.stdMs') };
+    default:
+      throw new Error('latency.kind must be fixed, uniform, lognormal or normal');
+  }
+}
+
+/** mulberry32: small, fast, seedable. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type RequestFault = { kind: 'none' } | { kind: 'reset' } | { kind: 'error'; status: 500 | 503 | 429 };
+
+export class FaultInjector {
+  private faults: FaultOptions = {};
+  private random: () => number = Math.random;
+  private spare: number | null = null;
+
+  constructor(initial?: FaultOptions) {
+    this.set(initial ?? {});
+  }
+
+  set(f: FaultOptions): void {
+    this.faults = { ...f };
+    this.random = f.seed !== undefined ? mulberry32(f.seed) : Math.random;
+    this.spare = null;
+  }
+
+  get current(): FaultOptions {
+    return { ...this.faults };
+  }
+
+  /** True when request faults are configured at all (the fast path skips everything else). */
+  get requestFaultsActive(): boolean {
+    const f = this.faults;
+    return f.latency !== undefined || (f.errorRate ?? 0) > 0 || (f.resetRate ?? 0) > 0;
+  }
+
+  appliesTo(isIngestRoute: boolean): boolean {
+    return isIngestRoute || this.faults.latencyRoutes === 'all';
+  }
+
+  /** Decides a request's fate: reset first, then an error status. */
+  chooseRequestFault(): RequestFault {
+    const f = this.faults;
+    if ((f.resetRate ?? 0) > 0 && this.random() < f.resetRate!) return { kind: 'reset' };
+    if ((f.errorRate ?? 0) > 0 && this.random() < f.errorRate!) return { kind: 'error', status: f.errorStatus ?? 500 };
+    return { kind: 'none' };
+  }
+
+  /** Added latency in ms for one request (0 when none is configured). */
+  sampleLatencyMs(): number {
+    const l = this.faults.latency;
+    if (!l) return 0;
+    switch (l.kind) {
+      case 'fixed':
+        return l.ms;
+      case 'uniform':
+        return l.minMs + (l.maxMs - l.minMs) * this.random();
+      case 'lognormal':
+        return l.medianMs * Math.exp(l.sigma * this.gaussian());
+      case 'normal':
+        return Math.max(0, l.meanMs + l.stdMs * this.gaussian());
+    }
+  }
+
+  get flushStallMs(): number {
+    return this.faults.flushStallMs ?? 0;
+  }
+
+  get flushFailing(): boolean {
+    return this.faults.flushFailing === true;
+  }
+
+  /** Box–Muller with the spare value kept. */
+  private gaussian(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    let u = 0;
+    while (u === 0) u = this.random();
+    const v = this.random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+}
+
+/** Bodies of injected error statuses, in the ingest's envelope (server-protocol.md §1.6). */
+export function injectedErrorBody(status: 500 | 503 | 429): string {
+  const code = status === 500 ? 'INTERNAL_ERROR' : status === 503 ? 'SERVICE_UNAVAILABLE' : 'RATE_LIMIT_EXCEEDED';
+  return JSON.stringify({ code, message: `Injected fault: ${status}` });
+}

@@ -1,0 +1,33 @@
+/** `GET /health`, `/health/dlq`, `/health/ready`, `/version` (server-protocol.md §3.5). */
+import type { ServerContext } from './context.js';
+import { collectBody, jsonReply, textReply, type BodyConsumer, type RequestHead } from './http/types.js';
+
+type Route = (head: RequestHead) => BodyConsumer;
+
+export function healthRoutes(ctx: ServerContext): Record<string, Record<string, Route>> {
+  const health: Route = () => collectBody(0, () => textReply(200, 'OK'));
+  const dlq: Route = () => collectBody(0, async () => jsonReply(200, await ctx.dlq.stats()));
+  // A failing flusher stands for ClickHouse being down: readiness reports it (503).
+  const ready: Route = () =>
+    collectBody(0, () => {
+      const clickhouseUp = !ctx.faults.flushFailing;
+      const body = {
+        status: clickhouseUp ? 'healthy' : 'unhealthy',
+        checks: {
+          clickhouse: clickhouseUp ? { status: 'up', latency_ms: 0 } : { status: 'down', latency_ms: 0, error: 'ClickHouse health check failed' },
+          postgres: { status: 'up', latency_ms: 0 },
+        },
+      };
+      return jsonReply(clickhouseUp ? 200 : 503, body);
+    });
+  const version: Route = () =>
+    collectBody(0, () =>
+      jsonReply(200, { service: 'ingest', version: 'mlop-sim-reference', gitCommit: 'unknown', gitBranch: 'unknown', buildTime: 'unknown' }),
+    );
+  return {
+    '/health': { GET: health },
+    '/health/dlq': { GET: dlq },
+    '/health/ready': { GET: ready },
+    '/version': { GET: version },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The reference server in a worker thread, so its CPU does not distort the load generator's
+ * timings. Works from the build (worker.js) and from TypeScript sources under tsx or vitest.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ReferenceServerOptions } from './options.js';
+
+export interface WorkerServerOptions extends Omit<ReferenceServerOptions, 'log'> {
+  /** Print the server's log lines to stderr. */
+  verbose?: boolean;
+}
+
+export interface WorkerServer {
+  url: string;
+  port: number;
+  key: string;
+  stop(): Promise<void>;
+}
+
+type WorkerMessage =
+  | { type: 'ready'; url: string; port: number; key: string }
+  | { type: 'error'; message: string }
+  | { type: 'stopped' };
+
+export function startReferenceServerInWorker(opts: WorkerServerOptions = {}): Promise<WorkerServer> {
+  const { verbose = false, ...options } = opts;
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url);
+  const worker = new Worker(entry, {
+    workerData: { options, verbose },
+    execArgv: fromSources ? ['--import', 'tsx'] : [],
+  });
+
+  return new Promise<WorkerServer>((resolve, reject) => {
+    const onExit = (code: number): void => reject(new Error(`The reference server worker exited (code ${code}) before it was ready.`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (message: WorkerMessage) => {
+      worker.off('exit', onExit);
+      worker.off('error', reject);
+      if (message.type === 'error') {
+        void worker.terminate();
+        reject(new Error(message.message));
+        return;
+      }
+      if (message.type !== 'ready') return;
+      let stopping: Promise<void> | null = null;
+      resolve({
+        url: message.url,
+        port: message.port,
+        key: message.key,
+        stop: () => {
+          stopping ??= new Promise<void>((done) => {
+            const timer = setTimeout(() => void worker.terminate().then(() => done()), 5000);
+            worker.once('exit', () => {
+              clearTimeout(timer);
+              done();
+            });
+            worker.postMessage({ type: 'stop' });
+          });
+          return stopping;
+        },
+      });
+    });
+  });
+}

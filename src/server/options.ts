@@ -1,0 +1,89 @@
+/** Options and results of the reference server's library API. */
+import type { ApiKeySpec } from './auth.js';
+import type { FaultOptions } from './faults.js';
+import type { DlqStats } from './store/dlq.js';
+import type { Row, TableName } from './store/rows.js';
+import type { RunTableCounts } from './store/storage.js';
+
+export interface DlqOptions {
+  /** DLQ_ENABLED (default true). */
+  enabled?: boolean;
+  /** DLQ_PATH; default a fresh temporary folder removed again by stop(). */
+  path?: string;
+  /** DLQ_REPLAY_INTERVAL_SECS × 1000 (default 60,000). */
+  replayIntervalMs?: number;
+  /** Batches per table per replay tick (default 10). */
+  maxBatchesPerTick?: number;
+  /** DLQ_MAX_DISK_MB (default 10,240). */
+  maxDiskMb?: number;
+}
+
+export interface ReferenceServerOptions {
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Keys in addition to the default key. */
+  keys?: Array<string | ApiKeySpec>;
+  /** The default key, or false for none (default DEFAULT_API_KEY). */
+  defaultKey?: string | false;
+  /** Rows per table channel (default 1,000, server-protocol.md §3.1). */
+  queueCapacity?: number;
+  /** Batch flush interval (default 5,000 ms, §3.1). */
+  flushIntervalMs?: number;
+  /** Waits between flush attempts (default [2000, 4000], §3.2). */
+  flushRetryDelaysMs?: number[];
+  /** Rows kept with their bodies; beyond it only counts (default 2,000,000). */
+  rowCap?: number;
+  dlq?: DlqOptions;
+  /** Longest NDJSON line accepted (default 1 MiB). */
+  maxLineBytes?: number;
+  faults?: FaultOptions;
+  /** The URL written into upload and run URLs (default http://<host>:<port>). */
+  publicUrl?: string;
+  /** Receives one line per notable event; API keys never appear in it. */
+  log?: (line: string) => void;
+}
+
+export interface ServerStats {
+  server: 'mlop-sim-reference';
+  /** By "METHOD route status"; status 0 = connection reset by a fault; route '*' = unknown path. */
+  requests: Record<string, number>;
+  rowsStored: Record<TableName, number>;
+  /** Rows accepted but not yet stored (channel + batch buffer + batch being flushed). */
+  rowsQueued: Record<TableName, number>;
+  rowCap: number;
+  /** True once rows beyond the row cap were counted without their bodies. */
+  bodiesDropped: boolean;
+  flushes: number;
+  flushFailures: number;
+  batchesToDlq: number;
+  rowsToDlq: number;
+  rowsLost: number;
+  batchesReplayed: number;
+  dlq: DlqStats;
+  objects: { count: number; bytes: number };
+  apiRuns: number;
+  faults: FaultOptions;
+  uptimeMs: number;
+}
+
+export interface ReferenceServer {
+  url: string;
+  port: number;
+  /** The default key ('' when there is none). */
+  key: string;
+  stats(): ServerStats;
+  /** Replaces the current faults; {} = none. */
+  setFaults(f: FaultOptions): void;
+  /** Drains every queue into storage (or the DLQ) now. */
+  flush(): Promise<void>;
+  runs(project?: string): RunTableCounts[];
+  rows(runId: number, table: TableName, project?: string): Row[];
+  /** Marks a backend run CANCELLED: its heartbeat answers CANCELLED from now on. */
+  cancelRun(runId: number): void;
+  /** Replays every DLQ batch now; returns how many were stored and removed. */
+  replayDlq(): Promise<number>;
+  /** Closes sockets and stops timers; idempotent. */
+  stop(): Promise<void>;
+}

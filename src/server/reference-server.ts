@@ -1,0 +1,206 @@
+/** Assembles and starts the reference server: keys, storage, pipeline, DLQ, faults, routes, sockets. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_API_KEY, KeyStore } from './auth.js';
+import { RunRegistry } from './backend/runs.js';
+import type { ServerContext } from './context.js';
+import { FaultInjector } from './faults.js';
+import { DEFAULT_LIMITS, Http1Connection } from './http/connection.js';
+import type { ReferenceServer, ReferenceServerOptions, ServerStats } from './options.js';
+import { RequestCounter, createDispatch } from './router.js';
+import { DeadLetterQueue } from './store/dlq.js';
+import { IngestPipeline, type BatchSink } from './store/pipeline.js';
+import { TABLES, type MetricRow, type Row, type TableName } from './store/rows.js';
+import { RowStorage } from './store/storage.js';
+
+const DEFAULTS = {
+  queueCapacity: 1000, // server-protocol.md §3.1
+  flushIntervalMs: 5000, // §3.1
+  flushRetryDelaysMs: [2000, 4000], // §3.2
+  batchSize: 500_000, // §3.1
+  rowCap: 2_000_000,
+  maxLineBytes: 1024 * 1024,
+  replayIntervalMs: 60_000, // §3.4 DLQ_REPLAY_INTERVAL_SECS
+  maxBatchesPerTick: 10, // §3.4
+};
+
+function positiveInt(v: number | undefined, fallback: number, name: string): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v < 0) throw new Error(`${name} must be a non-negative integer`);
+  return v;
+}
+
+export async function startReferenceServer(opts: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const log = opts.log ?? (() => {});
+  const started = Date.now();
+  const keys = new KeyStore();
+  const defaultKey = opts.defaultKey === undefined ? DEFAULT_API_KEY : opts.defaultKey;
+  if (defaultKey !== false) keys.add(defaultKey);
+  for (const k of opts.keys ?? []) keys.add(k);
+
+  const storage = new RowStorage(positiveInt(opts.rowCap, DEFAULTS.rowCap, 'rowCap'));
+  const faults = new FaultInjector(opts.faults);
+  const ownDlqDir = opts.dlq?.path === undefined && opts.dlq?.enabled !== false;
+  const dlqPath = opts.dlq?.path ?? (ownDlqDir ? mkdtempSync(join(tmpdir(), 'mlop-sim-dlq-')) : join(tmpdir(), 'mlop-sim-dlq-disabled'));
+  const dlq = new DeadLetterQueue(dlqPath, opts.dlq?.enabled !== false, opts.dlq?.maxDiskMb);
+  await dlq.init();
+
+  let pipeline: IngestPipeline;
+  /** The ClickHouse stand-in behind the flush faults (stalled / failing flusher). */
+  const insert: BatchSink = async (table, rows) => {
+    const stall = faults.flushStallMs;
+    if (stall > 0) await pipeline.sleep(stall);
+    if (faults.flushFailing) throw new Error('ClickHouse unavailable (injected)');
+    storage.insert(table, rows);
+  };
+  const retryDelays = opts.flushRetryDelaysMs ?? DEFAULTS.flushRetryDelaysMs;
+  if (!retryDelays.every((d) => Number.isFinite(d) && d >= 0)) throw new Error('flushRetryDelaysMs must hold non-negative numbers');
+  pipeline = new IngestPipeline(
+    {
+      queueCapacity: Math.max(1, positiveInt(opts.queueCapacity, DEFAULTS.queueCapacity, 'queueCapacity')),
+      flushIntervalMs: Math.max(1, positiveInt(opts.flushIntervalMs, DEFAULTS.flushIntervalMs, 'flushIntervalMs')),
+      flushRetryDelaysMs: retryDelays,
+      batchSize: DEFAULTS.batchSize,
+    },
+    insert,
+    dlq,
+    log,
+  );
+
+  let batchesReplayed = 0;
+  let replayChain: Promise<number> = Promise.resolve(0);
+  /** Replays up to `perTable` batches of each table; a batch that fails stays on disk. */
+  const replay = (perTable: number): Promise<number> => {
+    replayChain = replayChain.then(async () => {
+      let replayed = 0;
+      for (const table of TABLES) {
+        const refs = (await dlq.list(table)).slice(0, perTable);
+        for (const ref of refs) {
+          try {
+            const batch = await dlq.read(ref);
+            if (!replayable(table, batch.records)) continue;
+            await insert(table, batch.records);
+            await dlq.remove(ref);
+            replayed++;
+          } catch {
+            // stays for the next tick
+          }
+        }
+      }
+      batchesReplayed += replayed;
+      if (replayed > 0) log(`replayed ${replayed} DLQ batch(es)`);
+      return replayed;
+    });
+    return replayChain;
+  };
+
+  const runs = new RunRegistry();
+  const objects = { sizes: new Map<string, number>(), bytes: 0 };
+  const counter = new RequestCounter();
+  let url = '';
+
+  const stats = (): ServerStats => ({
+    server: 'mlop-sim-reference',
+    requests: counter.snapshot(),
+    rowsStored: storage.rowsStored(),
+    rowsQueued: pipeline.queued(),
+    rowCap: positiveInt(opts.rowCap, DEFAULTS.rowCap, 'rowCap'),
+    bodiesDropped: storage.bodiesDropped,
+    ...pipeline.counters,
+    batchesReplayed,
+    dlq: dlq.statsSync(),
+    objects: { count: objects.sizes.size, bytes: objects.bytes },
+    apiRuns: runs.list().length,
+    faults: faults.current,
+    uptimeMs: Date.now() - started,
+  });
+
+  const ctx: ServerContext = {
+    keys, runs, storage, pipeline, faults, dlq, objects,
+    maxLineBytes: Math.max(1, positiveInt(opts.maxLineBytes, DEFAULTS.maxLineBytes, 'maxLineBytes')),
+    baseUrl: () => opts.publicUrl ?? url,
+    log,
+    replayDlq: () => replay(Number.MAX_SAFE_INTEGER),
+    stats,
+  };
+
+  const dispatch = createDispatch(ctx, counter);
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    new Http1Connection(
+      socket,
+      dispatch,
+      DEFAULT_LIMITS,
+      (err) => log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      counter.onReply,
+    );
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(positiveInt(opts.port, 0, 'port'), host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((err: NodeJS.ErrnoException) => {
+    pipeline.stop();
+    if (ownDlqDir) rmSync(dlqPath, { recursive: true, force: true });
+    if (err.code === 'EADDRINUSE') throw new Error(`Port ${opts.port} on ${host} is already in use.`);
+    throw err;
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  url = `http://${urlHost}:${port}`;
+
+  pipeline.start();
+  const dlqEnabled = opts.dlq?.enabled !== false;
+  const replayTimer = dlqEnabled
+    ? setInterval(() => void replay(opts.dlq?.maxBatchesPerTick ?? DEFAULTS.maxBatchesPerTick), opts.dlq?.replayIntervalMs ?? DEFAULTS.replayIntervalMs)
+    : null;
+  replayTimer?.unref();
+  // DLQ_REPLAY_ON_STARTUP (§3.4): batches left by an earlier process under a given path.
+  if (dlqEnabled && !ownDlqDir) void replay(Number.MAX_SAFE_INTEGER);
+  log(`reference server listening on ${url}`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    key: defaultKey === false ? '' : defaultKey,
+    stats,
+    setFaults: (f) => faults.set(f),
+    flush: () => pipeline.flushAll(),
+    runs: (project) => storage.runCounts(project),
+    rows: (runId, table, project) => storage.rows(runId, table, project),
+    cancelRun: (runId) => {
+      const run = runs.getAny(runId);
+      if (!run) throw new Error(`No run ${runId} on this server.`);
+      run.status = 'CANCELLED';
+    },
+    replayDlq: () => replay(Number.MAX_SAFE_INTEGER),
+    stop: () => {
+      stopping ??= (async () => {
+        if (replayTimer) clearInterval(replayTimer);
+        pipeline.stop();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const s of sockets) s.destroy();
+        await closed;
+        await replayChain.catch(() => 0);
+        if (ownDlqDir) rmSync(dlqPath, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A metrics batch whose NaN values came back as null cannot be reloaded (§3.4, inferred). */
+function replayable(table: TableName, rows: Row[]): boolean {
+  if (table !== 'mlop_metrics') return true;
+  return rows.every((r) => typeof (r as MetricRow).value === 'number');
+}
