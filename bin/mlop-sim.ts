@@ -57,6 +57,7 @@ interface RunArgs {
   users?: number;
   'spawn-rate'?: number;
   'run-time'?: string;
+  wait?: string;
   host?: string;
   'api-url'?: string;
   key?: string;
@@ -95,6 +96,7 @@ async function run(a: RunArgs): Promise<void> {
     users: a.users,
     spawnRate: a['spawn-rate'],
     runTime: a['run-time'],
+    wait: a.wait,
     host: a.host,
     apiUrl: a['api-url'],
     key: a.key,
@@ -166,6 +168,7 @@ const cli = yargs(hideBin(process.argv))
         .option('users', { coerce: lastValue, alias: 'u', type: 'number', describe: 'virtual users', defaultDescription: '50' })
         .option('spawn-rate', { coerce: lastValue, alias: 'r', type: 'number', describe: 'users started per second', defaultDescription: 'all users within 1 s' })
         .option('run-time', { coerce: lastValue, alias: 't', type: 'string', describe: 'how long to run: 30s, 5m, 1h, or seconds', defaultDescription: '30s' })
+        .option('wait', { coerce: lastValue, type: 'string', describe: "wait between a user's tasks: 0, 1s, 100ms-500ms", defaultDescription: "the scenario's (sdk/http 0.1s-0.5s)" })
         .option('host', { coerce: lastValue, type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server' })
         .option('api-url', { coerce: lastValue, type: 'string', describe: 'SDK API/py URL (login, run create, heartbeat)', defaultDescription: 'the host' })
         .option('key', { coerce: lastValue, type: 'string', describe: 'API key (never printed)', defaultDescription: 'TEST_API_KEY, or the embedded server key' })

@@ -35,6 +35,11 @@ export interface SimulationOptions {
   spawnRate?: number;
   /** `30s`, `5m`, `1h`, or seconds (default 30 s). */
   runTime?: string | number;
+  /**
+   * Wait between a user's tasks, overriding the scenario's: `0` (no wait), `0.5s`, `100ms-500ms`
+   * (uniform, like Locust's between()), or `{minS, maxS}`.
+   */
+  wait?: string | { minS: number; maxS: number };
   /** Ingest URL; default env INGEST_URL; none → the embedded reference server. */
   host?: string;
   /** SDK API/py URL (default: the host). */
@@ -78,6 +83,7 @@ export interface ResolvedOptions {
   users: number;
   spawnRate: number;
   runTimeS: number;
+  wait: { minS: number; maxS: number } | undefined;
   host: string | undefined;
   apiUrl: string | undefined;
   key: string | undefined;
@@ -122,6 +128,7 @@ export function resolveOptions(o: SimulationOptions): ResolvedOptions {
     users,
     spawnRate,
     runTimeS: parseDuration(o.runTime ?? DEFAULT_RUN_TIME_S, '--run-time'),
+    wait: parseWait(o.wait),
     host,
     apiUrl,
     key: nonEmpty(o.key) ?? nonEmpty(env.TEST_API_KEY),
@@ -159,4 +166,18 @@ function checkFraction(v: number | undefined, flag: string): void {
 
 function checkNonNegative(v: number | undefined, flag: string): void {
   if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new SimUsageError(`${flag} must be a number of at least 0, got ${v}.`);
+}
+
+/** `0`, `2s`, `100ms-500ms` or `{minS, maxS}` → seconds; undefined keeps the scenario's wait. */
+function parseWait(w: SimulationOptions['wait']): { minS: number; maxS: number } | undefined {
+  if (w === undefined) return undefined;
+  if (typeof w === 'object') {
+    if (!(w.minS >= 0 && w.maxS >= w.minS)) throw new SimUsageError(`--wait needs 0 ≤ min ≤ max, got ${w.minS}–${w.maxS}.`);
+    return w;
+  }
+  const [lo, hi = lo] = w.split('-');
+  const minS = parseDuration(lo, '--wait');
+  const maxS = parseDuration(hi, '--wait');
+  if (maxS < minS) throw new SimUsageError(`--wait needs min ≤ max, got "${w}".`);
+  return { minS, maxS };
 }

@@ -29,7 +29,8 @@ export type RunSimulationOptions = SimulationOptions;
 export async function runSimulation(options: RunSimulationOptions): Promise<SimulationResult> {
   const o = resolveOptions(options);
   const log = options.log ?? (() => undefined);
-  const scenario = await resolveScenario(o.scenarioRef);
+  const resolved = await resolveScenario(o.scenarioRef);
+  const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;

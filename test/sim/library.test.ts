@@ -79,6 +79,16 @@ describe('runSimulation() as a regression test of a stack', () => {
     expect(check.failures).toBe(0);
   });
 
+  it('--wait overrides the scenario wait: 0 sends back to back, a range keeps users paced', async () => {
+    const base = { host: server.url, key: DEFAULT_API_KEY, scenario: 'http', users: 2, runTime: '1s', reportDir: false as const };
+    const paced = await runSimulation({ ...base, wait: '200ms-300ms' });
+    const eager = await runSimulation({ ...base, wait: '0' });
+    // 2 users × 1 s at ≥ 0.2 s between tasks: at most ~12 requests; with no wait, hundreds.
+    expect(paced.aggregated.count).toBeLessThanOrEqual(14);
+    expect(eager.aggregated.count).toBeGreaterThan(5 * paced.aggregated.count);
+    await expect(runSimulation({ ...base, wait: '1s-10ms' })).rejects.toThrow(/--wait needs min ≤ max/);
+  });
+
   it('user errors are thrown as SimUsageError / SimTargetError with their exit codes', async () => {
     await expect(runSimulation({ host: server.url, key: DEFAULT_API_KEY, users: 0 })).rejects.toMatchObject({ exitCode: 2 });
     await expect(runSimulation({ host: server.url, key: 'mlps_not_a_key_1234567890', scenario: 'http', runTime: 1, reportDir: false }))
