@@ -16,6 +16,9 @@ export async function loginResolved(s: ResolvedSettings): Promise<{ slug: string
   if (!s._auth) {
     throw new SdkAuthError('No API key given: set settings._auth or the PLUTO_API_KEY environment variable.');
   }
+  if (!/^[\x21-\x7e]+$/.test(s._auth)) {
+    throw new SdkAuthError('The API key contains characters that cannot be sent in an HTTP header.');
+  }
   const dispatcher = s.dispatcher ?? defaultDispatcher();
   const out = await sendWithRetry(dispatcher, s.observer, { ...singlePolicy(LOGIN_TIMEOUT_MS), refSleep: true }, {
     method: 'POST',
