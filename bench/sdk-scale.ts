@@ -13,7 +13,8 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { closeDefaultDispatcher, init, type Run, type Settings } from '@mlop/sdk-ts';
+// The SDK's sources (not its build), so the numbers are those of the code in this checkout.
+import { closeDefaultDispatcher, init, type Run, type Settings } from '../src/sdk/index.js';
 import { startReferenceServer } from '../src/server/index.js';
 
 const argv = process.argv.slice(2);
