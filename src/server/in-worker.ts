@@ -2,6 +2,8 @@
  * The reference server in a worker thread, so its CPU does not distort the load generator's
  * timings. Works from the build (worker.js) and from TypeScript sources under tsx or vitest.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ReferenceServerOptions } from './options.js';
 
@@ -22,14 +24,25 @@ type WorkerMessage =
   | { type: 'error'; message: string }
   | { type: 'stopped' };
 
+/** The ESM build of tsx's API (`tsx/esm/api`, import condition). */
+function tsxEsmApi(): string {
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+}
+
 export function startReferenceServerInWorker(opts: WorkerServerOptions = {}): Promise<WorkerServer> {
   const { verbose = false, ...options } = opts;
   const fromSources = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSources ? './worker.ts' : './worker.js', import.meta.url);
-  const worker = new Worker(entry, {
-    workerData: { options, verbose },
-    execArgv: fromSources ? ['--import', 'tsx'] : [],
-  });
+  // From sources the worker needs tsx. Node 20 does not apply `--import tsx` hooks to a
+  // worker's entry module, so a tiny CommonJS bootstrap registers tsx, then imports the entry.
+  const worker = fromSources
+    ? new Worker(
+        `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })` +
+          `.catch((e) => { process.stderr.write(String(e) + '\\n'); process.exit(1); });`,
+        { eval: true, workerData: { options, verbose } },
+      )
+    : new Worker(entry, { workerData: { options, verbose } });
 
   return new Promise<WorkerServer>((resolve, reject) => {
     const onExit = (code: number): void => reject(new Error(`The reference server worker exited (code ${code}) before it was ready.`));

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const jsonHeaders = (runId = '5', project = 'files-p') => ({ ...ingestHeaders(runId, project), 'content-type': 'application/json' });
+const jsonHeaders = (runId = '5', project = 'files-p'): Record<string, string> => ({ ...ingestHeaders(runId, project), 'content-type': 'application/json' });
 const file = (over: Record<string, unknown> = {}) => ({ fileName: 'a.png', logName: 'val/images', fileSize: 4, fileType: 'png', step: 2, time: 1000, ...over });
 const postFiles = (body: string, headers: Record<string, string>) => send(server.url, 'POST', '/files', body, headers);
 
