@@ -48,10 +48,13 @@ export class RecordingServer {
   private readonly t0 = performance.now();
   url = '';
   readonly sockets = new Set<import('node:net').Socket>();
+  /** TCP connections accepted so far. */
+  connectionCount = 0;
 
   async start(): Promise<this> {
     this.server.on('connection', (s) => {
       s.setNoDelay(true);
+      this.connectionCount++;
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
