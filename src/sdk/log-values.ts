@@ -88,3 +88,62 @@ export function classifyOther(
   }
   return undefined;
 }
+
+/** What one log() call produced on the slow path. */
+export interface ClassifiedCall extends SlowItems {
+  /** Keys of numeric values, as given, and the names sent for them. */
+  rawKeys: string[];
+  names: string[];
+  values: number[];
+  /** Every value was a plain number (the call can seed the hot path). */
+  allNumeric: boolean;
+  fresh: NewNames | null;
+}
+
+/**
+ * Classify every value of one call; `known` maps keys already registered in the run to the
+ * names sent for them, and gains the keys met for the first time (listed in `fresh` by type).
+ */
+export function classifyCall(
+  data: Record<string, unknown>,
+  known: Map<string, string>,
+  step: number,
+  time: number,
+  loggedAt: number,
+): ClassifiedCall {
+  const out: ClassifiedCall = { rawKeys: [], names: [], values: [], allNumeric: true, fresh: null, data: [], files: [] };
+  const fresh = (): NewNames => (out.fresh ??= new Map());
+  for (const key in data) {
+    const v = data[key];
+    let name = known.get(key);
+    if (typeof v === 'number') {
+      if (name === undefined) {
+        name = sanitizeKey(key);
+        known.set(key, name);
+        addNewName(fresh(), 'METRIC', name);
+      }
+      out.rawKeys.push(key);
+      out.names.push(name);
+      out.values.push(v);
+      continue;
+    }
+    out.allNumeric = false;
+    if (typeof v === 'boolean' || v === null || v === undefined) continue; // §5.3: dropped
+    const n = name ?? sanitizeKey(key);
+    const m = classifyOther(n, v, time, step, loggedAt, out, (logType) => {
+      if (!known.has(key)) {
+        known.set(key, n);
+        addNewName(fresh(), logType, n);
+      }
+    });
+    if (m !== undefined) {
+      if (!known.has(key)) {
+        known.set(key, n);
+        addNewName(fresh(), 'METRIC', n);
+      }
+      out.names.push(n);
+      out.values.push(m);
+    }
+  }
+  return out;
+}

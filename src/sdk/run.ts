@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { RunConsole } from './console-capture.js';
 import { trackOpenRun, untrackRun } from './exit-hook.js';
-import { addNewName, classifyOther, sanitizeKey, type NewNames, type SlowItems } from './log-values.js';
+import { classifyCall, type NewNames } from './log-values.js';
 import { pyDumps } from './python-json.js';
 import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './record-queue.js';
 import { sleep } from './retry.js';
@@ -153,58 +153,17 @@ export class Run extends EventEmitter {
 
   /** Any other call: classify every value (§5.3) and register names met for the first time. */
   private enqueueSlow(data: Record<string, unknown>, step: number, time: number, loggedAt: number): void | Promise<void> {
-    const rawKeys: string[] = [];
-    const names: string[] = [];
-    const values: number[] = [];
-    let allNumeric = true;
-    let fresh: NewNames | null = null;
-    let slow: SlowItems | null = null;
-    for (const key in data) {
-      const v = data[key];
-      let name = this.names.get(key);
-      if (typeof v === 'number') {
-        if (name === undefined) {
-          name = this.firstSeen(key);
-          addNewName((fresh ??= new Map()), 'METRIC', name);
-        }
-        rawKeys.push(key);
-        names.push(name);
-        values.push(v);
-        continue;
-      }
-      allNumeric = false;
-      if (typeof v === 'boolean' || v === null || v === undefined) continue; // §5.3: dropped
-      const known = name !== undefined;
-      const n = name ?? sanitizeKey(key);
-      slow ??= { data: [], files: [] };
-      const m = classifyOther(n, v, time, step, loggedAt, slow, (logType) => {
-        if (!known && !this.names.has(key)) {
-          this.names.set(key, n);
-          addNewName((fresh ??= new Map()), logType, n);
-        }
-      });
-      if (m !== undefined) {
-        if (!this.names.has(key)) addNewName((fresh ??= new Map()), 'METRIC', this.firstSeen(key));
-        names.push(n);
-        values.push(m);
+    const c = classifyCall(data, this.names, step, time, loggedAt);
+    if (c.names.length) {
+      this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, c.names, c.values, null, c.names.length));
+      if (c.allNumeric) {
+        this.lastKeys = c.rawKeys;
+        this.lastNames = c.names;
       }
     }
-    if (names.length) this.queue.push(new QueuedRecord(KIND.METRIC, time, step, loggedAt, names, values, null, names.length));
-    if (allNumeric && names.length) {
-      this.lastKeys = rawKeys;
-      this.lastNames = names;
-    }
-    if (slow) {
-      for (const r of slow.data) this.queue.push(r);
-      for (const f of slow.files) this.queue.pushFile(f);
-    }
-    if (fresh) return this.register(fresh);
-  }
-
-  private firstSeen(key: string): string {
-    const name = sanitizeKey(key);
-    this.names.set(key, name);
-    return name;
+    for (const r of c.data) this.queue.push(r);
+    for (const f of c.files) this.queue.pushFile(f);
+    if (c.fresh) return this.register(c.fresh);
   }
 
   /** Register new names (§5.5); finish() waits for registrations still in flight. */
@@ -345,6 +304,9 @@ export class Run extends EventEmitter {
     // §10.2 step 3: ordinary ticks carry what is pending, polled every 0.1 s, within the budget.
     while (this.queue.pending > 0 && performance.now() < deadline) await sleep(FINISH_POLL_MS, true);
     if (this.syncing) await this.syncing;
+    this.nextSyncAt = Infinity; // no ordinary cycle from here on
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     // §8.6 urgent drain: one try, 5 s timeout, until nothing more goes out.
     const drainDeadline = performance.now() + budgetMs;
     while (this.queue.pending > 0 && performance.now() < drainDeadline) {
