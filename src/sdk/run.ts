@@ -225,7 +225,7 @@ export class Run extends EventEmitter {
     this.console.tick(now);
     if (now >= this.nextMonitorAt) {
       this.nextMonitorAt = now + this.s.x_sys_sampling_interval * 1000;
-      this.monitor();
+      this.monitor(now);
     }
     if (now >= this.nextHealthAt) {
       this.nextHealthAt = now + this.s.sync_process_health_interval * 1000;
@@ -256,9 +256,9 @@ export class Run extends EventEmitter {
   }
 
   /** §10.1: system metrics (own step counter) then the heartbeat POST {py}/api/runs/trigger. */
-  private monitor(): void {
+  private monitor(now: number): void {
     if (!this.s.disable_system_metrics) {
-      const sample = sampleSystem(this.s.x_sys_sampling_interval * 1000);
+      const sample = sampleSystem(this.s.x_sys_sampling_interval * 1000, now);
       this.queue.push(new QueuedRecord(KIND.SYSTEM, Date.now(), ++this.sysStep, performance.now(), sample.names, sample.values, null, sample.names.length));
     }
     if (this.heartbeating) return;

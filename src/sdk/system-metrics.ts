@@ -72,9 +72,11 @@ function diskUsed(): number {
 let last: Raw | undefined;
 let cached: { at: number; sample: SystemSample } | undefined;
 
-/** A sample no older than `intervalMs` (shared by all runs). */
-export function sampleSystem(intervalMs: number): SystemSample {
-  const now = performance.now();
+/**
+ * A sample taken less than `intervalMs` before `now` (shared by all runs). `now` is the caller's
+ * tick time, so a run ticking every `intervalMs` always gets a newer sample than its last one.
+ */
+export function sampleSystem(intervalMs: number, now: number): SystemSample {
   if (cached && now - cached.at < intervalMs) return cached.sample;
   const cpuTimes = readCpu();
   const net = readNet();
