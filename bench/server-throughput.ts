@@ -3,16 +3,18 @@
  * 5 keys) with a valid key. The server runs in a child process pinned to core 0; the load
  * generator (wrk if installed, else autocannon) is pinned to core 1.
  *
- *   node --import tsx bench/server-throughput.ts [--runs 5] [--duration 5] [--connections 50] [--profile]
+ *   node --import tsx bench/server-throughput.ts [--runs 5] [--duration 5] [--connections 50] [--profile] [--sources]
  *
+ * The server is the build (dist/src/server, as `mlop-sim serve` runs it) when present, else (or
+ * with --sources) the TypeScript sources through tsx.
  * Prints each run's req/s, then median/min/max, and with --profile the functions where the
  * server spent its CPU time (from a V8 CPU profile of the server process).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(SELF, '..', '..');
@@ -24,8 +26,19 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+/**
+ * The server module: the build (dist/src/server/index.js) when it exists — what `mlop-sim serve`
+ * runs — else the TypeScript sources through tsx. MLOP_SIM_BENCH_SERVER overrides the path.
+ */
+function serverModule(): string {
+  const override = process.env.MLOP_SIM_BENCH_SERVER;
+  if (override) return pathToFileURL(override).href;
+  const built = join(ROOT, 'dist', 'src', 'server', 'index.js');
+  return existsSync(built) && !process.argv.includes('--sources') ? pathToFileURL(built).href : '../src/server/index.js';
+}
+
 async function serve(): Promise<void> {
-  const { startReferenceServer } = await import('../src/server/index.js');
+  const { startReferenceServer } = (await import(serverModule())) as typeof import('../src/server/index.js');
   const server = await startReferenceServer({ port: 0 });
   process.stdout.write(`${JSON.stringify({ url: server.url, key: server.key })}\n`);
   const stop = (): void => {
@@ -44,7 +57,8 @@ function pinned(core: number, argv: string[]): [string, string[]] {
 }
 
 function startServer(profileDir: string | null): Promise<{ child: ChildProcess; url: string; key: string }> {
-  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), SELF, '--serve'];
+  const passOn = process.argv.includes('--sources') ? ['--sources'] : [];
+  const nodeArgs = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), SELF, '--serve', ...passOn];
   const [cmd, argv] = pinned(0, [process.execPath, ...nodeArgs]);
   const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -124,6 +138,7 @@ async function main(): Promise<void> {
   const profile = process.argv.includes('--profile');
   const dir = mkdtempSync(join(tmpdir(), 'mlop-sim-bench-'));
   const useWrk = has('wrk');
+  console.log(`server module: ${serverModule()}`);
   console.log(`server-throughput: ${runs} runs × ${seconds}s, ${connections} connections, generator ${useWrk ? 'wrk' : 'autocannon'}, pinning ${has('taskset') ? 'taskset (server core 0, generator core 1)' : 'unavailable'}`);
   const { child, url, key } = await startServer(profile ? dir : null);
   const results: number[] = [];

@@ -18,6 +18,9 @@ export interface HttpLimits {
 export const DEFAULT_LIMITS: HttpLimits = { maxHeadBytes: 64 * 1024, maxHeaders: 100 };
 
 const EMPTY = Buffer.alloc(0);
+/** Buffer#latin1Slice skips toString's argument handling; fall back where it is missing. */
+const latin1 = (b: Buffer, start: number, end: number): string =>
+  (b as Buffer & { latin1Slice?: (s: number, e: number) => string }).latin1Slice?.(start, end) ?? b.toString('latin1', start, end);
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
@@ -186,7 +189,7 @@ export class Http1Connection {
     }
     let parsed: ParsedHead;
     try {
-      parsed = parseHead(buf.toString('latin1', this.off, end), this.limits.maxHeaders);
+      parsed = parseHead(latin1(buf, this.off, end), this.limits.maxHeaders);
     } catch (err) {
       if (err instanceof HeadError) {
         this.sendAndClose(err.status, '');

@@ -10,7 +10,11 @@ export interface RequestHead {
   query: string;
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   minorVersion: number;
-  /** Header fields (names lower-cased, values latin1-decoded and trimmed). */
+  /**
+   * The header fields the server reads (authorization, x-run-id, x-project-name, content-type,
+   * content-length, transfer-encoding, connection, expect): names lower-cased, values
+   * latin1-decoded and trimmed. Other fields are validated and dropped.
+   */
   headers: HeaderList;
   /** The route label requests are counted under (set by the router). */
   route: string;

@@ -16,6 +16,8 @@ interface TableStore {
   rows: Row[];
   count: number;
   identities: Set<number>;
+  /** Stored bodies are hashed lazily, when counts are asked for (keeps the flush cheap). */
+  hashedUpTo: number;
 }
 
 interface RunStore {
@@ -49,15 +51,16 @@ export class RowStorage {
       }
       let store = run.tables[table];
       if (!store) {
-        store = { rows: [], count: 0, identities: new Set() };
+        store = { rows: [], count: 0, identities: new Set(), hashedUpTo: 0 };
         run.tables[table] = store;
       }
       store.count++;
-      store.identities.add(rowIdentityHash(table, row));
       if (this.bodies < this.rowCap) {
         store.rows.push(row);
         this.bodies++;
       } else {
+        // No body kept: its identity must be hashed now.
+        store.identities.add(rowIdentityHash(table, row));
         this.bodiesDropped = true;
       }
       if (table === 'mlop_metrics') {
@@ -79,7 +82,9 @@ export class RowStorage {
       const tables: RunTableCounts['tables'] = {};
       for (const t of TABLES) {
         const s = run.tables[t];
-        if (s) tables[t] = { rows: s.count, distinct: s.identities.size };
+        if (!s) continue;
+        for (; s.hashedUpTo < s.rows.length; s.hashedUpTo++) s.identities.add(rowIdentityHash(t, s.rows[s.hashedUpTo]));
+        tables[t] = { rows: s.count, distinct: s.identities.size };
       }
       out.push({ tenantId: run.tenantId, projectName: run.projectName, runId: run.runId, tables });
     }
