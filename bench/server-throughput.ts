@@ -5,13 +5,13 @@
  *
  *   node --import tsx bench/server-throughput.ts [--runs 5] [--duration 5] [--connections 50] [--profile] [--sources]
  *
- * The server is the build (dist/src/server, as `mlop-sim serve` runs it) when present, else (or
- * with --sources) the TypeScript sources through tsx.
+ * The server is the build (dist/src/server, as `mlop-sim serve` runs it) when it is at least as new
+ * as the sources, else (or with --sources) the TypeScript sources through tsx.
  * Prints each run's req/s, then median/min/max, and with --profile the functions where the
  * server spent its CPU time (from a V8 CPU profile of the server process).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,7 +34,19 @@ function serverModule(): string {
   const override = process.env.MLOP_SIM_BENCH_SERVER;
   if (override) return pathToFileURL(override).href;
   const built = join(ROOT, 'dist', 'src', 'server', 'index.js');
-  return existsSync(built) && !process.argv.includes('--sources') ? pathToFileURL(built).href : '../src/server/index.js';
+  const fresh = existsSync(built) && newestMtime(join(ROOT, 'src', 'server'), '.ts') <= newestMtime(join(ROOT, 'dist', 'src', 'server'), '.js');
+  return fresh && !process.argv.includes('--sources') ? pathToFileURL(built).href : '../src/server/index.js';
+}
+
+/** Newest modification time of the files with this extension under `dir` (0 when none). */
+function newestMtime(dir: string, ext: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
+    else if (e.name.endsWith(ext) && !e.name.endsWith('.d.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
 }
 
 async function serve(): Promise<void> {
