@@ -58,10 +58,21 @@ export interface RowByTable {
   mlop_files: FileRow;
 }
 
-/** `logGroup` = the part of the name before its last '/', '' without one (`log_group_from_log_name`). */
+const groupCache = new Map<string, string>();
+
+/**
+ * `logGroup` = the part of the name before its last '/', '' without one (`log_group_from_log_name`).
+ * Cached (bounded), so millions of stored rows share one string per group.
+ */
 export function logGroupOf(logName: string): string {
-  const slash = logName.lastIndexOf('/');
-  return slash < 0 ? '' : logName.slice(0, slash);
+  let group = groupCache.get(logName);
+  if (group === undefined) {
+    const slash = logName.lastIndexOf('/');
+    group = slash < 0 ? '' : logName.slice(0, slash);
+    if (groupCache.size >= 10_000) groupCache.clear();
+    groupCache.set(logName, group);
+  }
+  return group;
 }
 
 /**
