@@ -1,13 +1,17 @@
 /**
- * The HTTP client virtual users post with: one keep-alive undici Pool per origin, sized to the
- * number of users, timing each request from just before send to the end of the response body.
- * The per-request path stays lean (issue 5 holds the generator's CPU per request to ≤ 1.25×
- * autocannon's): prebuilt headers, Buffer bodies, and undici's dispatch with a small handler
- * instead of request(), which builds a body stream per response.
+ * The HTTP client virtual users post with: keep-alive connections per origin, sized to the
+ * number of users, timing each request from just before it is sent to the end of the response
+ * body. The per-request path stays lean (issue 5 holds the generator's CPU per request to ≤ 1.25×
+ * autocannon's): `http:` origins go through the small HTTP/1.1 client of ./http1 (one prebuilt
+ * Buffer and one write per request, minimal response parsing); `https:` origins through undici's
+ * dispatch with a small handler (TLS), which costs more per request.
  */
 import { Pool, type Dispatcher } from 'undici';
 import type { StatsSink } from './stats-sink.js';
 import { describeNetworkError } from './errors.js';
+import type { Http1Request } from './http1/connection.js';
+import { Http1Pool } from './http1/pool.js';
+import { RequestHead } from './http1/request-head.js';
 
 /** Statuses the seed's locust users count as success (server-protocol.md §5, §6). */
 export const SEED_OK_STATUSES: ReadonlySet<number> = new Set([200, 201, 202]);
@@ -35,15 +39,32 @@ export interface HttpCallResult {
   error?: string;
 }
 
+export interface PoolSetOptions {
+  /** A request without a complete response this long after it was sent fails (`timed out`); default 60 s. */
+  requestTimeoutMs?: number;
+}
+
+/** One origin's connections: our HTTP/1.1 pool for `http:`, undici's for `https:`. */
+export type OriginPool = Http1Pool | Pool;
+
 /** Pools keyed by origin, shared by every user of one simulation. */
 export class PoolSet {
-  private readonly pools = new Map<string, Pool>();
-  constructor(private readonly connections: number) {}
+  private readonly pools = new Map<string, OriginPool>();
+  constructor(
+    private readonly connections: number,
+    private readonly options: PoolSetOptions = {},
+  ) {}
 
-  get(origin: string): Pool {
+  get(origin: string): OriginPool {
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000 });
+      const timeoutMs = this.options.requestTimeoutMs;
+      pool = origin.startsWith('http:')
+        ? new Http1Pool(origin, { connections: this.connections, timeoutMs, idleTimeoutMs: 30_000 })
+        : new Pool(origin, {
+            connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000,
+            ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
+          });
       this.pools.set(origin, pool);
     }
     return pool;
@@ -52,15 +73,23 @@ export class PoolSet {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((p) => p.destroy().catch(() => undefined)));
+    await Promise.all(pools.map((p) => (p instanceof Http1Pool ? p.close() : p.destroy().catch(() => undefined))));
   }
 }
 
+/** Most request heads one client keeps (method + path pairs); beyond, heads are built per request. */
+const HEAD_CACHE_LIMIT = 256;
+
 /** Records requests of one origin into the stats; base headers are set once per user. */
 export class ScenarioHttpClient {
-  private readonly pool: Pool;
+  private readonly pool: Pool | undefined;
+  private readonly http1: Http1Pool | undefined;
   /** Path of the base URL (e.g. `/prefix` of `http://host/prefix`), put before every path. */
   private readonly prefix: string;
+  private readonly host: string;
+  /** Encoded heads by method, then path, for requests without extra headers. */
+  private readonly heads = new Map<string, Map<string, RequestHead>>();
+  private headCount = 0;
   readonly origin: string;
 
   constructor(
@@ -71,28 +100,54 @@ export class ScenarioHttpClient {
   ) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
+    this.host = url.host;
     this.prefix = url.pathname.replace(/\/+$/, '');
-    this.pool = pools.get(this.origin);
+    const pool = pools.get(this.origin);
+    if (pool instanceof Http1Pool) this.http1 = pool;
+    else this.pool = pool;
   }
 
   /** POST a body (NDJSON by default headers) and record it as `POST <path>`. */
   post(path: string, body: string | Buffer, opts?: HttpCallOptions): Promise<HttpCallResult> {
-    return this.request('POST', path, typeof body === 'string' ? Buffer.from(body) : body, opts);
+    return this.send('POST', path, body, opts);
   }
 
   get(path: string, opts?: HttpCallOptions): Promise<HttpCallResult> {
-    return this.request('GET', path, undefined, opts);
+    return this.send('GET', path, undefined, opts);
   }
 
-  async request(method: string, path: string, body: Buffer | undefined, opts?: HttpCallOptions): Promise<HttpCallResult> {
-    const headers = opts?.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
+  request(method: string, path: string, body: Buffer | undefined, opts?: HttpCallOptions): Promise<HttpCallResult> {
+    return this.send(method, path, body, opts);
+  }
+
+  private async send(method: string, path: string, body: string | Buffer | undefined, opts: HttpCallOptions | undefined): Promise<HttpCallResult> {
     const okStatuses = opts?.okStatuses ?? SEED_OK_STATUSES;
-    const route = opts?.name ?? stripQuery(path);
-    const t0 = performance.now();
-    const ex = await new Promise<Exchange>((resolve) => {
-      this.pool.dispatch({ method, path: this.prefix + path, headers, body }, new Exchange(resolve, okStatuses, opts?.readBody === true));
-    });
+    const keepBody = opts?.readBody === true;
+    let ex: Exchange;
+    let t0: number;
+    if (this.http1) {
+      let payload: Buffer;
+      try {
+        payload = this.headFor(method, path, opts?.headers).encode(body);
+      } catch (err) {
+        return this.failed(method, path, opts, 0, err);
+      }
+      const http1 = this.http1;
+      t0 = performance.now();
+      ex = await new Promise<Exchange>((resolve) => {
+        http1.dispatch(new Exchange(resolve, okStatuses, keepBody, payload, method === 'HEAD'));
+      });
+    } else {
+      const pool = this.pool!;
+      const headers = opts?.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      t0 = performance.now();
+      ex = await new Promise<Exchange>((resolve) => {
+        pool.dispatch({ method, path: this.prefix + path, headers, body: bytes }, new Exchange(resolve, okStatuses, keepBody, EMPTY, false));
+      });
+    }
     const durationMs = performance.now() - t0;
+    const route = opts?.name ?? stripQuery(path);
     if (ex.error !== undefined) {
       const error = describeNetworkError(ex.error);
       this.stats.record(method, route, durationMs, false, ex.bytes, error);
@@ -103,13 +158,38 @@ export class ScenarioHttpClient {
     this.stats.record(method, route, durationMs, ok, ex.bytes, ok ? undefined : failureText(ex.status, text));
     return { status: ex.status, ok, durationMs, body: text };
   }
+
+  /** A request that could not be written (bad path or header) is a failure of its entry. */
+  private failed(method: string, path: string, opts: HttpCallOptions | undefined, durationMs: number, err: unknown): HttpCallResult {
+    const error = describeNetworkError(err);
+    this.stats.record(method, opts?.name ?? stripQuery(path), durationMs, false, 0, error);
+    return { status: 0, ok: false, durationMs, body: '', error };
+  }
+
+  /** The encoded head for method + path: cached unless the call brings its own headers. */
+  private headFor(method: string, path: string, extra: HeaderMap | undefined): RequestHead {
+    if (extra) return new RequestHead(method, this.prefix + path, this.host, { ...this.baseHeaders, ...extra });
+    let byPath = this.heads.get(method);
+    let head = byPath?.get(path);
+    if (head) return head;
+    head = new RequestHead(method, this.prefix + path, this.host, this.baseHeaders);
+    if (this.headCount < HEAD_CACHE_LIMIT) {
+      if (!byPath) this.heads.set(method, (byPath = new Map()));
+      byPath.set(path, head);
+      this.headCount++;
+    }
+    return head;
+  }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
- * One request/response as an undici dispatch handler: counts the body bytes and keeps them only
- * when they are wanted (failures, readBody), with no stream object per response.
+ * One request/response, as an undici dispatch handler (https) or an Http1Request (http): counts
+ * the body bytes and keeps them only when they are wanted (failures, readBody), with no stream
+ * object per response.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange implements Dispatcher.DispatchHandler, Http1Request {
   status = 0;
   bytes = 0;
   chunks: Buffer[] | null = null;
@@ -119,14 +199,37 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly resolve: (ex: Exchange) => void,
     private readonly okStatuses: ReadonlySet<number>,
     private readonly keepBody: boolean,
+    readonly payload: Buffer,
+    readonly noBody: boolean,
   ) {}
 
+  // Http1Request
+  onHead(status: number): void {
+    this.status = status;
+    this.bytes = 0;
+    this.chunks = this.keepBody || !this.okStatuses.has(status) ? [] : null;
+  }
+
+  onBody(buf: Buffer, start: number, end: number): void {
+    this.bytes += end - start;
+    // The buffer is the connections' shared read buffer: copy what is kept.
+    if (this.chunks) this.chunks.push(Buffer.from(buf.subarray(start, end)));
+  }
+
+  onEnd(): void {
+    this.resolve(this);
+  }
+
+  onFail(err: Error): void {
+    this.error = err;
+    this.resolve(this);
+  }
+
+  // undici
   onConnect(): void {}
 
   onHeaders(statusCode: number): boolean {
-    this.status = statusCode;
-    this.bytes = 0;
-    this.chunks = this.keepBody || !this.okStatuses.has(statusCode) ? [] : null;
+    this.onHead(statusCode);
     return true;
   }
 
@@ -141,8 +244,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
-    this.error = err;
-    this.resolve(this);
+    this.onFail(err);
   }
 }
 
