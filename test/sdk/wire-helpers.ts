@@ -12,8 +12,12 @@ export interface TraceRecord {
   response: string;
 }
 
+/**
+ * The real SDK's captures (shared/spec/real-sdk-traces, pluto-ml 0.0.28), copied into
+ * test/sdk/fixtures so the suite runs from any checkout.
+ */
 export function loadTrace(name: 'main' | 'types'): TraceRecord[] {
-  const text = readFileSync(`/work/shared/spec/real-sdk-traces/${name}.jsonl`, 'utf8');
+  const text = readFileSync(new URL(`./fixtures/${name}.jsonl`, import.meta.url), 'utf8');
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as TraceRecord);
 }
 
