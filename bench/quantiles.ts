@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { Digest } from '../src/metrics/digest.js';
 import { Recorder } from '../src/metrics/recorder.js';
+import { bimodal, gapCase as gap, lognormal } from './lib/samples.js';
 
 interface WelchDigest { push(x: number): void; percentile(p: number): number; compress(): void }
 const require = createRequire(import.meta.url);
@@ -23,48 +24,6 @@ const QS = [0.5, 0.9, 0.95, 0.99, 0.999] as const;
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 
-/** mulberry32: a tiny seeded PRNG, so every run sees the same data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function normal(rand: () => number): number {
-  // Box–Muller
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-function lognormal(n: number, medianMs: number, sigma: number, seed: number): Float64Array {
-  const r = mulberry32(seed);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = medianMs * Math.exp(sigma * normal(r));
-  return out;
-}
-function bimodal(n: number, seed: number): Float64Array {
-  // 85 % fast path around 3 ms, 15 % stalled flushes around 400 ms.
-  const r = mulberry32(seed);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = r() < 0.85 ? 3 * Math.exp(0.4 * normal(r)) : 400 * Math.exp(0.6 * normal(r));
-  return out;
-}
-function gap(fast: number, slow: number, seed: number, wholeMs = false): Float64Array {
-  // Gatling #4715: values uniformly over 0–7 ms, then 1,502–1,503 ms; shuffled.
-  // wholeMs rounds to whole milliseconds, as Gatling records them.
-  const r = mulberry32(seed);
-  const out = new Float64Array(fast + slow);
-  for (let i = 0; i < fast; i++) out[i] = (7 * i) / Math.max(1, fast - 1);
-  for (let i = 0; i < slow; i++) out[fast + i] = 1502 + i / Math.max(1, slow - 1);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    const t = out[i]; out[i] = out[j]; out[j] = t;
-  }
-  if (wholeMs) for (let i = 0; i < out.length; i++) out[i] = Math.round(out[i]);
-  return out;
-}
 function exact(data: Float64Array, q: number, sorted: Float64Array): number {
   return sorted[Math.max(0, Math.ceil(q * data.length) - 1)];
 }

@@ -11,19 +11,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mulberry32, normal } from './samples.js';
 
 type DelayFn = () => number;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function parseDelay(spec: string): DelayFn {
   const [kind, a, b] = spec.split(':');
@@ -33,12 +23,7 @@ function parseDelay(spec: string): DelayFn {
     const rand = mulberry32(42);
     const median = Number(a);
     const sigma = Number(b);
-    return () => {
-      const u = 1 - rand();
-      const v = rand();
-      const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-      return median * Math.exp(sigma * z);
-    };
+    return () => median * Math.exp(sigma * normal(rand));
   }
   throw new Error(`unknown delay spec ${spec}`);
 }

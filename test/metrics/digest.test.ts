@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Digest } from '../../src/metrics/digest.js';
-import { bimodal, exactQuantile, gapCase, lognormal } from './samples.js';
+import { bimodal, exactQuantile, gapCase, lognormal } from '../../bench/lib/samples.js';
 
 const GATE_QS = [0.5, 0.9, 0.95, 0.99, 0.999];
 

@@ -4,7 +4,8 @@
  * 200/201/202 succeed. Runs are never created: the run id is invented per user.
  */
 import { defineScenario } from '../scenario.js';
-import { dataLine, logLine, metricsLine, nextStep } from './payloads.js';
+import { logConsoleTask, logDataTask } from './ingest-tasks.js';
+import { metricsLine, nextStep } from './payloads.js';
 
 export const httpScenario = defineScenario({
   name: 'http',
@@ -18,19 +19,7 @@ export const httpScenario = defineScenario({
         await ctx.http.post('/ingest/metrics', metricsLine(ctx.random, nextStep(ctx.state), Date.now()));
       },
     },
-    {
-      name: 'log_console',
-      weight: 3,
-      run: async (ctx) => {
-        await ctx.http.post('/ingest/logs', logLine(ctx.random, nextStep(ctx.state), Date.now()));
-      },
-    },
-    {
-      name: 'log_data',
-      weight: 2,
-      run: async (ctx) => {
-        await ctx.http.post('/ingest/data', dataLine(ctx.random, nextStep(ctx.state), Date.now()));
-      },
-    },
+    logConsoleTask,
+    logDataTask,
   ],
 });

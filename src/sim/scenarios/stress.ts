@@ -4,7 +4,8 @@
  * build.
  */
 import { defineScenario } from '../scenario.js';
-import { dataLine, logLine, metricsLine, nextStep } from './payloads.js';
+import { logConsoleTask, logDataTask } from './ingest-tasks.js';
+import { metricsLine, nextStep } from './payloads.js';
 
 /** Lines per metrics request in the stress test. */
 export const STRESS_METRICS_LINES = 5;
@@ -26,19 +27,7 @@ export const stressScenario = defineScenario({
         await ctx.http.post('/ingest/metrics', body);
       },
     },
-    {
-      name: 'log_console',
-      weight: 3,
-      run: async (ctx) => {
-        await ctx.http.post('/ingest/logs', logLine(ctx.random, nextStep(ctx.state), Date.now()));
-      },
-    },
-    {
-      name: 'log_data',
-      weight: 2,
-      run: async (ctx) => {
-        await ctx.http.post('/ingest/data', dataLine(ctx.random, nextStep(ctx.state), Date.now()));
-      },
-    },
+    logConsoleTask,
+    logDataTask,
   ],
 });

@@ -1,4 +1,9 @@
-/** Seeded test data (mulberry32 + Box–Muller), so every run sees the same values. */
+/**
+ * Seeded latency samples (mulberry32 + Box–Muller) shared by test/metrics and the benchmarks, so
+ * every run sees the same values.
+ */
+
+/** mulberry32: a tiny seeded PRNG. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -30,7 +35,7 @@ export function bimodal(n: number, seed: number): Float64Array {
 }
 
 /** Gatling #4715: `fast` values uniformly over 0–7 ms and `slow` over 1,502–1,503 ms, shuffled. */
-export function gapCase(fast: number, slow: number, seed: number): Float64Array {
+export function gapCase(fast: number, slow: number, seed: number, wholeMs = false): Float64Array {
   const r = mulberry32(seed);
   const out = new Float64Array(fast + slow);
   for (let i = 0; i < fast; i++) out[i] = (7 * i) / Math.max(1, fast - 1);
@@ -39,6 +44,8 @@ export function gapCase(fast: number, slow: number, seed: number): Float64Array 
     const j = Math.floor(r() * (i + 1));
     const t = out[i]; out[i] = out[j]; out[j] = t;
   }
+  // wholeMs rounds to whole milliseconds, as Gatling records them.
+  if (wholeMs) for (let i = 0; i < out.length; i++) out[i] = Math.round(out[i]);
   return out;
 }
 
