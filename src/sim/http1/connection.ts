@@ -45,8 +45,8 @@ export class Connection {
   ticks = 0;
   /** performance.now() when the connection last became idle. */
   idleSince = 0;
-  /** The server's Keep-Alive timeout hint in ms (0: none given). */
-  keepAliveHintMs = 0;
+  /** The server's Keep-Alive timeout hint in ms (-1: none given). */
+  keepAliveHintMs = -1;
   private alive = true;
   private lastError: Error | undefined;
   private readonly parser = new ResponseParser();
@@ -115,7 +115,7 @@ export class Connection {
 
   private finish(req: Http1Request): void {
     this.current = null;
-    if (this.parser.keepAliveHintMs > 0) this.keepAliveHintMs = this.parser.keepAliveHintMs;
+    if (this.parser.keepAliveHintMs >= 0) this.keepAliveHintMs = this.parser.keepAliveHintMs;
     req.onEnd();
     if (this.parser.keepAlive) this.owner.release(this);
     else this.shutdown();

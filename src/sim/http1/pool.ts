@@ -103,7 +103,7 @@ export class Http1Pool implements ConnectionOwner {
   }
 
   private idleLimit(conn: Connection): number {
-    return conn.keepAliveHintMs > 0 ? Math.max(0, conn.keepAliveHintMs - KEEP_ALIVE_MARGIN_MS) : this.idleTimeoutMs;
+    return conn.keepAliveHintMs >= 0 ? Math.max(0, conn.keepAliveHintMs - KEEP_ALIVE_MARGIN_MS) : this.idleTimeoutMs;
   }
 
   private open(): Connection {

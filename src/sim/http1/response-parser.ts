@@ -50,8 +50,8 @@ export class ResponseParser {
   status = 0;
   /** Whether the connection may carry another request after this response. */
   keepAlive = true;
-  /** The server's `Keep-Alive: timeout=N` hint in ms, or 0 when it gave none. */
-  keepAliveHintMs = 0;
+  /** The server's `Keep-Alive: timeout=N` hint in ms, or -1 when it gave none. */
+  keepAliveHintMs = -1;
   private state = State.Done;
   private noBody = false;
   private remaining = 0;
@@ -65,7 +65,7 @@ export class ResponseParser {
     this.noBody = noBody;
     this.status = 0;
     this.keepAlive = true;
-    this.keepAliveHintMs = 0;
+    this.keepAliveHintMs = -1;
     this.remaining = 0;
     this.partial = null;
     this.state = State.Head;
@@ -182,7 +182,7 @@ export class ResponseParser {
     let chunked = false;
     let otherCoding = false;
     let close = minor === 0;
-    let keepAliveHintMs = 0;
+    let keepAliveHintMs = -1;
     let line = buf.indexOf(LF, start) + 1;
     while (line > 0 && line < headEnd) {
       let lineEnd = buf.indexOf(LF, line);
