@@ -13,7 +13,11 @@ import {
   parseDuration,
   runSimulation,
   saveBaseline,
+  parseLatencySpec,
   startReferenceServer,
+  validateFaults,
+  type FaultOptions,
+  type ReferenceServerOptions,
   type SimulationOptions,
 } from '../src/index.js';
 
@@ -123,10 +127,57 @@ async function run(a: RunArgs): Promise<void> {
   exit(result.exitCode);
 }
 
-async function serve(a: { port: number; host: string; key?: string }): Promise<void> {
-  const server = await startReferenceServer({ port: a.port, host: a.host, defaultKey: a.key });
+interface ServeArgs {
+  port: number;
+  host: string;
+  key?: string[];
+  'default-key': boolean;
+  latency?: string;
+  'error-rate'?: number;
+  'error-status'?: number;
+  'reset-rate'?: number;
+  'flush-stall'?: string;
+  'flush-failing'?: boolean;
+  'flush-interval'?: string;
+  'dlq-path'?: string;
+  faults?: string;
+}
+
+/** The serve flags as server options; a bad value is a usage error (exit 2). */
+function serveOptions(a: ServeArgs): ReferenceServerOptions {
+  try {
+    const faults: Record<string, unknown> = a.faults ? (JSON.parse(a.faults) as Record<string, unknown>) : {};
+    if (a.latency !== undefined) faults.latency = parseLatencySpec(a.latency);
+    if (a['error-rate'] !== undefined) faults.errorRate = a['error-rate'];
+    if (a['error-status'] !== undefined) faults.errorStatus = a['error-status'];
+    if (a['reset-rate'] !== undefined) faults.resetRate = a['reset-rate'];
+    if (a['flush-stall'] !== undefined) faults.flushStallMs = parseDuration(a['flush-stall'], '--flush-stall') * 1000;
+    if (a['flush-failing']) faults.flushFailing = true;
+    const envKeys = (process.env.MLOP_SIM_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    return {
+      port: a.port,
+      host: a.host,
+      keys: [...(a.key ?? []).map(String), ...envKeys],
+      defaultKey: a['default-key'] === false ? false : undefined,
+      faults: validateFaults(faults) as FaultOptions,
+      flushIntervalMs: a['flush-interval'] !== undefined ? parseDuration(a['flush-interval'], '--flush-interval') * 1000 : undefined,
+      dlq: a['dlq-path'] ? { path: a['dlq-path'] } : undefined,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw Object.assign(new Error(`${message.replace(/\.$/, '')}.`), { exitCode: EXIT_CODES.usage });
+  }
+}
+
+async function serve(a: ServeArgs): Promise<void> {
+  const options = serveOptions(a);
+  secret = options.keys?.length ? String(options.keys[0]) : undefined;
+  const server = await startReferenceServer(options);
   out(`mlop-sim reference server listening on ${server.url}\n`);
-  out(a.key ? 'API key: the one given with --key\n' : `API key: ${DEFAULT_API_KEY}\n`);
+  if (options.defaultKey !== false) out(`API key: ${DEFAULT_API_KEY}\n`);
+  if (options.keys?.length) out(`Also accepting ${options.keys.length} key(s) given with --key / MLOP_SIM_KEYS (not shown).\n`);
+  const faults = Object.keys(options.faults ?? {});
+  if (faults.length) out(`Faults on: ${faults.join(', ')}\n`);
   out('Press Ctrl+C to stop.\n');
   const stop = async (): Promise<void> => {
     await server.stop();
@@ -189,14 +240,24 @@ const cli = yargs(hideBin(process.argv))
         .option('shutdown-timeout', { coerce: lastValue, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s' }),
     (a) => run(a),
   )
-  .command<{ port: number; host: string; key?: string }>(
+  .command<ServeArgs>(
     'serve',
     'run the reference server standalone (ingest + API + heartbeat on one port)',
     (y) =>
       y
         .option('port', { coerce: lastValue, type: 'number', default: 3003, describe: 'port to listen on' })
         .option('host', { coerce: lastValue, type: 'string', default: '127.0.0.1', describe: 'address to bind' })
-        .option('key', { coerce: lastValue, type: 'string', describe: 'accept this API key instead of the default one' }),
+        .option('key', { type: 'array', string: true, describe: 'also accept this API key (repeatable; env MLOP_SIM_KEYS=k1,k2)' })
+        .option('default-key', { type: 'boolean', default: true, describe: 'accept the default key (--no-default-key refuses it)' })
+        .option('latency', { coerce: lastValue, type: 'string', describe: 'fault: added latency, e.g. 200ms, uniform:10:50, lognormal:20:0.5, normal:20:5' })
+        .option('error-rate', { coerce: lastValue, type: 'number', describe: 'fault: share of ingest requests answered with --error-status' })
+        .option('error-status', { coerce: lastValue, type: 'number', describe: 'fault: 500, 503 or 429', defaultDescription: '500' })
+        .option('reset-rate', { coerce: lastValue, type: 'number', describe: 'fault: share of ingest requests whose connection is reset' })
+        .option('flush-stall', { coerce: lastValue, type: 'string', describe: 'fault: each flush takes this long (a slow ClickHouse), e.g. 3s' })
+        .option('flush-failing', { type: 'boolean', describe: 'fault: every flush fails, batches go to the dead-letter queue' })
+        .option('flush-interval', { coerce: lastValue, type: 'string', describe: 'flush interval of the row buffers', defaultDescription: '5s' })
+        .option('dlq-path', { coerce: lastValue, type: 'string', describe: 'dead-letter queue folder', defaultDescription: 'a temporary folder' })
+        .option('faults', { coerce: lastValue, type: 'string', describe: 'all faults as JSON (the /_sim/faults shape)' }),
     (a) => serve(a),
   )
   .command('baseline <action>', 'manage the baseline', (y) =>

@@ -18,5 +18,14 @@ export { parseDuration } from './sim/duration.js';
 export { saveBaseline, DEFAULT_BASELINE_FILE, type SaveBaselineOptions } from './sim/baseline-store.js';
 export { BUILTIN_SCENARIOS } from './sim/scenarios/index.js';
 export { formatFinalTable } from './report/index.js';
-export { startReferenceServer, DEFAULT_API_KEY } from './server/index.js';
+export {
+  startReferenceServer,
+  startReferenceServerInWorker,
+  DEFAULT_API_KEY,
+  parseLatencySpec,
+  validateFaults,
+  type FaultOptions,
+  type ReferenceServer,
+  type ReferenceServerOptions,
+} from './server/index.js';
 export type * from './metrics/result.js';

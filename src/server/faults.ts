@@ -64,6 +64,25 @@ export function validateFaults(value: unknown): FaultOptions {
   return out;
 }
 
+/**
+ * Latency from a command-line spelling, in milliseconds: `200` or `200ms` or `0.2s` (fixed),
+ * `uniform:10:50`, `lognormal:20:0.5` (median, sigma), `normal:20:5` (mean, std).
+ */
+export function parseLatencySpec(text: string): LatencySpec {
+  const [kind, a, b] = text.trim().toLowerCase().split(':');
+  const num = (x: string | undefined): number => (x === undefined || x === '' ? NaN : Number(x));
+  const nonNegative = (v: unknown, name: string): number => {
+    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`latency "${text}": ${name} must be a non-negative number`);
+    return v;
+  };
+  const fixed = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(kind ?? '');
+  if (fixed && a === undefined) return { kind: 'fixed', ms: Number(fixed[1]) * (fixed[2] === 's' ? 1000 : 1) };
+  if (kind === 'uniform') return validateLatency({ kind, minMs: num(a), maxMs: num(b) }, nonNegative);
+  if (kind === 'lognormal') return validateLatency({ kind, medianMs: num(a), sigma: num(b) }, nonNegative);
+  if (kind === 'normal') return validateLatency({ kind, meanMs: num(a), stdMs: num(b) }, nonNegative);
+  throw new Error(`latency "${text}" must look like 200ms, uniform:10:50, lognormal:20:0.5 or normal:20:5`);
+}
+
 function validateLatency(v: unknown, nonNegative: (v: unknown, name: string) => number): LatencySpec {
   if (v === null || typeof v !== 'object') throw new Error('latency must be an object with a "kind"');
   const l = v as Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** The reference mlop server: ingest + backend + heartbeat routes, auth, storage, DLQ, faults. */
 export { DEFAULT_API_KEY, DEFAULT_ORGANIZATION_ID, DEFAULT_ORGANIZATION_SLUG, type ApiKeySpec } from './auth.js';
-export { validateFaults, type FaultOptions, type LatencySpec } from './faults.js';
+export { parseLatencySpec, validateFaults, type FaultOptions, type LatencySpec } from './faults.js';
 export type { DlqOptions, ReferenceServer, ReferenceServerOptions, ServerStats } from './options.js';
 export type { DlqStats } from './store/dlq.js';
 export type { DataRow, FileRow, LogRow, MetricRow, Row, TableName } from './store/rows.js';

@@ -44,3 +44,50 @@ it('serve prints its URL and key; a run against it with --host passes with a sto
   }
   expect(await closed).toBe(0);
 });
+
+it('serve takes fault flags and extra keys (flag and MLOP_SIM_KEYS); a bad fault value is a usage error', async () => {
+  const extra = 'mlpi_serve_extra_key_1';
+  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--error-rate', '1', '--error-status', '503', '--key', extra, '--no-default-key'], {
+    cwd: ROOT,
+    env: cleanEnv({ MLOP_SIM_KEYS: 'mlpi_serve_env_key_2' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const closed = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
+      server.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m && out.includes('Press Ctrl+C')) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+    });
+    expect(out).toContain('Faults on: errorRate, errorStatus');
+    expect(out).not.toContain(DEFAULT_API_KEY);
+    expect(out).not.toContain(extra);
+    const post = (key: string) =>
+      fetch(`${url}/api/slug`, { method: 'POST', headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    // Backend routes are not faulted by default (latencyRoutes 'ingest'); keys decide there.
+    expect(await post(extra)).toBe(200);
+    expect(await post('mlpi_serve_env_key_2')).toBe(200);
+    expect(await post(DEFAULT_API_KEY)).toBe(401);
+    const ingest = await fetch(`${url}/ingest/metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${extra}`, 'x-run-id': '1', 'x-project-name': 'p' },
+      body: '{"time":1,"step":1,"data":{"x":1}}\n',
+    });
+    expect(ingest.status).toBe(503);
+  } finally {
+    server.kill('SIGINT');
+  }
+  expect(await closed).toBe(0);
+
+  const bad = await runCli(['serve', '--port', '0', '--latency', 'gamma:1:2']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  expect(bad.stderr).toMatch(/^mlop-sim: latency "gamma:1:2" must look like/);
+});
