@@ -157,6 +157,20 @@ describe('response framing', () => {
     expect(s.connections()).toBe(2);
   });
 
+  it('keeps an HTTP/1.0 "Connection: Keep-Alive" socket; drops one after "Connection: Close" in any case', async () => {
+    const s = await rawServer((line, socket) => {
+      if (line.startsWith('GET /ten')) socket.write('HTTP/1.0 200 OK\r\nConnection:  Keep-Alive \r\nContent-Length: 2\r\n\r\nok');
+      else socket.write('HTTP/1.1 200 OK\r\nConnection: Close\r\nContent-Length: 2\r\n\r\nok');
+    });
+    const { http: c } = client(s.url, 1);
+    expect((await c.get('/ten')).ok).toBe(true);
+    expect((await c.get('/ten')).ok).toBe(true);
+    expect(s.connections()).toBe(1);
+    expect((await c.get('/close')).ok).toBe(true);
+    expect((await c.get('/ten')).ok).toBe(true);
+    expect(s.connections()).toBe(2);
+  });
+
   it('a malformed response fails that request and the next one gets a fresh connection', async () => {
     let n = 0;
     const s = await rawServer((_line, socket) => {

@@ -44,6 +44,11 @@ const CONTENT_LENGTH = Buffer.from('content-length', 'latin1');
 const TRANSFER_ENCODING = Buffer.from('transfer-encoding', 'latin1');
 const CONNECTION = Buffer.from('connection', 'latin1');
 const KEEP_ALIVE = Buffer.from('keep-alive', 'latin1');
+const CLOSE_BYTES = Buffer.from('close', 'latin1');
+const TIMEOUT_EQ = Buffer.from('timeout=', 'latin1');
+const HTTP_1 = Buffer.from('HTTP/1.', 'latin1');
+const CLOSE = 1;
+const KEEP_ALIVE_TOKEN = 2;
 
 export class ResponseParser {
   /** Final status of the current response (0 until its head arrived). */
@@ -169,7 +174,7 @@ export class ResponseParser {
   /** Parses buf[start, headEnd) (status line + header lines, without the final CRLF CRLF). */
   private parseHead(buf: Buffer, start: number, headEnd: number): void {
     // Status line: HTTP/1.x SP 3DIGIT [SP reason] (RFC 9112 §4).
-    if (headEnd - start < 12 || buf.toString('latin1', start, start + 7) !== 'HTTP/1.' || buf[start + 8] !== 0x20) {
+    if (headEnd - start < 12 || !startsWith(buf, start, HTTP_1) || buf[start + 8] !== 0x20) {
       throw new MalformedResponseError('bad status line');
     }
     const minor = buf[start + 7]! - 0x30;
@@ -200,12 +205,11 @@ export class ResponseParser {
         chunked = /(^|,)\s*chunked\s*$/.test(codings);
         otherCoding = !chunked;
       } else if (name === 10 && sameName(buf, line, CONNECTION)) {
-        const tokens = headerValue(buf, colon + 1, valueEnd);
-        if (/(^|,)\s*close\s*(,|$)/.test(tokens)) close = true;
-        else if (minor === 0 && /(^|,)\s*keep-alive\s*(,|$)/.test(tokens)) close = false;
+        const v = connectionValue(buf, colon + 1, valueEnd);
+        if (v === CLOSE) close = true;
+        else if (v === KEEP_ALIVE_TOKEN && minor === 0) close = false;
       } else if (name === 10 && sameName(buf, line, KEEP_ALIVE)) {
-        const m = /timeout\s*=\s*(\d+)/.exec(headerValue(buf, colon + 1, valueEnd));
-        if (m) keepAliveHintMs = Number(m[1]) * 1000;
+        keepAliveHintMs = timeoutHint(buf, colon + 1, valueEnd);
       }
       line = lineEnd + 1;
     }
@@ -247,6 +251,39 @@ function sameName(buf: Buffer, at: number, lower: Buffer): boolean {
     if ((buf[at + i]! | 0x20) !== lower[i]) return false;
   }
   return true;
+}
+
+function startsWith(buf: Buffer, at: number, bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Connection header: CLOSE, KEEP_ALIVE_TOKEN or neither; the common one-token values without a string. */
+function connectionValue(buf: Buffer, start: number, end: number): number {
+  while (start < end && (buf[start] === 0x20 || buf[start] === 0x09)) start++;
+  while (end > start && (buf[end - 1] === 0x20 || buf[end - 1] === 0x09)) end--;
+  if (end - start === 10 && sameName(buf, start, KEEP_ALIVE)) return KEEP_ALIVE_TOKEN;
+  if (end - start === 5 && sameName(buf, start, CLOSE_BYTES)) return CLOSE;
+  const tokens = headerValue(buf, start, end);
+  if (/(^|,)\s*close\s*(,|$)/.test(tokens)) return CLOSE;
+  return /(^|,)\s*keep-alive\s*(,|$)/.test(tokens) ? KEEP_ALIVE_TOKEN : 0;
+}
+
+/** `Keep-Alive: timeout=N[, max=M]` → N s in ms, or -1. */
+function timeoutHint(buf: Buffer, start: number, end: number): number {
+  while (start < end && (buf[start] === 0x20 || buf[start] === 0x09)) start++;
+  if (end - start > TIMEOUT_EQ.length && sameName(buf, start, TIMEOUT_EQ)) {
+    let n = 0;
+    let i = start + TIMEOUT_EQ.length;
+    for (; i < end; i++) {
+      const d = buf[i]! - 0x30;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i > start + TIMEOUT_EQ.length && (i === end || buf[i] === 0x2c)) return n * 1000;
+  }
+  const m = /timeout\s*=\s*(\d+)/.exec(headerValue(buf, start, end));
+  return m ? Number(m[1]) * 1000 : -1;
 }
 
 function headerValue(buf: Buffer, start: number, end: number): string {
