@@ -17,6 +17,7 @@ import {
   startReferenceServer,
   validateFaults,
   type FaultOptions,
+  type LatencySpec,
   type ReferenceServerOptions,
   type SimulationOptions,
 } from '../src/index.js';
@@ -82,6 +83,18 @@ interface RunArgs {
   'shutdown-timeout'?: string;
 }
 
+/** `--server-latency`: a duration (`200ms`) or a distribution (`lognormal:20:0.5`); bad → exit 2. */
+function serverLatency(text: string): LatencySpec {
+  if (/^[a-z]+:/i.test(text.trim())) {
+    try {
+      return parseLatencySpec(text);
+    } catch (err) {
+      throw Object.assign(new Error(`--server-latency: ${(err as Error).message}.`), { exitCode: EXIT_CODES.usage });
+    }
+  }
+  return { kind: 'fixed', ms: parseDuration(text, '--server-latency') * 1000 };
+}
+
 async function run(a: RunArgs): Promise<void> {
   secret = a.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY;
   const controller = new AbortController();
@@ -94,7 +107,7 @@ async function run(a: RunArgs): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const latencyS = a['server-latency'] !== undefined ? parseDuration(a['server-latency'], '--server-latency') : undefined;
+  const latency = a['server-latency'] !== undefined ? serverLatency(a['server-latency']) : undefined;
   const options: SimulationOptions = {
     scenario: a.scenario,
     users: a.users,
@@ -115,7 +128,7 @@ async function run(a: RunArgs): Promise<void> {
     p99Ms: a.p99,
     maxErrorRate: a['max-error-rate'],
     env: process.env,
-    embeddedServer: { latencyMs: latencyS !== undefined ? latencyS * 1000 : undefined, errorRate: a['server-error-rate'] },
+    embeddedServer: { latency, errorRate: a['server-error-rate'] },
     shutdownTimeout: a['shutdown-timeout'],
     signal: controller.signal,
     console: a.quiet ? false : { out: process.stdout, tty: process.stdout.isTTY === true },
@@ -235,7 +248,7 @@ const cli = yargs(hideBin(process.argv))
         .option('p99', { type: 'number', describe: 'p99 limit in ms', defaultDescription: 'P99_THRESHOLD_MS or 1000' })
         .option('max-error-rate', { coerce: lastValue, type: 'number', describe: 'error-rate limit (0–1)', defaultDescription: 'MAX_ERROR_RATE or 0.01' })
         .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no live line and no table; print only PASS/FAIL' })
-        .option('server-latency', { coerce: lastValue, type: 'string', describe: 'embedded server: add this latency to ingest responses (e.g. 200ms)' })
+        .option('server-latency', { coerce: lastValue, type: 'string', describe: 'embedded server: add this latency to ingest responses (200ms, uniform:10:50, lognormal:20:0.5)' })
         .option('server-error-rate', { coerce: lastValue, type: 'number', describe: 'embedded server: answer this share of ingest requests with an error' })
         .option('shutdown-timeout', { coerce: lastValue, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s' }),
     (a) => run(a),

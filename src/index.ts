@@ -25,6 +25,7 @@ export {
   parseLatencySpec,
   validateFaults,
   type FaultOptions,
+  type LatencySpec,
   type ReferenceServer,
   type ReferenceServerOptions,
 } from './server/index.js';

@@ -13,7 +13,8 @@ export interface EmbeddedTarget {
 
 export async function startEmbeddedTarget(o: EmbeddedServerOptions, seed: number): Promise<EmbeddedTarget> {
   const faults: FaultOptions = { seed };
-  if (o.latencyMs) faults.latency = { kind: 'fixed', ms: o.latencyMs };
+  if (o.latency) faults.latency = o.latency;
+  else if (o.latencyMs) faults.latency = { kind: 'fixed', ms: o.latencyMs };
   if (o.errorRate) faults.errorRate = o.errorRate;
   const server = await startReferenceServerInWorker({ port: o.port ?? 0, host: '127.0.0.1', faults });
   return { url: server.url, key: server.key, stop: () => Promise.resolve(server.stop()) };

@@ -3,6 +3,7 @@
  * can get wrong end in SimUsageError (exit 2) with one sentence.
  */
 import { parseDuration } from './duration.js';
+import type { LatencySpec } from '../server/index.js';
 import { SimUsageError } from './errors.js';
 import { freshSeed } from './random.js';
 import type { ScenarioDefinition } from './scenario.js';
@@ -12,6 +13,8 @@ export type Env = Record<string, string | undefined>;
 export interface EmbeddedServerOptions {
   /** Fixed latency added to every ingest response, in ms. */
   latencyMs?: number;
+  /** Latency as a distribution (wins over latencyMs), e.g. `{kind: 'lognormal', medianMs: 20, sigma: 0.5}`. */
+  latency?: LatencySpec;
   /** Share of ingest requests answered with an error status (0–1). */
   errorRate?: number;
   /** Port (default: any free port). */

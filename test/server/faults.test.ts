@@ -1,6 +1,6 @@
 /** Fault injection: latency, error statuses, resets, stalled and failing flushers; set by options and at runtime. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+import { parseLatencySpec, startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { ingestHeaders, metricLine, postJson, send } from './client.js';
 
 const servers: ReferenceServer[] = [];
@@ -111,5 +111,22 @@ describe('flush faults', () => {
     await postMetric(s);
     await s.flush();
     expect(s.stats().rowsStored.mlop_metrics).toBe(1);
+  });
+});
+
+describe('latency spellings of the command line (serve --latency, run --server-latency)', () => {
+  it.each([
+    ['200', { kind: 'fixed', ms: 200 }],
+    ['200ms', { kind: 'fixed', ms: 200 }],
+    ['0.5s', { kind: 'fixed', ms: 500 }],
+    ['uniform:10:50', { kind: 'uniform', minMs: 10, maxMs: 50 }],
+    ['lognormal:20:0.5', { kind: 'lognormal', medianMs: 20, sigma: 0.5 }],
+    ['normal:20:5', { kind: 'normal', meanMs: 20, stdMs: 5 }],
+  ])('%s', (text, spec) => {
+    expect(parseLatencySpec(text)).toEqual(spec);
+  });
+
+  it.each(['gamma:1:2', 'uniform:50:10', 'lognormal:20', 'fast', '-5ms'])('rejects %j in one sentence', (text) => {
+    expect(() => parseLatencySpec(text)).toThrow(/latency/);
   });
 });
