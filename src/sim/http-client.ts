@@ -120,50 +120,32 @@ export class ScenarioHttpClient {
     return this.send(method, path, body, opts);
   }
 
-  private async send(method: string, path: string, body: string | Buffer | undefined, opts: HttpCallOptions | undefined): Promise<HttpCallResult> {
-    const okStatuses = opts?.okStatuses ?? SEED_OK_STATUSES;
-    const keepBody = opts?.readBody === true;
-    let ex: Exchange;
-    let t0: number;
-    if (this.http1) {
-      let payload: Buffer;
+  private send(method: string, path: string, body: string | Buffer | undefined, opts: HttpCallOptions | undefined): Promise<HttpCallResult> {
+    const ex = new Exchange(this.stats, method, path, opts);
+    const http1 = this.http1;
+    if (http1) {
       try {
-        payload = this.headFor(method, path, opts?.headers).encode(body);
+        ex.payload = this.headFor(method, path, opts?.headers).encode(body);
       } catch (err) {
-        return this.failed(method, path, opts, 0, err);
+        ex.error = err as Error;
+        return new Promise((resolve) => resolve(ex.finish(0)));
       }
-      const http1 = this.http1;
-      t0 = performance.now();
-      ex = await new Promise<Exchange>((resolve) => {
-        http1.dispatch(new Exchange(resolve, okStatuses, keepBody, payload, method === 'HEAD'));
-      });
-    } else {
-      const pool = this.pool!;
-      const headers = opts?.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
-      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-      t0 = performance.now();
-      ex = await new Promise<Exchange>((resolve) => {
-        pool.dispatch({ method, path: this.prefix + path, headers, body: bytes }, new Exchange(resolve, okStatuses, keepBody, EMPTY, false));
+      return new Promise<HttpCallResult>((resolve, reject) => {
+        ex.resolve = resolve;
+        ex.reject = reject;
+        ex.t0 = performance.now();
+        http1.dispatch(ex);
       });
     }
-    const durationMs = performance.now() - t0;
-    const route = opts?.name ?? stripQuery(path);
-    if (ex.error !== undefined) {
-      const error = describeNetworkError(ex.error);
-      this.stats.record(method, route, durationMs, false, ex.bytes, error);
-      return { status: ex.status, ok: false, durationMs, body: '', error };
-    }
-    const ok = okStatuses.has(ex.status);
-    const text = ex.chunks ? Buffer.concat(ex.chunks).toString('utf8') : '';
-    this.stats.record(method, route, durationMs, ok, ex.bytes, ok ? undefined : failureText(ex.status, text));
-    return { status: ex.status, ok, durationMs, body: text };
-  }
-
-  /** A request that could not be written (bad path or header) is a failure of its entry. */
-  private failed(method: string, path: string, opts: HttpCallOptions | undefined, durationMs: number, err: unknown): HttpCallResult {
-    const error = describeNetworkError(err);
-    this.stats.record(method, opts?.name ?? stripQuery(path), durationMs, false, 0, error);
-    return { status: 0, ok: false, durationMs, body: '', error };
+    const pool = this.pool!;
+    const headers = opts?.headers ? { ...this.baseHeaders, ...opts.headers } : this.baseHeaders;
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    return new Promise<HttpCallResult>((resolve, reject) => {
+      ex.resolve = resolve;
+      ex.reject = reject;
+      ex.t0 = performance.now();
+      pool.dispatch({ method, path: this.prefix + path, headers, body: bytes }, ex);
+    });
   }
 
   /** The encoded head for method + path: cached unless the call brings its own headers. */
@@ -187,27 +169,35 @@ const EMPTY = Buffer.alloc(0);
 /**
  * One request/response, as an undici dispatch handler (https) or an Http1Request (http): counts
  * the body bytes and keeps them only when they are wanted (failures, readBody), with no stream
- * object per response.
+ * object per response; at the end it has its client record it and resolves the caller's promise.
  */
 class Exchange implements Dispatcher.DispatchHandler, Http1Request {
   status = 0;
   bytes = 0;
   chunks: Buffer[] | null = null;
-  error: Error | undefined;
+  error: Error | undefined = undefined;
+  payload: Buffer = EMPTY;
+  t0 = 0;
+  resolve: (result: HttpCallResult) => void = ignore;
+  reject: (err: unknown) => void = ignore;
+  readonly okStatuses: ReadonlySet<number>;
+  readonly noBody: boolean;
 
   constructor(
-    private readonly resolve: (ex: Exchange) => void,
-    private readonly okStatuses: ReadonlySet<number>,
-    private readonly keepBody: boolean,
-    readonly payload: Buffer,
-    readonly noBody: boolean,
-  ) {}
+    private readonly stats: StatsSink,
+    readonly method: string,
+    readonly path: string,
+    readonly opts: HttpCallOptions | undefined,
+  ) {
+    this.okStatuses = opts?.okStatuses ?? SEED_OK_STATUSES;
+    this.noBody = method === 'HEAD';
+  }
 
   // Http1Request
   onHead(status: number): void {
     this.status = status;
     this.bytes = 0;
-    this.chunks = this.keepBody || !this.okStatuses.has(status) ? [] : null;
+    this.chunks = this.opts?.readBody === true || !this.okStatuses.has(status) ? [] : null;
   }
 
   onBody(buf: Buffer, start: number, end: number): void {
@@ -217,12 +207,32 @@ class Exchange implements Dispatcher.DispatchHandler, Http1Request {
   }
 
   onEnd(): void {
-    this.resolve(this);
+    const durationMs = performance.now() - this.t0;
+    try {
+      this.resolve(this.finish(durationMs));
+    } catch (err) {
+      this.reject(err); // a throwing stats sink fails the caller, not the socket's read
+    }
+  }
+
+  /** Records the exchange (its error, or its status and body) and returns what the caller sees. */
+  finish(durationMs: number): HttpCallResult {
+    const { method, path, opts } = this;
+    const route = opts?.name ?? stripQuery(path);
+    if (this.error !== undefined) {
+      const error = describeNetworkError(this.error);
+      this.stats.record(method, route, durationMs, false, this.bytes, error);
+      return { status: this.status, ok: false, durationMs, body: '', error };
+    }
+    const ok = this.okStatuses.has(this.status);
+    const text = this.chunks ? Buffer.concat(this.chunks).toString('utf8') : '';
+    this.stats.record(method, route, durationMs, ok, this.bytes, ok ? undefined : failureText(this.status, text));
+    return { status: this.status, ok, durationMs, body: text };
   }
 
   onFail(err: Error): void {
     this.error = err;
-    this.resolve(this);
+    this.onEnd();
   }
 
   // undici
@@ -240,13 +250,15 @@ class Exchange implements Dispatcher.DispatchHandler, Http1Request {
   }
 
   onComplete(): void {
-    this.resolve(this);
+    this.onEnd();
   }
 
   onError(err: Error): void {
     this.onFail(err);
   }
 }
+
+function ignore(): void {}
 
 function stripQuery(path: string): string {
   const q = path.indexOf('?');
