@@ -20,7 +20,7 @@ import { exitWithCpu, fmt, fmtSpread, spawnMeasured, spread, HAS_TASKSET } from 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
 const RUNS = opt('--runs', 5);
-const SECONDS = opt('--seconds', 5);
+const SECONDS = opt('--seconds', 8);
 const USERS = 50;
 const KEY = 'mlps_bench_generator_cost_key';
 const LOCUST = '/usr/bin/locust';
