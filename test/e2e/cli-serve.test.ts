@@ -12,22 +12,30 @@ import { CLI, cleanEnv, ensureBuilt, ROOT, runCli, tempDir } from './cli-process
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-it('serve prints its URL and key; a run against it with --host passes with a storage audit; Ctrl+C stops it', async () => {
-  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `mlop-sim serve …` and resolves with its URL once it printed `ready`. */
+function startServe(args: string[], env = cleanEnv(), ready = 'API key:') {
+  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const closed = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)));
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
-      server.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m && out.includes('API key:')) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
+    server.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m && out.includes(ready)) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
+  });
+  return { server, closed, url, output: () => out };
+}
+
+it('serve prints its URL and key; a run against it with --host passes with a storage audit; Ctrl+C stops it', async () => {
+  const { server, closed, url: started, output } = startServe([]);
+  try {
+    const url = await started;
+    const out = output();
     expect(out).toContain(`API key: ${DEFAULT_API_KEY}`);
 
     const dir = tempDir();
@@ -47,25 +55,14 @@ it('serve prints its URL and key; a run against it with --host passes with a sto
 
 it('serve takes fault flags and extra keys (flag and MLOP_SIM_KEYS); a bad fault value is a usage error', async () => {
   const extra = 'mlpi_serve_extra_key_1';
-  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--error-rate', '1', '--error-status', '503', '--key', extra, '--no-default-key'], {
-    cwd: ROOT,
-    env: cleanEnv({ MLOP_SIM_KEYS: 'mlpi_serve_env_key_2' }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const closed = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)));
+  const { server, closed, url: started, output } = startServe(
+    ['--error-rate', '1', '--error-status', '503', '--key', extra, '--no-default-key'],
+    cleanEnv({ MLOP_SIM_KEYS: 'mlpi_serve_env_key_2' }),
+    'Press Ctrl+C',
+  );
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
-      server.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m && out.includes('Press Ctrl+C')) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
+    const url = await started;
+    const out = output();
     expect(out).toContain('Faults on: errorRate, errorStatus');
     expect(out).not.toContain(DEFAULT_API_KEY);
     expect(out).not.toContain(extra);
