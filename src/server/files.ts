@@ -6,9 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ServerContext } from './context.js';
-import { IngestError } from './errors.js';
 import { collectBody, emptyReply, jsonReply, textReply, type BodyConsumer, type Reply, type RequestHead } from './http/types.js';
-import { parseRunId, readEnrichment } from './ingest/enrichment.js';
+import { identifyCaller, parseRunId } from './ingest/enrichment.js';
 import { logGroupOf, type FileRow } from './store/rows.js';
 
 /** axum's DefaultBodyLimit for `Json` (§1.4). */
@@ -139,19 +138,12 @@ export function filesRoute(ctx: ServerContext): (head: RequestHead) => BodyConsu
         if (err instanceof ShapeError) return textReply(422, `Failed to deserialize the JSON body into the target type: ${err.message}`);
         throw err;
       }
-      const auth = ctx.keys.checkIngest(head.headers.get('authorization'));
-      if (!auth.ok) return jsonReply(auth.error.status, auth.error.body());
-      let enrichment;
-      try {
-        enrichment = readEnrichment(head.headers);
-      } catch (err) {
-        if (err instanceof IngestError) return jsonReply(err.status, err.body());
-        throw err;
-      }
+      const caller = identifyCaller(ctx.keys, head.headers);
+      if (!caller.ok) return jsonReply(caller.error.status, caller.error.body());
+      const { tenantId, enrichment } = caller;
       const runId = parseRunId(enrichment.runIdText);
       // The real handler panics here and drops the connection; a 400 is a documented divergence.
       if (runId === null) return jsonReply(400, { code: 'INVALID_HEADER_FORMAT', message: 'Invalid header value: X-Run-Id must be a number' });
-      const tenantId = auth.organization.id;
       const out: Record<string, Array<Record<string, string>>> = {};
       for (const e of entries) {
         const row: FileRow = {

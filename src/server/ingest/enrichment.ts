@@ -2,6 +2,7 @@
  * The enrichment headers (server-protocol.md §1.2): `X-Run-Id` checked first, then
  * `X-Project-Name`; missing or not visible ASCII → INVALID_HEADER_FORMAT.
  */
+import type { KeyStore } from '../auth.js';
 import { IngestError } from '../errors.js';
 import { isVisibleAscii, type HeaderList } from '../http/header-list.js';
 
@@ -40,4 +41,22 @@ export function parseRunId(text: string): number | null {
 /** On /ingest/* a run id that does not parse is stored as run 0 (`.unwrap_or(0)`, §1.2). */
 export function ingestRunId(text: string): number {
   return parseRunId(text) ?? 0;
+}
+
+export type IngestCaller = { ok: true; tenantId: string; enrichment: Enrichment } | { ok: false; error: IngestError };
+
+/**
+ * The start every ingest-side route shares (§1.2, §1.3 step 1): auth first, then X-Run-Id, then
+ * X-Project-Name. The caller decides how an error is answered (wrapped 422 on /ingest/*,
+ * unwrapped on /files and /step).
+ */
+export function identifyCaller(keys: KeyStore, headers: HeaderList): IngestCaller {
+  const auth = keys.checkIngest(headers.get('authorization'));
+  if (!auth.ok) return auth;
+  try {
+    return { ok: true, tenantId: auth.organization.id, enrichment: readEnrichment(headers) };
+  } catch (err) {
+    if (err instanceof IngestError) return { ok: false, error: err };
+    throw err;
+  }
 }
