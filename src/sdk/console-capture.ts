@@ -1,7 +1,7 @@
 import { consoleLine } from './ndjson.js';
 import { KIND, QueuedRecord } from './record-queue.js';
 
-/** Secret patterns redacted from console lines (§12, pluto/sanitize.py, simplified). */
+/** Secret patterns redacted from console lines (docs/protocol/sdk.md §12, pluto/sanitize.py, simplified). */
 const SECRETS: [RegExp, string][] = [
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/g, '***REDACTED***'],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/g, '***REDACTED***'],
@@ -45,6 +45,8 @@ export class RunConsole {
   private buffer: QueuedRecord[] = [];
   private lastFlush = performance.now();
   private readonly restorers = new Set<() => void>();
+  /** After close() nothing more is captured (the real SDK stops its fd capture at finish). */
+  private closed = false;
 
   constructor(
     private readonly opts: ConsoleOptions,
@@ -54,7 +56,7 @@ export class RunConsole {
 
   /** Push text written to a stream (may hold several lines or a partial one). */
   write(stream: StreamKind, text: string): void {
-    if (this.opts.disabled || !this.isOpen()) return;
+    if (this.opts.disabled || this.closed || !this.isOpen()) return;
     const st = this.streams[stream];
     const parts = (st.partial + text).split('\n');
     st.partial = parts.pop() ?? '';
@@ -91,6 +93,7 @@ export class RunConsole {
 
   /** At finish: stop captures, emit trailing partial lines, hand everything over. */
   close(): void {
+    this.closed = true;
     for (const r of [...this.restorers]) r();
     const now = performance.now();
     for (const k of ['stdout', 'stderr'] as const) {

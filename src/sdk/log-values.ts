@@ -1,20 +1,14 @@
-import { DataValue } from './data-types.js';
+import { Data } from './data-types.js';
 import { File } from './file-values.js';
 import { dataLine } from './ndjson.js';
 import { pyDumps } from './python-json.js';
 import { KIND, QueuedFile, QueuedRecord } from './record-queue.js';
 import { printable } from './wire-headers.js';
 
-/** String-series values longer than this are skipped (§5.3, STRING_SERIES_MAX_LEN). */
+/** String-series values longer than this are skipped (pluto/op.py STRING_SERIES_MAX_LEN). */
 export const STRING_SERIES_MAX_LEN = 200;
 
-/** What one log() call produced, besides its metric record (built by the caller's hot path). */
-export interface SlowItems {
-  data: QueuedRecord[];
-  files: QueuedFile[];
-}
-
-/** Names met for the first time, by logName/add type (§5.5). */
+/** Names met for the first time, by logName/add type (docs/protocol/sdk.md "Values"). */
 export type NewNames = Map<string, string[]>;
 
 export function addNewName(newNames: NewNames, logType: string, name: string): void {
@@ -23,74 +17,35 @@ export function addNewName(newNames: NewNames, logType: string, name: string): v
   else newNames.set(logType, [name]);
 }
 
-/** Key → name sent (non-printable-ASCII → '-', util.get_char, §5.3). */
+/** Key → name sent (non-printable-ASCII → '-', util.get_char). */
 export function sanitizeKey(key: string): string {
   return printable(key);
 }
 
-let warnedLongString = false;
+/** Keys already warned about for an over-long string (once per key, as Python; bounded). */
+const warnedLongString = new Set<string>();
+
+function hasItem(v: unknown): v is { item(): unknown } {
+  return typeof v === 'object' && v !== null && typeof (v as { item?: unknown }).item === 'function';
+}
 
 /**
- * Classify one non-number value (v2 rules, §5.3): strings ≤ 200 chars → string-series data;
- * Histogram/Table → data; File/Image → upload; objects with item() → metric; arrays element by
- * element; booleans, null and other objects are ignored. Returns a metric value or undefined.
+ * The logName/add type a key is registered under, from the first value logged for it
+ * (`_register_meta_sync`): METRIC for numbers and objects with item(), DATA for strings, the
+ * class name upper-cased for files and Data values, none for booleans, null and anything else
+ * (whose key still counts as seen, so it is never registered later).
  */
-export function classifyOther(
-  name: string,
-  value: unknown,
-  time: number,
-  step: number,
-  loggedAt: number,
-  out: SlowItems,
-  typeOf: (logType: string) => void,
-  sampleIndex = 0,
-): number | undefined {
-  if (typeof value === 'string') {
-    if (value.length > STRING_SERIES_MAX_LEN) {
-      if (!warnedLongString) {
-        warnedLongString = true;
-        process.emitWarning(`String values over ${STRING_SERIES_MAX_LEN} characters are not logged (key "${name}").`);
-      }
-      return undefined;
-    }
-    typeOf('DATA');
-    out.data.push(new QueuedRecord(KIND.DATA, time, step, loggedAt, null, null, dataLine(time, value, 'string-series', name, step), 1));
-    return undefined;
-  }
-  if (typeof value === 'bigint') return Number(value);
-  if (value === null || typeof value !== 'object') return undefined;
-  if (value instanceof DataValue) {
-    typeOf(value.dataType);
-    out.data.push(new QueuedRecord(KIND.DATA, time, step, loggedAt, null, null, dataLine(time, pyDumps(value.toDict()), value.dataType, name, step), 1));
-    return undefined;
-  }
-  if (value instanceof File) {
-    typeOf(value.logType);
-    out.files.push(new QueuedFile(value, name, step, time, sampleIndex, loggedAt));
-    return undefined;
-  }
-  if (Array.isArray(value)) {
-    let metric: number | undefined;
-    value.forEach((v, i) => {
-      const m = typeof v === 'number' ? v : typeof v === 'boolean' ? undefined : classifyOther(name, v, time, step, loggedAt, out, typeOf, i);
-      if (m !== undefined) metric = m; // a list of numbers: the last one wins
-    });
-    return metric;
-  }
-  const item = (value as { item?: unknown }).item;
-  if (typeof item === 'function') {
-    try {
-      const v: unknown = item.call(value);
-      if (typeof v === 'number') return v;
-    } catch {
-      // multi-element arrays raise in Python; the item is dropped
-    }
-  }
-  return undefined;
+export function logTypeOf(v: unknown): string | null {
+  if (typeof v === 'number' || typeof v === 'bigint') return 'METRIC';
+  if (typeof v === 'string') return 'DATA';
+  if (v instanceof File) return v.logType;
+  if (v instanceof Data) return v.dataType;
+  if (hasItem(v)) return 'METRIC';
+  return null;
 }
 
 /** What one log() call produced on the slow path. */
-export interface ClassifiedCall extends SlowItems {
+export interface ClassifiedCall {
   /** Keys of numeric values, as given, and the names sent for them. */
   rawKeys: string[];
   names: string[];
@@ -98,11 +53,17 @@ export interface ClassifiedCall extends SlowItems {
   /** Every value was a plain number (the call can seed the hot path). */
   allNumeric: boolean;
   fresh: NewNames | null;
+  data: QueuedRecord[];
+  files: QueuedFile[];
 }
 
 /**
- * Classify every value of one call; `known` maps keys already registered in the run to the
- * names sent for them, and gains the keys met for the first time (listed in `fresh` by type).
+ * Classify every value of one call (`_log_via_sync`, `_process_log_item_sync`): a list is taken
+ * item by item (its position is the files' sampleIndex; of numbers the last one wins); numbers
+ * and item() → metric; strings ≤ 200 chars → string-series data; Data → data line; File → upload
+ * (an Image's masks right after it); booleans, null and other objects are dropped. `known` maps
+ * keys already seen in the run to the names sent for them and gains the new ones, listed in
+ * `fresh` by type.
  */
 export function classifyCall(
   data: Record<string, unknown>,
@@ -112,7 +73,6 @@ export function classifyCall(
   loggedAt: number,
 ): ClassifiedCall {
   const out: ClassifiedCall = { rawKeys: [], names: [], values: [], allNumeric: true, fresh: null, data: [], files: [] };
-  const fresh = (): NewNames => (out.fresh ??= new Map());
   for (const key in data) {
     const v = data[key];
     let name = known.get(key);
@@ -120,7 +80,7 @@ export function classifyCall(
       if (name === undefined) {
         name = sanitizeKey(key);
         known.set(key, name);
-        addNewName(fresh(), 'METRIC', name);
+        addNewName((out.fresh ??= new Map()), 'METRIC', name);
       }
       out.rawKeys.push(key);
       out.names.push(name);
@@ -128,22 +88,59 @@ export function classifyCall(
       continue;
     }
     out.allNumeric = false;
-    if (typeof v === 'boolean' || v === null || v === undefined) continue; // §5.3: dropped
-    const n = name ?? sanitizeKey(key);
-    const m = classifyOther(n, v, time, step, loggedAt, out, (logType) => {
-      if (!known.has(key)) {
-        known.set(key, n);
-        addNewName(fresh(), logType, n);
-      }
-    });
-    if (m !== undefined) {
-      if (!known.has(key)) {
-        known.set(key, n);
-        addNewName(fresh(), 'METRIC', n);
-      }
-      out.names.push(n);
-      out.values.push(m);
+    const items: unknown[] = Array.isArray(v) ? v : [v];
+    if (!items.length) continue;
+    if (name === undefined) {
+      name = sanitizeKey(key);
+      known.set(key, name);
+      const logType = logTypeOf(items[0]);
+      if (logType !== null) addNewName((out.fresh ??= new Map()), logType, name);
+    }
+    let metric: number | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const m = classifyItem(name, items[i], time, step, loggedAt, out, i);
+      if (m !== undefined) metric = m;
+    }
+    if (metric !== undefined) {
+      out.names.push(name);
+      out.values.push(metric);
     }
   }
   return out;
+}
+
+/** One item of one key: a metric value, or queued data/files (returns undefined). */
+function classifyItem(name: string, v: unknown, time: number, step: number, loggedAt: number, out: ClassifiedCall, sampleIndex: number): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean' || v === null || v === undefined) return undefined;
+  if (typeof v === 'string') {
+    if (v.length > STRING_SERIES_MAX_LEN) {
+      if (!warnedLongString.has(name) && warnedLongString.size < 10_000) {
+        warnedLongString.add(name);
+        process.emitWarning(`String values over ${STRING_SERIES_MAX_LEN} characters are not logged (key "${name}").`);
+      }
+      return undefined;
+    }
+    out.data.push(new QueuedRecord(KIND.DATA, time, step, loggedAt, null, null, dataLine(time, v, 'string-series', name, step), 1));
+    return undefined;
+  }
+  if (v instanceof File) {
+    out.files.push(new QueuedFile(v, name, step, time, sampleIndex, loggedAt));
+    for (const extra of v.annotationFiles) out.files.push(new QueuedFile(extra, name, step, time, sampleIndex, loggedAt));
+    return undefined;
+  }
+  if (v instanceof Data) {
+    out.data.push(new QueuedRecord(KIND.DATA, time, step, loggedAt, null, null, dataLine(time, pyDumps(v.toDict()), v.dataType, name, step), 1));
+    return undefined;
+  }
+  if (hasItem(v)) {
+    try {
+      const x: unknown = v.item();
+      if (typeof x === 'number') return x;
+    } catch {
+      // a multi-element array raises in Python; the item is dropped
+    }
+  }
+  return undefined;
 }

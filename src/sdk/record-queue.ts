@@ -70,6 +70,24 @@ export class RecordQueue {
     this.logged++;
   }
 
+  /** Count a record that is sent outside the queue (the health line). */
+  track(_r: QueuedRecord): void {
+    this.logged++;
+  }
+
+  /** Records waiting for a cycle (not in flight). */
+  get waiting(): number {
+    return this.records.length + this.files.length;
+  }
+
+  /** loggedAt of the oldest waiting record, or null. */
+  oldestWaiting(): number | null {
+    const r = this.records[0]?.loggedAt;
+    const f = this.files[0]?.loggedAt;
+    if (r === undefined) return f ?? null;
+    return f === undefined ? r : Math.min(r, f);
+  }
+
   pushFile(f: QueuedFile): void {
     this.files.push(f);
     this.logged++;

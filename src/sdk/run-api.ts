@@ -32,16 +32,18 @@ export class RunApi {
     this.targets = t;
   }
 
-  /** POST logName/add, one request per type (§5.5) with the §9 retries; never rejects. */
+  /**
+   * POST logName/add (`_update_meta`): the METRIC names first, then one request per other type in
+   * the order met, one after the other, each with the API retries; never rejects.
+   */
   async registerNames(fresh: NewNames): Promise<void> {
-    const reqs: Promise<unknown>[] = [];
-    for (const [logType, logName] of fresh) {
-      reqs.push(sendWithRetry(this.dispatcher, this.s.observer, apiPolicy(this.s), {
+    const order = [...fresh.keys()].sort((a, b) => (a === 'METRIC' ? -1 : b === 'METRIC' ? 1 : 0));
+    for (const logType of order) {
+      await sendWithRetry(this.dispatcher, this.s.observer, apiPolicy(this.s), {
         method: 'POST', target: this.targets.meta, headers: this.headers,
-        body: pyDumps({ runId: this.runId, logType, logName }),
-      }));
+        body: pyDumps({ runId: this.runId, logType, logName: fresh.get(logType) }),
+      });
     }
-    await Promise.all(reqs);
   }
 
   /** POST {py}/api/runs/trigger {"runId"} (§10.1), one attempt; true when the run was CANCELLED. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
+import { Alarm, setAlarm, setAlarmRef } from './alarm-clock.js';
 import { RunConsole } from './console-capture.js';
 import { trackOpenRun, untrackRun } from './exit-hook.js';
 import { classifyCall, type NewNames } from './log-values.js';
@@ -9,7 +10,9 @@ import { sleep } from './retry.js';
 import { RunApi } from './run-api.js';
 import type { ResolvedSettings } from './settings.js';
 import { syncCycle, syncTargets, type SyncContext } from './sync-loop.js';
-import { HEALTH_NAMES, sampleSystem, systemMetricNames } from './system-metrics.js';
+import { INFO, startedSyncLine, syncProcessStartedLine, viewRunLine } from './sdk-log-lines.js';
+import { SyncHealth } from './sync-health.js';
+import { sampleSystem, systemMetricNames } from './system-metrics.js';
 import { checkWallClock, wallMs } from './wall-clock.js';
 import { standardHeaders } from './wire-headers.js';
 
@@ -28,9 +31,11 @@ export interface RunInfo {
 }
 
 /**
- * One run: log()/_log() queue records; a single timer per run drives the sync loop (every
- * flush interval), system metrics + heartbeat (every x_sys_sampling_interval) and the health
- * line. A CANCELLED heartbeat ends the run and emits 'cancelled' (the library never exits).
+ * One run: log()/_log() queue records; the run's alarm (one shared timer for all runs,
+ * alarm-clock.ts) drives the sync loop (first after the start-up delay plus one flush interval,
+ * then one flush interval after each cycle ends), the monitor (system metrics + heartbeat, again
+ * x_sys_sampling_interval after each heartbeat returns) and the health line (every 60 s).
+ * A CANCELLED heartbeat ends the run and emits 'cancelled' (the library never exits).
  */
 export class Run extends EventEmitter {
   readonly id: number;
@@ -55,12 +60,17 @@ export class Run extends EventEmitter {
   private step = 0;
   private sysStep = 0;
   private tags: string[];
-  private timer: NodeJS.Timeout | undefined;
+  private readonly alarm = new Alarm(() => this.onTimer());
   private syncing: Promise<void> | null = null;
-  private heartbeating = false;
+  /** Ordinary sync cycles run (until finish() switches to the urgent drain). */
+  private ticking = true;
+  /** When the (simulated) sync process is up; its first cycle comes one flush interval later. */
+  private syncStartAt: number;
+  private syncStarted = false;
   private nextSyncAt: number;
   private nextMonitorAt: number;
   private nextHealthAt: number;
+  private health: SyncHealth;
   private teardownPromise: Promise<void> | undefined;
   private readonly registrations = new Set<Promise<void>>();
 
@@ -90,17 +100,29 @@ export class Run extends EventEmitter {
       () => this.state === 'open' || this.state === 'finishing',
     );
     const now = performance.now();
-    this.nextSyncAt = now + settings.sync_process_flush_interval * 1000;
+    const [lo, hi] = settings.x_sync_start_delay_seconds;
+    this.syncStartAt = now + (lo + Math.random() * (hi - lo)) * 1000;
+    this.nextSyncAt = this.syncStartAt + settings.sync_process_flush_interval * 1000;
     this.nextMonitorAt = now;
-    this.nextHealthAt = now + settings.sync_process_health_interval * 1000;
+    this.nextHealthAt = this.syncStartAt + settings.sync_process_health_interval * 1000;
+    this.health = new SyncHealth(this.syncStartAt);
   }
 
-  /** Op.start (§3.2 step 6): register system metric names, first monitor pass, start the timer. */
+  /**
+   * Op.start (docs/protocol/sdk.md §3.2 step 6): the sync process starts (its log line), the
+   * monitor's first pass, the system metric names, then the "View run" line.
+   */
   async start(): Promise<void> {
-    const reg = this.s.disable_system_metrics ? undefined : this.register(new Map([['METRIC', systemMetricNames()]]));
     trackOpenRun(this);
+    this.sdkLog(() => startedSyncLine(process.pid));
     this.onTimer();
-    if (reg) await reg;
+    if (!this.s.disable_system_metrics) await this.register(new Map([['METRIC', systemMetricNames()]]));
+    this.sdkLog(() => viewRunLine(this.displayId, this.url));
+  }
+
+  /** An SDK log line at INFO on stderr, which the real SDK's console capture uploads. */
+  private sdkLog(line: () => string): void {
+    if (this.s.x_log_level <= INFO && !this.s.disable_console) this.console.write('stderr', `${line()}\n`);
   }
 
   /** Log values at the next step (or `opts.step`), stamped now (or `opts.timestamp`, epoch s). */
@@ -218,65 +240,66 @@ export class Run extends EventEmitter {
   }
 
   private onTimer(): void {
-    this.timer = undefined;
     if (this.state === 'closed' || this.state === 'cancelled') return;
     const now = performance.now();
     checkWallClock();
+    if (!this.syncStarted && now >= this.syncStartAt) {
+      this.syncStarted = true;
+      this.sdkLog(() => syncProcessStartedLine(process.pid));
+    }
     this.console.tick(now);
     if (now >= this.nextMonitorAt) {
-      this.nextMonitorAt = now + this.s.x_sys_sampling_interval * 1000;
-      this.monitor(now);
+      this.nextMonitorAt = Infinity; // set again when the heartbeat returns
+      this.monitor();
     }
-    if (now >= this.nextHealthAt) {
-      this.nextHealthAt = now + this.s.sync_process_health_interval * 1000;
-      this.enqueueHealth();
-    }
-    if (now >= this.nextSyncAt && !this.syncing) {
-      this.nextSyncAt = now + this.s.sync_process_flush_interval * 1000;
-      this.syncing = syncCycle(this.sync, false).then(
-        () => this.syncDone(),
-        () => this.syncDone(),
-      );
+    if (!this.syncing && this.ticking) {
+      const doSync = now >= this.nextSyncAt;
+      const doHealth = now >= this.nextHealthAt;
+      if (doSync || doHealth) this.syncing = this.cycle(doSync, doHealth);
     }
     this.schedule();
   }
 
-  private syncDone(): void {
+  /** One iteration of the sync loop: a cycle and/or the health line, then the next deadlines. */
+  private async cycle(doSync: boolean, doHealth: boolean): Promise<void> {
+    try {
+      if (doSync) await syncCycle(this.sync, false);
+      if (doHealth) await this.health.send(this.queue, this.s, this.sync.dispatcher, this.s.observer, this.sync.targets.num, this.sync.ndjsonHeaders);
+    } catch {
+      // never stops the loop
+    }
+    const end = performance.now();
+    if (doSync) this.nextSyncAt = end + this.s.sync_process_flush_interval * 1000;
+    if (doHealth && this.state === 'open') this.nextHealthAt = end + this.s.sync_process_health_interval * 1000;
     this.syncing = null;
     this.schedule();
   }
 
   private schedule(): void {
-    if (this.state === 'closed' || this.state === 'cancelled') return;
-    if (this.timer) clearTimeout(this.timer);
-    const next = Math.min(this.syncing ? Infinity : this.nextSyncAt, this.nextMonitorAt, this.nextHealthAt);
-    if (next === Infinity) return;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, next - performance.now()));
-    if (this.state !== 'finishing') this.timer.unref();
-  }
-
-  /** §10.1: system metrics (own step counter) then the heartbeat POST {py}/api/runs/trigger. */
-  private monitor(now: number): void {
-    if (!this.s.disable_system_metrics) {
-      const sample = sampleSystem(this.s.x_sys_sampling_interval * 1000, now);
-      this.queue.push(new QueuedRecord(KIND.SYSTEM, Date.now(), ++this.sysStep, performance.now(), sample.names, sample.values, null, sample.names.length));
+    if (this.state === 'closed' || this.state === 'cancelled') {
+      setAlarm(this.alarm, Infinity);
+      return;
     }
-    if (this.heartbeating) return;
-    this.heartbeating = true;
-    this.api.heartbeat().then((cancelled) => {
-      this.heartbeating = false;
-      if (cancelled) this.cancel();
-    }, () => {
-      this.heartbeating = false;
-    });
+    let next = this.nextMonitorAt;
+    if (!this.syncStarted && this.syncStartAt < next) next = this.syncStartAt;
+    if (!this.syncing && this.ticking) next = Math.min(next, this.nextSyncAt, this.nextHealthAt);
+    setAlarm(this.alarm, next);
   }
 
-  /** §8.3 health stats as one step-0 metrics line (unless system metrics are off). */
-  private enqueueHealth(): void {
-    if (this.s.disable_system_metrics) return;
-    const c = this.queue.counts();
-    const values = [c.pending, this.syncing ? 1 : 0, c.acked, c.failed, c.logged, 0, 0, 0, c.logged, 0, 0, 0, c.failed];
-    this.queue.push(new QueuedRecord(KIND.SYSTEM, Date.now(), 0, performance.now(), HEALTH_NAMES, values, null, HEALTH_NAMES.length));
+  /** §10.1: system metrics (own step counter) then the heartbeat; the next pass one interval after it returns. */
+  private monitor(): void {
+    if (!this.s.disable_system_metrics) {
+      const now = performance.now();
+      const sample = sampleSystem(this.s.x_sys_sampling_interval * 1000, now);
+      this.queue.push(new QueuedRecord(KIND.SYSTEM, wallMs(now), ++this.sysStep, now, sample.names, sample.values, null, sample.names.length));
+    }
+    const next = (cancelled: boolean): void => {
+      if (cancelled) this.cancel();
+      if (this.state !== 'open') return;
+      this.nextMonitorAt = performance.now() + this.s.x_sys_sampling_interval * 1000;
+      this.schedule();
+    };
+    this.api.heartbeat().then(next, () => next(false));
   }
 
   /** A CANCELLED heartbeat: stop like os._exit(2) would (no drain, no status), but emit instead. */
@@ -284,8 +307,7 @@ export class Run extends EventEmitter {
     if (this.state !== 'open') return;
     this.state = 'cancelled';
     untrackRun(this);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    setAlarm(this.alarm, Infinity);
     this.console.close();
     this.emit('cancelled', { runId: this.id });
   }
@@ -298,23 +320,23 @@ export class Run extends EventEmitter {
     this.nextHealthAt = Infinity;
     this.console.close();
     await Promise.all([...this.registrations]);
-    this.schedule(); // ref'd from now on: finish() keeps the process alive until done
+    setAlarmRef(this.alarm, true); // finish() keeps the process alive until done
+    this.schedule();
     const budgetMs = this.s.sync_process_shutdown_timeout * 1000;
     const deadline = performance.now() + budgetMs;
     // §10.2 step 3: ordinary ticks carry what is pending, polled every 0.1 s, within the budget.
     while (this.queue.pending > 0 && performance.now() < deadline) await sleep(FINISH_POLL_MS, true);
+    this.ticking = false; // no ordinary cycle from here on
     if (this.syncing) await this.syncing;
-    this.nextSyncAt = Infinity; // no ordinary cycle from here on
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    setAlarm(this.alarm, Infinity);
     // §8.6 urgent drain: one try, 5 s timeout, until nothing more goes out.
     const drainDeadline = performance.now() + budgetMs;
     while (this.queue.pending > 0 && performance.now() < drainDeadline) {
       if ((await syncCycle(this.sync, true)) === 0) break;
     }
     this.state = 'closed';
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    setAlarm(this.alarm, Infinity);
+    setAlarmRef(this.alarm, false);
     if (status !== null) this.statusUpdateError = await this.api.updateStatus(status);
   }
 }

@@ -45,6 +45,18 @@ export interface Settings {
   x_console_flush_lines?: number;
   x_console_flush_seconds?: number;
   /**
+   * SDK log level (Python x_log_level, default 16): at ≤ 20 (INFO) the SDK's start-up lines are
+   * emitted and, with console capture on, uploaded as the run's stderr lines.
+   */
+  x_log_level?: number;
+  /**
+   * Seconds from the run's start until its sync loop starts (the real SDK spawns a Python sync
+   * process first); the first upload comes one flush interval later. A number, or [min, max] for
+   * a uniform draw per run. Default [0.35, 0.65]: pluto 0.0.28's first upload comes 1.35–1.65 s
+   * after /api/runs/create (docs/protocol/sdk.md §8.3). Not a Python setting.
+   */
+  x_sync_start_delay_seconds?: number | readonly [number, number];
+  /**
    * Multiplies every retry sleep (API, sync uploader, storage PUT). 1 = the spec's waits.
    * Tests set it small; not a Python setting.
    */
@@ -97,6 +109,9 @@ export interface ResolvedSettings {
   x_console_flush_lines: number;
   x_console_flush_seconds: number;
   x_retry_wait_scale: number;
+  x_log_level: number;
+  /** [min, max] seconds; min === max for a fixed delay. */
+  x_sync_start_delay_seconds: readonly [number, number];
   /** RANK env var: console lines are prefixed `[rank{RANK}] ` (§12). */
   rank: string | null;
   /** Run id from PLUTO_RUN_ID / MLOP_RUN_ID (§1.3), used when init() gets none. */
@@ -202,9 +217,27 @@ export function resolveSettings(partial: Settings = {}, env: NodeJS.ProcessEnv =
     x_console_flush_lines: Math.max(1, positive('x_console_flush_lines', partial.x_console_flush_lines, 50)),
     x_console_flush_seconds: positive('x_console_flush_seconds', partial.x_console_flush_seconds, 0.2),
     x_retry_wait_scale: positive('x_retry_wait_scale', partial.x_retry_wait_scale, 1),
+    x_log_level: positive('x_log_level', partial.x_log_level, 16),
+    x_sync_start_delay_seconds: delayRange(partial.x_sync_start_delay_seconds),
     rank: env.RANK ?? null,
     envRunId: envOf(env, 'PLUTO_RUN_ID', 'MLOP_RUN_ID') ?? null,
   };
+}
+
+/** Default start-up delay of the sync loop, seconds (docs/protocol/sdk.md §8.3). */
+export const SYNC_START_DELAY_S: readonly [number, number] = [0.35, 0.65];
+
+function delayRange(v: number | readonly [number, number] | undefined): readonly [number, number] {
+  if (v === undefined) return SYNC_START_DELAY_S;
+  if (typeof v === 'number') {
+    const d = positive('x_sync_start_delay_seconds', v, 0);
+    return [d, d];
+  }
+  if (!Array.isArray(v) || v.length !== 2) throw new TypeError('Setting x_sync_start_delay_seconds must be a number or [min, max].');
+  const lo = positive('x_sync_start_delay_seconds', v[0], 0);
+  const hi = positive('x_sync_start_delay_seconds', v[1], 0);
+  if (hi < lo) throw new TypeError('Setting x_sync_start_delay_seconds must be [min, max] with min ≤ max.');
+  return [lo, hi];
 }
 
 /**
@@ -218,7 +251,7 @@ export function loggerSettingsSnapshot(s: ResolvedSettings): Record<string, unkn
     disable_console: s.disable_console, disable_system_metrics: s.disable_system_metrics,
     sanitize_logs: s.sanitize_logs, x_console_fd_capture: false,
     store_db: 'store.db', store_table_num: 'num', store_table_file: 'file', store_max_size: 16384,
-    store_aggregate_interval: 0.5, insecure_disable_ssl: false, x_log_level: 16,
+    store_aggregate_interval: 0.5, insecure_disable_ssl: false, x_log_level: s.x_log_level,
     x_internal_check_process: 1, x_file_stream_retry_max: s.x_file_stream_retry_max,
     x_file_stream_retry_wait_min_seconds: s.x_file_stream_retry_wait_min_seconds,
     x_file_stream_retry_wait_max_seconds: s.x_file_stream_retry_wait_max_seconds,

@@ -118,20 +118,21 @@ async function syncFiles(ctx: SyncContext, t: SyncTargets, urgent: boolean): Pro
   const readable: QueuedFile[] = [];
   for (const f of files) {
     try {
-      contents.push(await f.file.bytes());
+      contents.push(await f.file.load());
       readable.push(f);
     } catch (err) {
       ctx.queue.fail(f, performance.now(), `cannot read file: ${(err as Error).message}`, true);
     }
   }
   if (readable.length) {
-    // §11.4 presign entry, keys in make_compat_file_v1 order.
+    // Presign entry, keys in the order of `_get_presigned_urls` (docs/protocol/sdk.md §11.4).
     const entries = readable.map((f, i) => {
       const e: Record<string, unknown> = {
-        fileName: f.file.fileName, fileSize: contents[i].byteLength, fileType: f.file.ext,
+        fileName: f.file.fileName, fileSize: contents[i].byteLength, fileType: f.file.fileType,
         time: f.time, logName: f.logName, step: f.step, sampleIndex: f.sampleIndex,
       };
       if (f.file.caption !== null) e.caption = f.file.caption;
+      if (f.file.annotations !== null) e.annotations = f.file.annotations;
       return e;
     });
     const presign = await sendWithRetry(ctx.dispatcher, s.observer, singlePolicy(urgent ? URGENT_TIMEOUT_MS : PRESIGN_TIMEOUT_MS), {
@@ -156,7 +157,7 @@ async function syncFiles(ctx: SyncContext, t: SyncTargets, urgent: boolean): Pro
           continue;
         }
         const out = await sendWithRetry(ctx.dispatcher, s.observer, policy, {
-          method: 'PUT', target: targetOf('PUT', url, '(storage)'), headers: storageHeaders(f.file.mime), body: contents[i],
+          method: 'PUT', target: targetOf('PUT', url, '(storage)'), headers: storageHeaders(f.file.contentType), body: contents[i],
         });
         if (out.ok) {
           ctx.queue.ack(f, performance.now());

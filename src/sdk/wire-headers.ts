@@ -1,18 +1,21 @@
 /**
- * Request headers in the order the real SDK puts them on the wire (real-sdk-findings.md
- * "Headers, in wire order"). undici itself writes `host` and `connection: keep-alive` first
- * and `content-length` last; everything between is ours, in the capture's order.
+ * Request headers in the order the real SDK puts them on the wire (docs/protocol/sdk.md
+ * "Headers"). undici itself writes `host` and `connection: keep-alive` first and
+ * `content-length` last; everything between is ours, in the captured order.
  */
 
-/** Accept-Encoding as captured from pluto 0.0.28 (httpx default). */
+/** Accept-Encoding as captured from pluto 0.0.28 (httpx default with brotli installed). */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 
-/** User-Agent of the login client (the real SDK sends httpx's default there). */
-export const LOGIN_USER_AGENT = 'mlop-sdk-ts/0.1.0';
+/**
+ * User-Agent of the clients that do not set one: login (`/api/slug`) and the storage PUT use a
+ * bare httpx client, so the real SDK sends httpx's default (captured: `python-httpx/0.28.1`).
+ */
+export const HTTPX_USER_AGENT = 'python-httpx/0.28.1';
 
 export type ContentType = 'application/json' | 'application/x-ndjson';
 
-/** API, heartbeat and ingest requests (§4). `runId` is the literal 'None' before create (§3.2). */
+/** API, heartbeat and ingest requests. `runId` is the literal 'None' before create. */
 export function standardHeaders(
   auth: string | null,
   contentType: ContentType,
@@ -33,17 +36,21 @@ export function standardHeaders(
   ];
 }
 
-/** `/api/slug` carries only a User-Agent and Authorization (§2, real-sdk-traces). */
+/** `/api/slug`: httpx's defaults plus Authorization, no body (captured, main.jsonl seq 1–2). */
 export function loginHeaders(auth: string): string[] {
-  return ['User-Agent', LOGIN_USER_AGENT, 'Authorization', `Bearer ${auth}`];
+  return ['Accept', '*/*', 'Accept-Encoding', ACCEPT_ENCODING, 'User-Agent', HTTPX_USER_AGENT, 'Authorization', `Bearer ${auth}`];
 }
 
-/** The storage PUT carries only the file's Content-Type (§4). */
-export function storageHeaders(mime: string): string[] {
-  return ['Content-Type', mime];
+/**
+ * The storage PUT: httpx's defaults plus the file's Content-Type; no Authorization, no X-*
+ * (pluto/sync/process.py `_upload_file_to_storage`). `contentType` is the file's MIME type, or
+ * the literal `mask` for a segmentation mask (its stored file_type).
+ */
+export function storageHeaders(contentType: string): string[] {
+  return ['Accept', '*/*', 'Accept-Encoding', ACCEPT_ENCODING, 'User-Agent', HTTPX_USER_AGENT, 'Content-Type', contentType];
 }
 
-/** Header values must be visible ASCII; names outside it become '-' like util.get_char (§3.1). */
+/** Header values must be visible ASCII; names outside it become '-' like util.get_char. */
 export function printable(s: string): string {
   return /^[\x20-\x7e]*$/.test(s) ? s : s.replace(/[^\x20-\x7e]/g, '-');
 }

@@ -13,7 +13,7 @@ beforeAll(() => srv.start());
 afterAll(() => srv.stop());
 
 function base(extra: Settings = {}): Settings {
-  return { ...srv.settings(), disable_system_metrics: true, x_retry_wait_scale: 0.001, sync_process_flush_interval: 0.05, ...extra };
+  return { ...srv.settings(), x_log_level: 30, x_sync_start_delay_seconds: 0, disable_system_metrics: true, x_retry_wait_scale: 0.001, sync_process_flush_interval: 0.05, ...extra };
 }
 function reset(): void {
   srv.requests.length = 0;
@@ -82,7 +82,7 @@ describe('console lines', () => {
 });
 
 describe('files', () => {
-  it('presigns with POST /files, then PUTs the bytes with only the Content-Type of the extension', async () => {
+  it('presigns with POST /files, then PUTs the bytes with httpx\'s headers and the Content-Type of the extension, no auth', async () => {
     reset();
     const exchanges: RequestExchange[] = [];
     const run = await init({ project: 'p', name: 'files', settings: base({ observer: { onRequest: (e) => exchanges.push(e) } }) });
@@ -94,7 +94,14 @@ describe('files', () => {
     const files = (parsePy(presign[0].text) as { files: { fileName: string }[] }).files;
     const puts = srv.requests.filter((r) => r.method === 'PUT');
     expect(puts.map((p) => p.path.split('/').at(-1))).toEqual(files.map((f) => f.fileName));
-    expect(puts.map((p) => ourHeaderOrder(p.headers))).toEqual([['content-type'], ['content-type']]);
+    const putOrder = ['accept', 'accept-encoding', 'user-agent', 'content-type'];
+    expect(puts.map((p) => ourHeaderOrder(p.headers))).toEqual([putOrder, putOrder]);
+    for (const p of puts) {
+      expect(headerValue(p.headers, 'accept')).toBe('*/*');
+      expect(headerValue(p.headers, 'accept-encoding')).toBe('gzip, deflate, br');
+      expect(headerValue(p.headers, 'user-agent')).toBe('python-httpx/0.28.1');
+      expect(Number(headerValue(p.headers, 'content-length'))).toBe(p.body.byteLength);
+    }
     expect(puts.map((p) => headerValue(p.headers, 'content-type'))).toEqual(['image/png', 'audio/x-wav']);
     expect([...puts[0].body]).toEqual([137, 80, 78, 71]);
     expect(presign[0].seq).toBeLessThan(puts[0].seq);

@@ -9,7 +9,7 @@ beforeAll(() => srv.start());
 afterAll(() => srv.stop());
 
 function base(extra: Settings = {}): Settings {
-  return { ...srv.settings(), disable_system_metrics: true, x_retry_wait_scale: 0.001, sync_process_flush_interval: 0.05, ...extra };
+  return { ...srv.settings(), x_log_level: 30, x_sync_start_delay_seconds: 0, disable_system_metrics: true, x_retry_wait_scale: 0.001, sync_process_flush_interval: 0.05, ...extra };
 }
 
 function reset(): void {

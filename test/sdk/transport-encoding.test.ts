@@ -21,7 +21,7 @@ describe('HTTP plumbing', () => {
   it('sends every request through settings.dispatcher when one is given', async () => {
     srv.requests.length = 0;
     const agent = new CountingAgent();
-    const run = await init({ project: 'p', settings: { ...srv.settings(), dispatcher: agent, disable_system_metrics: true, sync_process_flush_interval: 0.05 } });
+    const run = await init({ project: 'p', settings: { ...srv.settings(), x_log_level: 30, x_sync_start_delay_seconds: 0, dispatcher: agent, disable_system_metrics: true, sync_process_flush_interval: 0.05 } });
     await run.log({ a: 1 });
     await run.finish();
     expect(agent.calls).toBe(srv.requests.length);
@@ -33,7 +33,7 @@ describe('HTTP plumbing', () => {
     srv.requests.length = 0;
     const before = srv.connectionCount;
     const runs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      init({ project: 'p', name: `share-${i}`, settings: { ...srv.settings(), disable_system_metrics: true, sync_process_flush_interval: 0.05 } })));
+      init({ project: 'p', name: `share-${i}`, settings: { ...srv.settings(), x_log_level: 30, x_sync_start_delay_seconds: 0, disable_system_metrics: true, sync_process_flush_interval: 0.05 } })));
     for (let k = 0; k < 5; k++) {
       for (const r of runs) r.log({ a: k });
       await new Promise((res) => setTimeout(res, 60));
@@ -50,7 +50,7 @@ describe('HTTP plumbing', () => {
     let n = 0;
     srv.override = (r) => (r.path === '/ingest/metrics' && ++n === 1 ? { status: 503, body: 'busy' } : undefined);
     const seen: RequestExchange[] = [];
-    const run = await init({ project: 'p', settings: { ...srv.settings(), disable_system_metrics: true, sync_process_flush_interval: 0.05, x_retry_wait_scale: 0.001, observer: { onRequest: (e) => seen.push(e) } } });
+    const run = await init({ project: 'p', settings: { ...srv.settings(), x_log_level: 30, x_sync_start_delay_seconds: 0, disable_system_metrics: true, sync_process_flush_interval: 0.05, x_retry_wait_scale: 0.001, observer: { onRequest: (e) => seen.push(e) } } });
     await run.log({ a: 1 });
     await run.finish();
     srv.override = undefined;
@@ -69,7 +69,7 @@ describe('HTTP plumbing', () => {
 describe('encoding', () => {
   it('writes JSON like Python json.dumps: ", " and ": " separators, \\uXXXX escapes', async () => {
     srv.requests.length = 0;
-    const run = await init({ project: 'p', name: 'enc', settings: { ...srv.settings(), disable_system_metrics: true, sync_process_flush_interval: 0.05 } });
+    const run = await init({ project: 'p', name: 'enc', settings: { ...srv.settings(), x_log_level: 30, x_sync_start_delay_seconds: 0, disable_system_metrics: true, sync_process_flush_interval: 0.05 } });
     await run.log({ note: 'héllo 🚀', 'x/y': 0.5 });
     run.console.write('stdout', 'naïve\n');
     await run.finish();
@@ -81,8 +81,9 @@ describe('encoding', () => {
     expect(srv.byPath('/api/runs/status/update')[0].text).toBe('{"runId": 1000, "status": "COMPLETED", "statusMetadata": null, "statusUpdated": null}');
   });
 
-  it('Histogram from counts and bin edges is "generic"', () => {
-    expect(new Histogram({ freq: [1, 2], bins: [0, 0.5, 2] }).toDict()).toEqual({ freq: [1, 2], bins: [0, 0.5, 2], shape: 'generic', type: 'Histogram', v: 1 });
-    expect(() => new Histogram({ freq: [1, 2], bins: [0, 1] })).toThrow(TypeError);
+  it('Histogram from counts and bin edges is "uniform" with min/max/num, "generic" when the edges do not fit', () => {
+    // data.py: bins not an int and len(data) == 2 → shape 'uniform' when len(freq) + 1 == len(bins)
+    expect(new Histogram([[1, 2], [0, 0.5, 2]], null).toDict()).toEqual({ freq: [1, 2], maxFreq: 2, bins: { min: 0, max: 2, num: 2 }, shape: 'uniform', type: 'Histogram', v: 1 });
+    expect(new Histogram({ freq: [1, 2], bins: [0, 1] }).toDict()).toEqual({ freq: [1, 2], bins: [0, 1], shape: 'generic', type: 'Histogram', v: 1 });
   });
 });
