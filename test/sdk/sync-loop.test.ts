@@ -40,6 +40,31 @@ describe('cadence, batching and grouping', () => {
     expect(m2.t - m1.t).toBeLessThan(2_000);
   });
 
+  it('starts uploading 1.35–1.65 s after create, as the real SDK whose sync process starts first', async () => {
+    const gaps: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      reset();
+      const run = await init({ project: 'p', name: `start-${i}`, settings: { ...srv.settings(), disable_system_metrics: true, x_log_level: 30 } });
+      run.log({ a: 1 });
+      await srv.waitFor(() => srv.byPath('/ingest/metrics').length === 1, 5_000);
+      gaps.push(srv.byPath('/ingest/metrics')[0].at - srv.byPath('/api/runs/create')[0].at);
+      await run.finish();
+    }
+    for (const g of gaps) {
+      expect(g).toBeGreaterThanOrEqual(1_350);
+      expect(g).toBeLessThan(1_750); // 1.65 s plus loopback and timer slack
+    }
+    // a fixed delay of 0 leaves the flush interval alone
+    reset();
+    const run = await init({ project: 'p', name: 'start-0', settings: { ...srv.settings(), disable_system_metrics: true, x_log_level: 30, x_sync_start_delay_seconds: 0 } });
+    run.log({ a: 1 });
+    await srv.waitFor(() => srv.byPath('/ingest/metrics').length === 1, 5_000);
+    const g0 = srv.byPath('/ingest/metrics')[0].at - srv.byPath('/api/runs/create')[0].at;
+    await run.finish();
+    expect(g0).toBeGreaterThanOrEqual(1_000);
+    expect(g0).toBeLessThan(1_300);
+  });
+
   it('takes at most 100 records a cycle, oldest first, each exactly once', async () => {
     reset();
     const run = await init({ project: 'p', name: 'batch', settings: base({ sync_process_flush_interval: 0.3 }) });

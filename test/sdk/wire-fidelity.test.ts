@@ -30,6 +30,7 @@ describe('replay of main.jsonl (login, init, 20 logs, console lines, finish)', (
     });
     for (const line of userLines) await run.log(line.data as Record<string, number>);
     for (const l of stdoutLines) run.console.write('stdout', `${l.message as string}\n`);
+    await new Promise((r) => setTimeout(r, 700)); // past the sync process's start (0.35–0.65 s)
     await run.finish();
   });
   afterAll(() => srv.stop());
@@ -111,6 +112,15 @@ describe('replay of main.jsonl (login, init, 20 logs, console lines, finish)', (
     const ours = srv.byPath('/ingest/logs').flatMap((r) => ndjsonLines(r.text)).filter((l) => l.logType === 'INFO');
     expect(ours.map((l) => [l.message, l.lineNumber, l.logType])).toEqual(stdoutLines.map((l, i) => [l.message, i + 1, 'INFO']));
     for (const l of ours) expect(Object.keys(l)).toEqual(['time', 'message', 'lineNumber', 'logType']);
+  });
+
+  it('uploads the SDK\'s own start-up lines as stderr lines, as the real SDK\'s fd capture did', () => {
+    const norm = (m: string): string => m.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}/, 'DATE').replace(/\d\d:\d\d:\d\d/, 'HH:MM:SS').replace(/PID: \d+/, 'PID: N');
+    const errors = (lines: Record<string, unknown>[]) => lines.filter((l) => l.logType === 'ERROR').map((l) => [norm(l.message as string), l.lineNumber]);
+    const theirs = errors(traceOf(main, '/ingest/logs').flatMap((r) => ndjsonLines(r.body)));
+    const ours = errors(srv.byPath('/ingest/logs').flatMap((r) => ndjsonLines(r.text)));
+    expect(theirs).toHaveLength(3);
+    expect(ours).toEqual(theirs);
   });
 
   it('ends with exactly the captured status update body', () => {
