@@ -45,7 +45,7 @@ function classifyRunId(v: number | string | null | undefined): RunRef {
  */
 export async function init(opts: InitOptions = {}): Promise<Run> {
   const s = resolveSettings(opts.settings);
-  // init() logs in itself: /api/slug appears twice (real-sdk-findings.md). With a key given,
+  // init() logs in itself: /api/slug appears twice (docs/protocol/sdk.md). With a key given,
   // v2 only reports a failed login and goes on (§2 step 5); a rejected key is our typed error.
   try {
     await loginResolved(s);
@@ -68,7 +68,7 @@ export async function init(opts: InitOptions = {}): Promise<Run> {
     body = pyDumps({ displayId: ref.id });
   } else {
     url = s.endpoints.start;
-    // §3.3 create body, keys in the captured order (real-sdk-traces/main.jsonl seq 3).
+    // §3.3 create body, keys in the captured order (captured, main.jsonl seq 3).
     body = pyDumps({
       runName: name,
       projectName: project,

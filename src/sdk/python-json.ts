@@ -1,6 +1,6 @@
 /**
- * JSON encoding as Python's `json.dumps` defaults write it (sdk-protocol.md §4): `", "` and `": "`
- * separators, non-ASCII escaped as \uXXXX, NaN/Infinity as bare tokens (real-sdk-findings.md
+ * JSON encoding as Python's `json.dumps` defaults write it (docs/protocol/sdk.md §4): `", "` and `": "`
+ * separators, non-ASCII escaped as \uXXXX, NaN/Infinity as bare tokens (docs/protocol/sdk.md
  * "Values on the wire"). Byte sizes on the wire therefore match the real SDK closely.
  */
 

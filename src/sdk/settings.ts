@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { SdkObserver } from './observer.js';
 
-/** User-facing settings (sdk-protocol.md §1). Every field is optional. */
+/** User-facing settings (docs/protocol/sdk.md §1). Every field is optional. */
 export interface Settings {
   host?: string;
   url_app?: string;
@@ -242,7 +242,7 @@ function delayRange(v: number | readonly [number, number] | undefined): readonly
 
 /**
  * The settings snapshot sent as `loggerSettings` (§3.3): the non-underscore, non-object
- * settings with the keys and order the real SDK sends (real-sdk-traces/main.jsonl).
+ * settings with the keys and order the real SDK sends (captured, main.jsonl).
  */
 export function loggerSettingsSnapshot(s: ResolvedSettings): Record<string, unknown> {
   return {

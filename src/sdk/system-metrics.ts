@@ -2,7 +2,7 @@ import os from 'node:os';
 import { readFileSync, statfsSync } from 'node:fs';
 
 /**
- * System metrics (sdk-protocol.md §10.1) from Node's os/process. One sampler per process:
+ * System metrics (docs/protocol/sdk.md §10.1) from Node's os/process. One sampler per process:
  * every run asks for a sample each interval, and the machine is read at most once per
  * interval however many runs ask.
  */
@@ -18,14 +18,17 @@ interface Raw {
   netRecv: number;
 }
 
-/** Names registered at start, in the real SDK's order (real-sdk-traces/main.jsonl seq 4). */
+let names: string[] | undefined;
+
+/** Names registered at start, in the real SDK's order (captured, main.jsonl seq 4); one array per process. */
 export function systemMetricNames(): string[] {
+  if (names) return names;
   const cpu = os.cpus().map((_, i) => `sys/cpu.percentage.${i}`);
-  return [
+  return (names = [
     ...cpu, 'sys/memory.used', 'sys/memory.active', 'sys/disk.used',
     'sys/network.bytes_sent', 'sys/network.bytes_recv', 'sys/network.bytes_sent.rate', 'sys/network.bytes_recv.rate',
     ...HEALTH_NAMES,
-  ];
+  ]);
 }
 
 /** The sync health keys (§8.3), sent as one step-0 metrics line every 60 s. */
@@ -93,7 +96,7 @@ export function sampleSystem(intervalMs: number, now: number): SystemSample {
   names.push('sys/memory.used', 'sys/memory.active', 'sys/disk.used', 'sys/network.bytes_sent', 'sys/network.bytes_recv');
   values.push(mem.rss, mem.heapUsed, diskUsed(), net.sent, net.recv);
   if (last) {
-    // Rates need two samples; the first sample has none (real-sdk-traces/main.jsonl seq 8).
+    // Rates need two samples; the first sample has none (captured, main.jsonl seq 8).
     const dt = (now - last.at) / 1000;
     if (dt > 0) {
       names.push('sys/network.bytes_sent.rate', 'sys/network.bytes_recv.rate');
