@@ -57,6 +57,14 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     to: (v: number, o) => void (o.embeddedServer = { ...o.embeddedServer, errorRate: v }),
   },
   'shutdown-timeout': { ...single, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s', to: 'shutdownTimeout' },
+  'system-metrics': {
+    ...single, type: 'boolean', describe: "SDK users send system metrics every 4 s and the 60 s health line (--no-system-metrics: off)", defaultDescription: 'on',
+    to: (v: boolean, o) => void (o.sdk = { ...o.sdk, systemMetrics: v }),
+  },
+  console: {
+    ...single, type: 'boolean', describe: "SDK users capture console lines: the SDK's start-up lines and the job's prints (--no-console: off)", defaultDescription: 'on',
+    to: (v: boolean, o) => void (o.sdk = { ...o.sdk, console: v }),
+  },
 };
 
 /** `--server-latency`: a duration (`200ms`) or a distribution (`lognormal:20:0.5`); bad → exit 2. */

@@ -12,7 +12,7 @@ import { E2E_ENTRY } from '../core/entry-names.js';
 export type SdkDelivery = DeliveryCounts;
 
 /** The part of the SDK's Run the simulator and scenario files use. */
-export type SdkRun = Pick<Run, 'id' | 'name' | 'log' | '_log' | 'delivery' | 'finish'>;
+export type SdkRun = Pick<Run, 'id' | 'name' | 'log' | '_log' | 'console' | 'delivery' | 'finish'>;
 
 export interface SdkTarget {
   ingestUrl: string;
@@ -22,6 +22,10 @@ export interface SdkTarget {
   shutdownTimeoutS: number;
   /** Connection pool the SDK runs share (closed by the runner at the end). */
   dispatcher?: Dispatcher;
+  /** System metrics, their names and the health line (the SDK's default: on). */
+  systemMetrics?: boolean;
+  /** Console capture: the SDK's start-up lines and the user's prints (the SDK's default: on). */
+  console?: boolean;
 }
 
 /** The SDK observer that records every HTTP exchange and every settled record. */
@@ -47,7 +51,12 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-/** SDK settings for a target. Console capture and system metrics stay off in a shared process. */
+/**
+ * SDK settings for a target: a training job with the SDK's defaults (heartbeat and system
+ * metrics every 4 s, the 60 s health line, console capture) unless the target turns system
+ * metrics or the console off. The system sampler is shared by every run in the process (values
+ * are shared, requests are per run); the SDK never prints its start-up lines, it only uploads them.
+ */
 export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Settings {
   return {
     url_app: target.apiUrl,
@@ -56,8 +65,8 @@ export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Se
     url_py: target.apiUrl,
     _auth: target.key,
     observer: stats ? statsObserver(stats) : undefined,
-    disable_console: true,
-    disable_system_metrics: true,
+    disable_console: target.console === false,
+    disable_system_metrics: target.systemMetrics === false,
     sync_process_shutdown_timeout: target.shutdownTimeoutS,
     dispatcher: target.dispatcher,
   };

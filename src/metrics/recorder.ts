@@ -27,6 +27,8 @@ export interface WindowView {
   p95Ms: number;
   failures: number;
   count: number;
+  /** Seconds the view covers. */
+  seconds: number;
 }
 
 export class Recorder {
@@ -144,8 +146,24 @@ export class Recorder {
    */
   window(select: EntrySelector, windowS: number): WindowView {
     const nowMs = this.now();
-    const nowSec = Math.floor(nowMs / 1000);
-    const span = Math.max(1, Math.floor(windowS));
+    return this.span(select, Math.floor(nowMs / 1000), Math.max(1, Math.floor(windowS)), nowMs);
+  }
+
+  /**
+   * Live view over the last `windowS` complete seconds (the current, partial second left out,
+   * like Locust's current_rps): a burst that lands just before or after a second's boundary
+   * moves the figure by one second's share, not by half the window. Before the first complete
+   * second: count 0, rps and quantiles NaN.
+   */
+  completeWindow(select: EntrySelector, windowS: number): WindowView {
+    const nowSec = Math.floor(this.now() / 1000);
+    const view = this.span(select, nowSec - 1, Math.max(1, Math.floor(windowS)), nowSec * 1000);
+    return view.count === 0 ? { ...view, rps: view.seconds > 0 ? 0 : NaN, p50Ms: NaN, p95Ms: NaN } : view;
+  }
+
+  /** Samples of the `span` seconds ending with `lastSec`, over the time from the start (or the span's first second) to `endMs`. */
+  private span(select: EntrySelector, lastSec: number, span: number, endMs: number): WindowView {
+    const nowSec = lastSec;
     const firstSec = nowSec - span + 1;
     const digest = new Digest(SECOND_COMPRESSION);
     let count = 0, failures = 0;
@@ -158,9 +176,9 @@ export class Recorder {
         digest.merge(b.digest);
       }
     }
-    const coveredMs = nowMs - Math.max(this.startMs, firstSec * 1000);
+    const coveredMs = endMs - Math.max(this.startMs, firstSec * 1000);
     const coveredS = Math.max(coveredMs, 1) / 1000;
-    return { rps: count / coveredS, p50Ms: digest.quantile(0.5), p95Ms: digest.quantile(0.95), failures, count };
+    return { rps: count / coveredS, p50Ms: digest.quantile(0.5), p95Ms: digest.quantile(0.95), failures, count, seconds: Math.max(0, coveredMs) / 1000 };
   }
 
   snapshot(): RecorderSnapshot {

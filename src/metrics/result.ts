@@ -86,6 +86,32 @@ export interface BaselineVerdict {
   checks: BaselineCheck[];
 }
 
+/** Kinds of records the SDK delivers, as the audit counts them. */
+export type AuditKind = 'metric' | 'system' | 'data' | 'console' | 'file' | 'other';
+export const AUDIT_KINDS: readonly AuditKind[] = ['metric', 'system', 'data', 'console', 'file', 'other'];
+
+export interface KindAudit {
+  logged: number;
+  acked: number;
+  failed: number;
+  pending: number;
+  /** Rows the acked records of this kind become on the server. */
+  expectedRows: number;
+}
+
+/** Rows of one server table: expected (from the SDK's acks), stored, lost, duplicated. */
+export interface TableAudit {
+  expectedRows: number;
+  storedRows: number;
+  lostRows: number;
+  duplicatedRows: number;
+}
+
+/** Which table each kind's rows land in (metrics and system metrics share mlop_metrics). */
+export const TABLE_OF_KIND: Record<Exclude<AuditKind, 'other'>, string> = {
+  metric: 'mlop_metrics', system: 'mlop_metrics', console: 'mlop_logs', data: 'mlop_data', file: 'mlop_files',
+};
+
 export interface RunAudit {
   runId: number;
   runName: string;
@@ -101,6 +127,10 @@ export interface RunAudit {
   storedRows?: number;
   lostRows?: number;
   duplicatedRows?: number;
+  /** The same records per kind: user metrics, system metrics (+ health line), data, console lines, files, config/tags. */
+  kinds: Record<AuditKind, KindAudit>;
+  /** Per server table, when storage was checked. */
+  tables?: Record<string, TableAudit>;
 }
 
 export interface DeliveryAudit {

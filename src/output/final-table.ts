@@ -3,28 +3,34 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
+import { AGGREGATED, E2E_ENTRY_NAME } from '../core/entry-names.js';
 import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeAuditCounts, describeBaselineCheck, describeThreshold } from './gate-text.js';
+import { entrySections } from './entry-sections.js';
+import { describeAudit, describeAuditCounts, describeAuditKinds, describeAuditTables, describeBaselineCheck, describeThreshold } from './gate-text.js';
 import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
 
 const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
 const PERCENTILE_HEADERS = ['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'];
-
-function rowsInOrder(result: SimulationResult): EntrySummary[] {
-  return result.entries
-    .filter((e) => e.name !== 'Aggregated')
-    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
-}
 
 function nameWidth(result: SimulationResult): number {
   const longest = Math.max(10, ...result.entries.map((e) => Array.from(e.route).length));
   return Math.min(longest, 48);
 }
 
-function statsTable(result: SimulationResult, width: number): string[] {
+/** Column titles of one section: what is counted, and its rate. */
+interface Units {
+  count: string;
+  rate: string;
+}
+const REQUESTS: Units = { count: '# reqs', rate: 'req/s' };
+const RECORDS: Units = { count: '# records', rate: 'records/s' };
+const CALLS: Units = { count: '# calls', rate: 'calls/s' };
+
+function statsSection(title: string, units: Units, rows: EntrySummary[], footer: [EntrySummary, string][], width: number): string[] {
+  if (rows.length === 0 && footer.length === 0) return [];
   const line = (cells: string[]): string =>
-    `${fit(cells[0]!, TYPE_WIDTH)} ${fit(cells[1]!, width)} ${fit(cells[2]!, 7, 'right')} ${fit(cells[3]!, 14, 'right')} |` +
-    `${cells.slice(4, 8).map((c) => fit(c, 8, 'right')).join('')} | ${fit(cells[8]!, 8, 'right')} ${fit(cells[9]!, 11, 'right')}`;
+    `${fit(cells[0]!, TYPE_WIDTH)} ${fit(cells[1]!, width)} ${fit(cells[2]!, 9, 'right')} ${fit(cells[3]!, 14, 'right')} |` +
+    `${cells.slice(4, 8).map((c) => fit(c, 8, 'right')).join('')} | ${fit(cells[8]!, 9, 'right')} ${fit(cells[9]!, 11, 'right')}`;
   const row = (e: EntrySummary, name: string): string => {
     const failRatio = e.count > 0 ? e.failures / e.count : 0;
     return line([
@@ -34,30 +40,53 @@ function statsTable(result: SimulationResult, width: number): string[] {
     ]);
   };
   // Dashes with a '|' exactly under each '|' of the rows.
-  const separator = `${'-'.repeat(TYPE_WIDTH + width + 25)}|${'-'.repeat(33)}|${'-'.repeat(21)}`;
+  const separator = `${'-'.repeat(TYPE_WIDTH + width + 27)}|${'-'.repeat(33)}|${'-'.repeat(22)}`;
   return [
-    line(['Type', 'Name', '# reqs', '# fails', 'Avg', 'Min', 'Max', 'Med', 'req/s', 'failures/s']),
+    title,
+    line(['Type', 'Name', units.count, '# fails', 'Avg', 'Min', 'Max', 'Med', units.rate, 'failures/s']),
     separator,
-    ...rowsInOrder(result).map((e) => row(e, e.route)),
+    ...rows.map((e) => row(e, e.route)),
+    ...(footer.length ? [separator, ...footer.map(([e, name]) => row(e, name))] : []),
+    '',
+  ];
+}
+
+function statsTable(result: SimulationResult, width: number): string[] {
+  const s = entrySections(result);
+  return [
+    ...statsSection('HTTP requests', REQUESTS, s.http, [...s.groups.map((g): [EntrySummary, string] => [g, g.route]), [result.aggregated, AGGREGATED]], width),
+    ...statsSection('Records (E2E: from log() to the 2xx that carried them; one per NDJSON line or file)', RECORDS, s.records, [], width),
+    ...statsSection('SDK calls (time spent inside the call)', CALLS, s.calls, [], width),
+    ...statsSection('Tasks that failed', CALLS, s.tasks, [], width),
+  ];
+}
+
+function percentileSection(title: string, unit: string, rows: EntrySummary[], footer: [EntrySummary, string][], width: number): string[] {
+  const shown = rows.filter((e) => e.count > 0);
+  if (shown.length === 0 && footer.length === 0) return [];
+  const line = (cells: string[]): string =>
+    `${fit(cells[0]!, TYPE_WIDTH)} ${fit(cells[1]!, width)} ${fit(cells[2]!, 9, 'right')} ` +
+    cells.slice(3).map((c) => fit(c, 7, 'right')).join(' ');
+  const row = (e: EntrySummary, name: string): string =>
+    line([e.method, name, String(e.count), ...QUANTILE_KEYS.map((k) => formatMs(e.percentiles[k]))]);
+  const separator = '-'.repeat(TYPE_WIDTH + width + 11 + PERCENTILE_HEADERS.length * 8);
+  return [
+    title,
+    line(['Type', 'Name', unit, ...PERCENTILE_HEADERS]),
     separator,
-    row(result.aggregated, 'Aggregated'),
+    ...shown.map((e) => row(e, e.route)),
+    ...(footer.length ? [separator, ...footer.map(([e, name]) => row(e, name))] : []),
+    '',
   ];
 }
 
 function percentileTable(result: SimulationResult, width: number): string[] {
-  const line = (cells: string[]): string =>
-    `${fit(cells[0]!, TYPE_WIDTH)} ${fit(cells[1]!, width)} ${fit(cells[2]!, 8, 'right')} ` +
-    cells.slice(3).map((c) => fit(c, 7, 'right')).join(' ');
-  const row = (e: EntrySummary, name: string): string =>
-    line([e.method, name, String(e.count), ...QUANTILE_KEYS.map((k) => formatMs(e.percentiles[k]))]);
-  const separator = '-'.repeat(TYPE_WIDTH + width + 10 + PERCENTILE_HEADERS.length * 8);
+  const s = entrySections(result);
   return [
     'Response time percentiles (ms, approximated by t-digest)',
-    line(['Type', 'Name', '# reqs', ...PERCENTILE_HEADERS]),
-    separator,
-    ...rowsInOrder(result).filter((e) => e.count > 0).map((e) => row(e, e.route)),
-    separator,
-    row(result.aggregated, 'Aggregated'),
+    ...percentileSection('HTTP requests', '# reqs', s.http, [...s.groups.map((g): [EntrySummary, string] => [g, g.route]), [result.aggregated, AGGREGATED]], width),
+    ...percentileSection('Records (log→ack)', '# records', s.records, [], width),
+    ...percentileSection('SDK calls', '# calls', s.calls, [], width),
   ];
 }
 
@@ -84,6 +113,8 @@ function gateLines(result: SimulationResult): string[] {
   }
   if (result.audit) {
     lines.push(describeAudit(result.audit));
+    lines.push(`  by kind: ${describeAuditKinds(result.audit.totals)}`);
+    if (result.audit.storageChecked) lines.push(`  by table: ${describeAuditTables(result.audit.totals)}`);
     for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0)) {
       lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, result.audit.storageChecked)}`);
     }
@@ -101,14 +132,15 @@ function gateLines(result: SimulationResult): string[] {
 export function formatFinalTable(result: SimulationResult): string {
   const width = nameWidth(result);
   const verdict = result.pass ? 'PASS' : 'FAIL';
+  // The seed's figures come from the primary judged entry: records when it is E2E log→ack.
+  const unit = result.judged[0] === E2E_ENTRY_NAME ? 'records' : 'requests';
   const header = `${result.scenario} scenario, ${result.users} users, ${result.durationS.toFixed(1)} s` +
-    `${result.interrupted ? ' (interrupted)' : ''}: p50 ${formatMs(result.p50_ms)} ms, p95 ${formatMs(result.p95_ms)} ms, ` +
-    `p99 ${formatMs(result.p99_ms)} ms, errors ${formatPercent(result.error_rate)}, ${result.total_requests} requests, ${formatRate(result.rps)} req/s`;
+    `${result.interrupted ? ' (interrupted)' : ''}: ${result.judged[0] ?? AGGREGATED} p50 ${formatMs(result.p50_ms)} ms, p95 ${formatMs(result.p95_ms)} ms, ` +
+    `p99 ${formatMs(result.p99_ms)} ms, errors ${formatPercent(result.error_rate)}, ${result.total_requests} ${unit}, ${formatRate(result.rps)} ${unit}/s` +
+    (unit === 'records' ? `; HTTP: ${result.aggregated.count} requests, ${formatRate(result.aggregated.rps)} req/s` : '');
   return [
     ...statsTable(result, width),
-    '',
     ...percentileTable(result, width),
-    '',
     ...errorReport(result),
     header,
     ...gateLines(result),

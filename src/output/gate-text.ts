@@ -2,7 +2,7 @@
  * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
  * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
  */
-import type { BaselineCheck, DeliveryAudit, RunAudit, ThresholdVerdict } from '../metrics/result.js';
+import { AUDIT_KINDS, type AuditKind, type BaselineCheck, type DeliveryAudit, type RunAudit, type ThresholdVerdict } from '../metrics/result.js';
 import { formatMs, formatNumber, formatPercent } from './number-format.js';
 
 /** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
@@ -60,6 +60,28 @@ export function describeAuditCounts(a: AuditCounts, storageChecked: boolean): st
     ? `${a.expectedRows} rows expected, ${a.storedRows ?? 'n/a'} stored, ${a.lostRows ?? 'n/a'} lost, ${a.duplicatedRows ?? 'n/a'} duplicated`
     : `${a.expectedRows} rows expected (storage not checked: the target is not the reference server)`;
   return `${records}; ${rows}`;
+}
+
+/** What each audit kind is called in reports. */
+export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
+  metric: 'metrics', system: 'system metrics', data: 'data', console: 'console lines', file: 'files', other: 'config/tags',
+};
+
+/** `metrics 120/120 acked, system metrics 30/30 acked, …` (kinds with nothing logged left out). */
+export function describeAuditKinds(a: AuditCounts): string {
+  const parts = AUDIT_KINDS.filter((k) => a.kinds[k].logged > 0).map((k) => {
+    const c = a.kinds[k];
+    const extra = [c.failed ? `${c.failed} failed` : '', c.pending ? `${c.pending} pending` : ''].filter(Boolean).join(', ');
+    return `${AUDIT_KIND_LABELS[k]} ${c.acked}/${c.logged} acked${extra ? ` (${extra})` : ''}`;
+  });
+  return parts.length ? parts.join(', ') : 'nothing logged';
+}
+
+/** `mlop_metrics 7200 expected, 7200 stored; …` (only when storage was checked). */
+export function describeAuditTables(a: AuditCounts): string {
+  return Object.entries(a.tables ?? {})
+    .map(([name, t]) => `${name} ${t.expectedRows} expected, ${t.storedRows} stored${t.lostRows ? `, ${t.lostRows} lost` : ''}${t.duplicatedRows ? `, ${t.duplicatedRows} duplicated` : ''}`)
+    .join('; ');
 }
 
 /** e.g. `Delivery audit failed over 10 runs: …` */

@@ -1,6 +1,8 @@
 /** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
-import { QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeBaselineCheck, formatMetricValue } from './gate-text.js';
+import { AGGREGATED } from '../core/entry-names.js';
+import { AUDIT_KINDS, QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../metrics/result.js';
+import { entrySections } from './entry-sections.js';
+import { AUDIT_KIND_LABELS, describeAudit, describeBaselineCheck, formatMetricValue } from './gate-text.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from './number-format.js';
 
 export function escapeHtml(text: string): string {
@@ -26,27 +28,38 @@ function verdict(pass: boolean): Cell {
   return { html: pass ? '<span class="ok">pass</span>' : '<span class="bad">FAIL</span>' };
 }
 
-function sorted(result: SimulationResult): EntrySummary[] {
-  return result.entries
-    .filter((e) => e.name !== 'Aggregated')
-    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
-}
-
 function statsRow(e: EntrySummary, name: string): Cell[] {
   const ratio = e.count > 0 ? e.failures / e.count : 0;
   return [e.method, name, e.count, `${e.failures} (${formatPercent(ratio)})`, formatMs(e.avgMs), formatMs(e.minMs),
     formatMs(e.maxMs), formatMs(e.percentiles.p50), formatRate(e.rps), formatRate(e.failuresPerS), formatNumber(e.avgBytes, 1)];
 }
 
+const STATS_HEADER = (count: string, rate: string): string[] =>
+  ['Type', 'Name', count, '# fails', 'Avg ms', 'Min ms', 'Max ms', 'Med ms', rate, 'failures/s', 'Avg size B'];
+
+/**
+ * HTTP requests (footer: the judged groups and Aggregated, HTTP only), then records and SDK calls
+ * in tables of their own: no row adds one unit to another.
+ */
 export function statsTable(result: SimulationResult): string {
-  return table('stats', ['Type', 'Name', '# reqs', '# fails', 'Avg ms', 'Min ms', 'Max ms', 'Med ms', 'req/s', 'failures/s', 'Avg size B'],
-    sorted(result).map((e) => statsRow(e, e.route)), [statsRow(result.aggregated, 'Aggregated')]);
+  const s = entrySections(result);
+  const footer = [...s.groups.map((g) => statsRow(g, g.route)), statsRow(result.aggregated, AGGREGATED)];
+  let html = table('stats', STATS_HEADER('# reqs', 'req/s'), s.http.map((e) => statsRow(e, e.route)), footer);
+  if (s.records.length) html += '<h3>Records (log→ack)</h3>' + table('stats-records', STATS_HEADER('# records', 'records/s'), s.records.map((e) => statsRow(e, e.route)));
+  if (s.calls.length) html += '<h3>SDK calls</h3>' + table('stats-calls', STATS_HEADER('# calls', 'calls/s'), s.calls.map((e) => statsRow(e, e.route)));
+  if (s.tasks.length) html += '<h3>Tasks that failed</h3>' + table('stats-tasks', STATS_HEADER('# calls', 'calls/s'), s.tasks.map((e) => statsRow(e, e.route)));
+  return html;
 }
 
 export function percentileTable(result: SimulationResult): string {
+  const s = entrySections(result);
   const row = (e: EntrySummary, name: string): Cell[] => [e.method, name, e.count, ...QUANTILE_KEYS.map((k) => formatMs(e.percentiles[k]))];
-  return table('percentiles', ['Type', 'Name', '# reqs', ...QUANTILE_KEYS.map((k) => `${k.slice(1)}%`)],
-    sorted(result).filter((e) => e.count > 0).map((e) => row(e, e.route)), [row(result.aggregated, 'Aggregated')]);
+  const head = (unit: string): string[] => ['Type', 'Name', unit, ...QUANTILE_KEYS.map((k) => `${k.slice(1)}%`)];
+  const footer = [...s.groups.map((g) => row(g, g.route)), row(result.aggregated, AGGREGATED)];
+  let html = table('percentiles', head('# reqs'), s.http.filter((e) => e.count > 0).map((e) => row(e, e.route)), footer);
+  const others = [...s.records, ...s.calls].filter((e) => e.count > 0);
+  if (others.length) html += table('percentiles-other', head('# records / calls'), others.map((e) => row(e, e.route)));
+  return html;
 }
 
 export function failuresTable(result: SimulationResult): string {
@@ -78,7 +91,14 @@ function auditRow(name: string, a: Omit<RunAudit, 'runId' | 'runName'>): Cell[] 
 export function auditSection(result: SimulationResult): string {
   const a = result.audit;
   if (!a) return '<p>No delivery audit (only sdk runs are audited).</p>';
+  const kinds = AUDIT_KINDS.map((k): Cell[] => {
+    const c = a.totals.kinds[k];
+    return [AUDIT_KIND_LABELS[k], c.logged, c.acked, c.failed, c.pending, c.expectedRows];
+  });
+  const tables = Object.entries(a.totals.tables ?? {}).map(([name, t]): Cell[] => [name, t.expectedRows, t.storedRows, t.lostRows, t.duplicatedRows]);
   return `<p class="${a.pass ? 'ok' : 'bad'}">${escapeHtml(describeAudit(a))}</p>` +
+    table('audit-kinds', ['Kind', 'Logged', 'Acked', 'Failed', 'Pending', 'Expected rows'], kinds) +
+    (tables.length ? table('audit-tables', ['Table', 'Expected rows', 'Stored', 'Lost', 'Duplicated'], tables) : '') +
     table('audit', ['Run', 'Logged', 'Acked', 'Failed', 'Pending', 'Expected rows', 'Stored', 'Lost', 'Duplicated'],
       a.runs.map((r) => auditRow(`${r.runName} (#${r.runId})`, r)), [auditRow('Total', a.totals)]);
 }

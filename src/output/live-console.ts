@@ -1,14 +1,20 @@
 /**
- * The live console line during a run (issue 4, "Reports"): every 2 s, users, requests/s,
+ * The live console line during a run (issue 4, "Reports"): every 2 s, users, HTTP requests/s,
  * p50/p95 of the judged entry, errors (count and %) and elapsed time. On a TTY the line is
  * rewritten in place; otherwise a plain line is appended each interval (CI logs).
+ *
+ * Stable figures (issue 10): the time label counts the line's own ticks (2 s, 4 s, 6 s … however
+ * late a tick fires), the rate and quantiles come from a window of complete seconds (see
+ * liveSample), and a figure with no sample yet prints "–" instead of a zero.
  */
 import { formatMs, formatPercent } from './number-format.js';
 
 export interface LiveSample {
   elapsedS: number;
   users: number;
+  /** HTTP requests per second; NaN before the window has a complete second. */
   rps: number;
+  /** NaN when the window holds no sample of the judged entry. */
   p50Ms: number;
   p95Ms: number;
   failures: number;
@@ -26,10 +32,17 @@ function formatElapsed(seconds: number): string {
   return m > 0 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** The line for one sample, without line ending. */
-export function formatLiveLine(s: LiveSample): string {
-  return `[${formatElapsed(s.elapsedS).padStart(6)}] users ${s.users} | ${s.rps.toFixed(1)} req/s | ` +
-    `${s.judged} p50 ${formatMs(s.p50Ms)} ms p95 ${formatMs(s.p95Ms)} ms | ` +
+const NONE = '–';
+
+function ms(v: number): string {
+  return Number.isFinite(v) ? `${formatMs(v)} ms` : NONE;
+}
+
+/** The line for one sample, without line ending; `labelS` (default the sample's elapsed time) is the time shown. */
+export function formatLiveLine(s: LiveSample, labelS = s.elapsedS): string {
+  const rate = Number.isFinite(s.rps) ? s.rps.toFixed(1) : NONE;
+  return `[${formatElapsed(labelS).padStart(6)}] users ${s.users} | ${rate} HTTP req/s | ` +
+    `${s.judged} p50 ${ms(s.p50Ms)} p95 ${ms(s.p95Ms)} | ` +
     `errors ${s.failures} (${formatPercent(s.failRate)})`;
 }
 
@@ -39,6 +52,7 @@ export class LiveConsole {
   private readonly intervalMs: number;
   private timer: NodeJS.Timeout | undefined;
   private wroteInPlace = false;
+  private ticks = 0;
 
   constructor(out: NodeJS.WritableStream, opts: { tty: boolean; intervalMs?: number }) {
     this.out = out;
@@ -49,7 +63,8 @@ export class LiveConsole {
   /** Starts printing `sample()` every interval; a second start() replaces the first. */
   start(sample: () => LiveSample): void {
     this.stopTimer();
-    this.timer = setInterval(() => this.print(sample()), this.intervalMs);
+    this.ticks = 0;
+    this.timer = setInterval(() => this.print(sample(), (++this.ticks * this.intervalMs) / 1000), this.intervalMs);
     this.timer.unref(); // never keeps the process alive on its own
   }
 
@@ -65,8 +80,8 @@ export class LiveConsole {
     this.timer = undefined;
   }
 
-  private print(s: LiveSample): void {
-    const line = formatLiveLine(s);
+  private print(s: LiveSample, labelS: number): void {
+    const line = formatLiveLine(s, labelS);
     if (!this.tty) {
       this.out.write(line + '\n');
       return;

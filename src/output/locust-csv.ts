@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { QUANTILES, QUANTILE_KEYS, type EntrySummary, type SimulationResult, type TimeSeriesPoint } from '../metrics/result.js';
 import { csvText, type CsvField } from './csv-format.js';
+import { entrySections } from './entry-sections.js';
 
 /** Locust's get_readable_percentiles(): 0.5 → `50%`, 0.999 → `99.9%`, 1 → `100%`. */
 const PERCENTILE_COLUMNS = QUANTILES.map((q) => `${Number((q * 100).toFixed(6))}%`);
@@ -37,11 +38,14 @@ function num(n: number, digits: number): CsvField {
   return Number.isFinite(n) ? Number(n.toFixed(digits)) : NA;
 }
 
-/** Locust sorts entries by (name, method) and writes the total row last. */
+/**
+ * Locust sorts entries by (name, method) and writes the total row last. Here: the HTTP requests
+ * so sorted, then the records (Type E2E) and SDK calls (Type SDK), then the judged groups
+ * (`SDK HTTP (all)`), then Aggregated — which adds up HTTP requests only.
+ */
 function sortedEntries(result: SimulationResult): EntrySummary[] {
-  return result.entries
-    .filter((e) => e.name !== 'Aggregated')
-    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+  const s = entrySections(result);
+  return [...s.http, ...s.records, ...s.calls, ...s.tasks, ...s.groups];
 }
 
 function statsRow(e: EntrySummary, name: string): CsvField[] {

@@ -1,9 +1,11 @@
 /**
- * The delivery audit of SDK runs: per run, records logged, acked, FAILED and pending (from the
- * SDK), and — when the target is the reference server — rows stored, lost and duplicated, read
- * through its control routes after a flush. Lost > 0 fails the run.
+ * The delivery audit of SDK runs: per run and per kind (user metrics, system metrics with the
+ * health line, data, console lines, files, config/tags), records logged, acked, FAILED and
+ * pending (from the SDK), and — when the target is the reference server — rows expected, stored,
+ * lost and duplicated per table (mlop_metrics, mlop_logs, mlop_data, mlop_files), read through
+ * its control routes after a flush. Lost > 0 fails the run.
  */
-import type { DeliveryAudit, RunAudit } from '../metrics/result.js';
+import { AUDIT_KINDS, TABLE_OF_KIND, type AuditKind, type DeliveryAudit, type KindAudit, type RunAudit, type TableAudit } from '../metrics/result.js';
 import type { SdkRun } from '../load/sdk-session.js';
 import type { TargetControl } from './target-control.js';
 
@@ -28,6 +30,11 @@ export async function auditDelivery(
   const stored = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
   const audits: RunAudit[] = runs.map((run) => {
     const d = run.delivery();
+    const kinds = {} as Record<AuditKind, KindAudit>;
+    for (const k of AUDIT_KINDS) {
+      const c = d.byKind[k];
+      kinds[k] = { logged: c.logged, acked: c.acked, failed: c.failed, pending: c.pending, expectedRows: c.ackedRows };
+    }
     const a: RunAudit = {
       runId: Number(run.id),
       runName: run.name,
@@ -36,31 +43,59 @@ export async function auditDelivery(
       failed: d.failed,
       pending: d.pending,
       expectedRows: d.ackedRows,
+      kinds,
     };
     if (stored) {
-      const tables = Object.values(stored.get(String(run.id))?.tables ?? {});
-      const rows = tables.reduce((s, t) => s + t.rows, 0);
-      const distinct = tables.reduce((s, t) => s + t.distinct, 0);
-      a.storedRows = distinct;
-      a.lostRows = Math.max(0, a.expectedRows - distinct);
-      a.duplicatedRows = rows - distinct;
+      const have = stored.get(String(run.id))?.tables ?? {};
+      const tables: Record<string, TableAudit> = {};
+      for (const [k, table] of Object.entries(TABLE_OF_KIND)) {
+        const t = (tables[table] ??= { expectedRows: 0, storedRows: have[table]?.distinct ?? 0, lostRows: 0, duplicatedRows: (have[table]?.rows ?? 0) - (have[table]?.distinct ?? 0) });
+        t.expectedRows += kinds[k as AuditKind].expectedRows;
+      }
+      for (const t of Object.values(tables)) t.lostRows = Math.max(0, t.expectedRows - t.storedRows);
+      a.tables = tables;
+      a.storedRows = sumOf(Object.values(tables), 'storedRows');
+      a.lostRows = sumOf(Object.values(tables), 'lostRows');
+      a.duplicatedRows = sumOf(Object.values(tables), 'duplicatedRows');
     }
     return a;
   });
-  const sum = (k: keyof Omit<RunAudit, 'runId' | 'runName'>): number => audits.reduce((s, a) => s + (a[k] ?? 0), 0);
+  const sum = (k: 'logged' | 'acked' | 'failed' | 'pending' | 'expectedRows' | 'storedRows' | 'lostRows' | 'duplicatedRows'): number =>
+    audits.reduce((s, a) => s + (a[k] ?? 0), 0);
+  const kinds = {} as Record<AuditKind, KindAudit>;
+  for (const k of AUDIT_KINDS) {
+    kinds[k] = { logged: 0, acked: 0, failed: 0, pending: 0, expectedRows: 0 };
+    for (const a of audits) for (const f of ['logged', 'acked', 'failed', 'pending', 'expectedRows'] as const) kinds[k][f] += a.kinds[k][f];
+  }
   const totals: DeliveryAudit['totals'] = {
     logged: sum('logged'),
     acked: sum('acked'),
     failed: sum('failed'),
     pending: sum('pending'),
     expectedRows: sum('expectedRows'),
+    kinds,
   };
   if (stored) {
     totals.storedRows = sum('storedRows');
     totals.lostRows = sum('lostRows');
     totals.duplicatedRows = sum('duplicatedRows');
+    const tables: Record<string, TableAudit> = {};
+    for (const a of audits) {
+      for (const [name, t] of Object.entries(a.tables ?? {})) {
+        const sumT = (tables[name] ??= { expectedRows: 0, storedRows: 0, lostRows: 0, duplicatedRows: 0 });
+        sumT.expectedRows += t.expectedRows;
+        sumT.storedRows += t.storedRows;
+        sumT.lostRows += t.lostRows;
+        sumT.duplicatedRows += t.duplicatedRows;
+      }
+    }
+    totals.tables = tables;
   }
   return { storageChecked: stored !== undefined, runs: audits, totals, pass: (totals.lostRows ?? 0) === 0 };
+}
+
+function sumOf(ts: TableAudit[], k: keyof TableAudit): number {
+  return ts.reduce((s, t) => s + t[k], 0);
 }
 
 /** `POST /_sim/flush`, then `GET /_sim/runs?project=P`, keyed by run id. */

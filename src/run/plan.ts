@@ -79,6 +79,12 @@ export interface SimulationOptions {
   log?: (line: string) => void;
   /** Run only this segment of the plan (0-based index of `count` equal parts); default the whole plan. */
   segment?: Segment;
+  /**
+   * What each SDK-backed virtual user's run does besides the scenario's calls (default: all on,
+   * the SDK's defaults): `systemMetrics` (system metrics every 4 s, their names, the health line),
+   * `console` (console capture: the SDK's start-up lines and the user's prints).
+   */
+  sdk?: { systemMetrics?: boolean; console?: boolean };
 }
 
 /** A checked, defaulted simulation: what runs, against what, judged how, written where. */
@@ -98,11 +104,12 @@ export interface Plan {
   overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
   embeddedServer: EmbeddedServerOptions;
   shutdownTimeoutS: number;
+  sdk: { systemMetrics: boolean; console: boolean };
 }
 
 export const DEFAULT_USERS = 50;
 export const DEFAULT_RUN_TIME_S = 30;
-export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30; // sdk-protocol.md §1.4 sync_process_shutdown_timeout
+export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30; // docs/protocol/sdk.md §1.4 sync_process_shutdown_timeout
 export const DEFAULT_REPORT_DIR = 'reports';
 
 export function resolvePlan(o: SimulationOptions): Plan {
@@ -148,6 +155,7 @@ export function resolvePlan(o: SimulationOptions): Plan {
     overrides: { p95Ms: o.p95Ms, p99Ms: o.p99Ms, maxErrorRate: o.maxErrorRate },
     embeddedServer: server,
     shutdownTimeoutS: parseDuration(o.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S, '--shutdown-timeout'),
+    sdk: { systemMetrics: o.sdk?.systemMetrics !== false, console: o.sdk?.console !== false },
   };
 }
 

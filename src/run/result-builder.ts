@@ -23,14 +23,22 @@ export function judgedEntries(def: ScenarioDefinition): string[] {
 
 /** Which recorder entries make up a judged name. */
 export function selectorFor(name: string): EntrySelector {
-  if (name === AGGREGATED) return () => true;
+  if (name === AGGREGATED) return isHttpEntry; // HTTP requests only: records and SDK calls are other units
   if (name === SDK_HTTP_GROUP) return isHttpEntry;
   return [name];
 }
 
+/** Seconds of the live line's window: Locust's current_rps averages ten complete seconds. */
+export const LIVE_WINDOW_S = 10;
+
+/**
+ * The live line's figures: HTTP requests per second and the judged entry's p50/p95 over the
+ * last LIVE_WINDOW_S complete seconds (NaN, printed as "–", before there is a sample), and the
+ * judged entry's failures since the start.
+ */
 export function liveSample(recorder: Recorder, judged: readonly string[], users: number, elapsedS: number): LiveSample {
-  const primary = recorder.window(selectorFor(judged[0]), 2);
-  const requests = recorder.window(judged[0] === AGGREGATED ? () => true : isHttpEntry, 2);
+  const primary = recorder.completeWindow(selectorFor(judged[0]), LIVE_WINDOW_S);
+  const requests = recorder.completeWindow(isHttpEntry, LIVE_WINDOW_S);
   const total = recorder.group('live', selectorFor(judged[0]), Math.max(elapsedS, 1));
   return {
     elapsedS,
@@ -64,10 +72,16 @@ export interface ResultInputs {
 export function buildResult(i: ResultInputs): SimulationResult {
   const { recorder, durationS } = i;
   const entries = recorder.summaries(durationS);
-  const aggregated = recorder.group(AGGREGATED, () => true, durationS);
+  // Aggregated adds up HTTP requests only; records (E2E) and SDK calls keep their own rows.
+  const aggregated = recorder.group(AGGREGATED, isHttpEntry, durationS);
   const rows = new Map<string, EntrySummary>(entries.map((e) => [e.name, e]));
   rows.set(AGGREGATED, aggregated);
-  if (i.judged.includes(SDK_HTTP_GROUP)) rows.set(SDK_HTTP_GROUP, recorder.group(SDK_HTTP_GROUP, isHttpEntry, durationS));
+  if (i.judged.includes(SDK_HTTP_GROUP)) {
+    // The judged group is an entry like any other: in the tables, the CSVs and latest.json.
+    const group = recorder.group(SDK_HTTP_GROUP, isHttpEntry, durationS);
+    rows.set(SDK_HTTP_GROUP, group);
+    entries.push(group);
+  }
   const primary = rows.get(i.judged[0]) ?? recorder.group(i.judged[0], [], durationS);
   const seedKeys = {
     p50_ms: primary.percentiles.p50,
@@ -77,7 +91,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     total_requests: primary.count,
     rps: primary.rps,
   };
-  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, () => true) };
+  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, isHttpEntry) };
   for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name));
 
   const thresholds = judgeThresholds(i.specs, rows);

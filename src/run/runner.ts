@@ -61,7 +61,10 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       log(`started the embedded reference server at ${embedded.url}`);
     }
     if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
-    const target: SdkTarget = { ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher };
+    const target: SdkTarget = {
+      ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher,
+      systemMetrics: o.sdk.systemMetrics, console: o.sdk.console,
+    };
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
     await preflight(control, target, project, scenario.sdk !== undefined && scenario.sdk !== false);
     const isReference = await control.isReferenceServer(ingestUrl);

@@ -7,7 +7,7 @@ export { init, type InitOptions } from './init.js';
 export { Run, type RunStatus, type RunInfo } from './run.js';
 export { resolveSettings, type Settings, type ResolvedSettings, type Endpoints } from './settings.js';
 export type { SdkObserver, RequestExchange, RecordSettled, RecordKind } from './observer.js';
-export type { DeliveryCounts } from './record-queue.js';
+export type { DeliveryCounts, DeliveryKind, KindCounts } from './record-queue.js';
 export { Data, DataValue, Graph, Histogram, Table } from './data-types.js';
 export { Artifact, Audio, File, Text, Video, mimeOf } from './file-values.js';
 export { Image, type BoxLayer, type ImageOptions, type MaskLayer, type Pixels } from './image-value.js';

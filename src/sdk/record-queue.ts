@@ -8,6 +8,22 @@ export const KIND_COUNT = 6;
 
 const OBSERVED_KIND: (RecordKind | null)[] = ['metric', null, null, 'system', 'data', 'console'];
 
+/** What delivery() counts per kind: the observer's kinds plus `other` (config and tags updates). */
+export type DeliveryKind = RecordKind | 'other';
+export const DELIVERY_KINDS: readonly DeliveryKind[] = ['metric', 'system', 'data', 'console', 'file', 'other'];
+/** Index into DELIVERY_KINDS of each record kind (KIND order), files at 4. */
+const KIND_INDEX = [0, 5, 5, 1, 2, 3];
+const FILE_INDEX = 4;
+
+export interface KindCounts {
+  logged: number;
+  acked: number;
+  failed: number;
+  pending: number;
+  /** Rows the server stores for the acked records (a metrics line of k keys = k rows). */
+  ackedRows: number;
+}
+
 /** One queued record (a sync_queue row in the Python SDK, §8.2). */
 export class QueuedRecord {
   failures = 0;
@@ -44,6 +60,8 @@ export interface DeliveryCounts {
   failed: number;
   pending: number;
   ackedRows: number;
+  /** The same per kind: metric, system (incl. the health line), data, console, file, other. */
+  byKind: Record<DeliveryKind, KindCounts>;
 }
 
 /**
@@ -58,6 +76,8 @@ export class RecordQueue {
   acked = 0;
   failed = 0;
   ackedRows = 0;
+  /** Per delivery kind: logged, acked, failed, acked rows (4 numbers each). */
+  private readonly perKind = new Float64Array(DELIVERY_KINDS.length * 4);
 
   constructor(
     private readonly runId: number,
@@ -68,11 +88,14 @@ export class RecordQueue {
   push(r: QueuedRecord): void {
     this.records.push(r);
     this.logged++;
+    this.perKind[KIND_INDEX[r.kind] * 4]++;
   }
 
+
   /** Count a record that is sent outside the queue (the health line). */
-  track(_r: QueuedRecord): void {
+  track(r: QueuedRecord): void {
     this.logged++;
+    this.perKind[KIND_INDEX[r.kind] * 4]++;
   }
 
   /** Records waiting for a cycle (not in flight). */
@@ -91,6 +114,7 @@ export class RecordQueue {
   pushFile(f: QueuedFile): void {
     this.files.push(f);
     this.logged++;
+    this.perKind[FILE_INDEX * 4]++;
   }
 
   /** Records waiting or in flight (not acked, not FAILED). */
@@ -120,6 +144,9 @@ export class RecordQueue {
     const rows = r instanceof QueuedFile ? 1 : r.rows;
     this.acked++;
     this.ackedRows += rows;
+    const i = (r instanceof QueuedFile ? FILE_INDEX : KIND_INDEX[r.kind]) * 4;
+    this.perKind[i + 1]++;
+    this.perKind[i + 3] += rows;
     this.report(r, 'acked', settledAt, rows);
   }
 
@@ -128,13 +155,19 @@ export class RecordQueue {
     r.failures++;
     if (!final && r.failures < this.retryMax) return false;
     this.failed++;
+    this.perKind[(r instanceof QueuedFile ? FILE_INDEX : KIND_INDEX[r.kind]) * 4 + 2]++;
     this.failedRecords.push(r);
     this.report(r, 'failed', settledAt, r instanceof QueuedFile ? 1 : r.rows, error);
     return true;
   }
 
   counts(): DeliveryCounts {
-    return { logged: this.logged, acked: this.acked, failed: this.failed, pending: this.pending, ackedRows: this.ackedRows };
+    const byKind = {} as Record<DeliveryKind, KindCounts>;
+    DELIVERY_KINDS.forEach((k, i) => {
+      const p = this.perKind;
+      byKind[k] = { logged: p[i * 4], acked: p[i * 4 + 1], failed: p[i * 4 + 2], pending: p[i * 4] - p[i * 4 + 1] - p[i * 4 + 2], ackedRows: p[i * 4 + 3] };
+    });
+    return { logged: this.logged, acked: this.acked, failed: this.failed, pending: this.pending, ackedRows: this.ackedRows, byKind };
   }
 
   private report(r: QueuedRecord | QueuedFile, status: 'acked' | 'failed', settledAt: number, rows: number, error?: string): void {

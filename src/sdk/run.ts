@@ -224,6 +224,10 @@ export class Run extends EventEmitter {
   delivery(): DeliveryCounts {
     const c = this.queue.counts();
     const buffered = this.console.buffered;
+    if (buffered) {
+      const k = c.byKind.console;
+      c.byKind.console = { ...k, logged: k.logged + buffered, pending: k.pending + buffered };
+    }
     return { ...c, logged: c.logged + buffered, pending: c.pending + buffered };
   }
 

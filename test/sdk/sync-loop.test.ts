@@ -73,7 +73,8 @@ describe('cadence, batching and grouping', () => {
     const bodies = srv.byPath('/ingest/metrics').map((r) => ndjsonLines(r.text).length);
     expect(bodies).toEqual([100, 100, 50]);
     expect(ackedSteps()).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
-    expect(run.delivery()).toEqual({ logged: 250, acked: 250, failed: 0, pending: 0, ackedRows: 250 });
+    expect(run.delivery()).toMatchObject({ logged: 250, acked: 250, failed: 0, pending: 0, ackedRows: 250 });
+    expect(run.delivery().byKind.metric).toEqual({ logged: 250, acked: 250, failed: 0, pending: 0, ackedRows: 250 });
   });
 
   it('sends one POST per kind in the order metrics, config, tags, system, data, logs, then files', async () => {
@@ -135,7 +136,8 @@ describe('retries and failure', () => {
     run.log({ a: 3 });
     await srv.waitFor(() => run.delivery().failed === 2, 10_000);
     expect(srv.byPath('/ingest/metrics')).toHaveLength(25);
-    expect(run.delivery()).toEqual({ logged: 2, acked: 0, failed: 2, pending: 0, ackedRows: 0 });
+    expect(run.delivery()).toMatchObject({ logged: 2, acked: 0, failed: 2, pending: 0, ackedRows: 0 });
+    expect(run.delivery().byKind.metric).toMatchObject({ logged: 2, failed: 2 });
     expect(records.map((r) => [r.kind, r.status, r.rows])).toEqual([['metric', 'failed', 2], ['metric', 'failed', 1]]);
     expect(records[0].error).toContain('500');
     await run.finish();

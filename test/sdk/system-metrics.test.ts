@@ -70,5 +70,10 @@ describe('system metrics', () => {
     const own = srv.byPath('/ingest/metrics').find((r) => r.text.includes('sys/pluto.lag_s'))!;
     expect(ndjsonLines(own.text)).toHaveLength(1);
     expect(run.delivery()).toMatchObject({ failed: 0, pending: 0 });
+    // the system samples and the health line count as system records; the user's line as a metric
+    const k = run.delivery().byKind;
+    expect(k.metric).toMatchObject({ logged: 1, acked: 1, ackedRows: 1 });
+    expect(k.system.acked).toBeGreaterThanOrEqual(2);
+    expect(k.system.ackedRows).toBeGreaterThanOrEqual(13 + 7);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `sdk` (default): the seed's SDK user (server-protocol.md §6, `locustfile.py`): login, init of
  * `load-test-run-<n>` in `load-test-project`, then run.log of six metrics (weight 5) and
- * run._log with an explicit step and time (weight 3), waiting 0.1–0.5 s; finish() on stop.
+ * run._log with an explicit step and time (weight 3), waiting 0.1–0.5 s; finish() on stop. Every
+ * fifth step the job prints a line (uploaded by the SDK's console capture, like the real SDK's).
  * The enqueue time of each call is recorded (reported, never judged); the records' log→ack
  * delays and the SDK's HTTP requests come from the SDK observer.
  */
@@ -40,6 +41,8 @@ export const sdkScenario = defineScenario({
           learning_rate: r.uniform(0.0001, 0.01),
           epoch: Math.floor(step / 100),
         };
+        // A training job prints as it goes: every 5th step one stdout line (captured by the SDK)
+        if (step % 5 === 0) ctx.run!.console.write('stdout', `iteration ${step} loss=${data['train/loss'].toFixed(4)} acc=${data['train/accuracy'].toFixed(4)}\n`);
         return timed(ctx, SDK_LOG_ENTRY, () => ctx.run!.log(data));
       },
     },
