@@ -10,8 +10,18 @@ export const NON_HTTP_METHODS: ReadonlySet<string> = new Set(['SDK', 'E2E', 'TAS
 export const SDK_LOG_ENTRY = { method: 'SDK', route: 'run.log (metrics)' } as const;
 /** Entry of the SDK's enqueue time for run._log(data, step, t): reported, never judged. */
 export const SDK_EXPLICIT_LOG_ENTRY = { method: 'SDK', route: 'run._log (explicit step)' } as const;
-/** Each record's delay from log() to the 2xx that carried it (SDK observer's onRecord). */
+/**
+ * Each record's delay from log() to the 2xx that carried it (SDK observer's onRecord): the
+ * records of the job's own log() calls (metrics, data, files) logged once the run's sync loop
+ * runs. This is the judged entry.
+ */
 export const E2E_ENTRY = { method: 'E2E', route: 'log→ack' } as const;
+/** The same for records logged before the run's sync loop started (they also wait for its start-up, docs/protocol/sdk.md §8.3). */
+export const E2E_STARTUP_ENTRY = { method: 'E2E', route: 'log→ack (sync start-up)' } as const;
+/** Console lines (the job's prints and the SDK's start-up lines) from write to ack. */
+export const E2E_CONSOLE_ENTRY = { method: 'E2E', route: 'console→ack' } as const;
+/** System metric samples and health lines from sampling to ack. */
+export const E2E_SYSTEM_ENTRY = { method: 'E2E', route: 'system→ack' } as const;
 export const E2E_ENTRY_NAME = `${E2E_ENTRY.method} ${E2E_ENTRY.route}`;
 /** The judged aggregate of every HTTP request the SDK made. */
 export const SDK_HTTP_GROUP = 'SDK HTTP (all)';

@@ -6,7 +6,7 @@
 import { init, login, SdkAuthError, type DeliveryCounts, type RecordSettled, type RequestExchange, type Run, type SdkObserver, type Settings } from '@mlop/sdk-ts';
 import type { Dispatcher } from 'undici';
 import type { StatsSink } from '../metrics/stats-sink.js';
-import { E2E_ENTRY } from '../core/entry-names.js';
+import { E2E_CONSOLE_ENTRY, E2E_ENTRY, E2E_STARTUP_ENTRY, E2E_SYSTEM_ENTRY } from '../core/entry-names.js';
 
 /** The SDK's delivery counts of one run (records logged, acked, FAILED, pending; rows acked). */
 export type SdkDelivery = DeliveryCounts;
@@ -28,7 +28,12 @@ export interface SdkTarget {
   console?: boolean;
 }
 
-/** The SDK observer that records every HTTP exchange and every settled record. */
+/**
+ * The SDK observer that records every HTTP exchange and every settled record: the job's own
+ * records as `E2E log→ack` (judged) — or `E2E log→ack (sync start-up)` when logged before the
+ * run's sync loop started —, console lines as `E2E console→ack`, system samples as
+ * `E2E system→ack`.
+ */
 export function statsObserver(stats: StatsSink): SdkObserver {
   return {
     onRequest(ev: RequestExchange): void {
@@ -40,7 +45,10 @@ export function statsObserver(stats: StatsSink): SdkObserver {
     onRecord(ev: RecordSettled): void {
       const ok = ev.status === 'acked';
       const error = ok ? undefined : ev.error != null ? errorText(ev.error) : 'record FAILED';
-      stats.record(E2E_ENTRY.method, E2E_ENTRY.route, ev.settledAt - ev.loggedAt, ok, ev.rows, error);
+      const entry = ev.kind === 'console' ? E2E_CONSOLE_ENTRY
+        : ev.kind === 'system' ? E2E_SYSTEM_ENTRY
+          : ev.beforeSyncStart ? E2E_STARTUP_ENTRY : E2E_ENTRY;
+      stats.record(entry.method, entry.route, ev.settledAt - ev.loggedAt, ok, ev.rows, error);
     },
   };
 }

@@ -3,7 +3,7 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
-import { AGGREGATED, E2E_ENTRY_NAME } from '../core/entry-names.js';
+import { AGGREGATED } from '../core/entry-names.js';
 import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
 import { entrySections } from './entry-sections.js';
 import { describeAudit, describeAuditCounts, describeAuditKinds, describeAuditTables, describeBaselineCheck, describeThreshold } from './gate-text.js';
@@ -133,7 +133,8 @@ export function formatFinalTable(result: SimulationResult): string {
   const width = nameWidth(result);
   const verdict = result.pass ? 'PASS' : 'FAIL';
   // The seed's figures come from the primary judged entry: records when it is E2E log→ack.
-  const unit = result.judged[0] === E2E_ENTRY_NAME ? 'records' : 'requests';
+  const primary = result.entries.find((e) => e.name === result.judged[0]);
+  const unit = primary?.method === 'E2E' ? 'records' : 'requests';
   const header = `${result.scenario} scenario, ${result.users} users, ${result.durationS.toFixed(1)} s` +
     `${result.interrupted ? ' (interrupted)' : ''}: ${result.judged[0] ?? AGGREGATED} p50 ${formatMs(result.p50_ms)} ms, p95 ${formatMs(result.p95_ms)} ms, ` +
     `p99 ${formatMs(result.p99_ms)} ms, errors ${formatPercent(result.error_rate)}, ${result.total_requests} ${unit}, ${formatRate(result.rps)} ${unit}/s` +

@@ -27,6 +27,11 @@ export interface RecordSettled {
   settledAt: number;
   /** Rows the server stores for it: a metrics line with k keys = k; data/console/file = 1. */
   rows: number;
+  /**
+   * Logged before the run's sync loop started (x_sync_start_delay_seconds): such a record waits
+   * for the start-up as well as for its cycle, up to 1.65 s with the defaults.
+   */
+  beforeSyncStart: boolean;
   error?: string;
 }
 

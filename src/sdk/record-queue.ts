@@ -72,6 +72,8 @@ export class RecordQueue {
   private records: QueuedRecord[] = [];
   private files: QueuedFile[] = [];
   readonly failedRecords: (QueuedRecord | QueuedFile)[] = [];
+  /** performance.now() when the run's sync loop starts (set by the run). */
+  syncStartAt = 0;
   logged = 0;
   acked = 0;
   failed = 0;
@@ -176,7 +178,7 @@ export class RecordQueue {
     const kind = r instanceof QueuedFile ? 'file' : OBSERVED_KIND[r.kind];
     if (!kind) return;
     try {
-      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error });
+      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error, beforeSyncStart: r.loggedAt < this.syncStartAt });
     } catch {
       // An observer must not break the sync loop.
     }

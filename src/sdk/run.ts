@@ -102,6 +102,7 @@ export class Run extends EventEmitter {
     const now = performance.now();
     const [lo, hi] = settings.x_sync_start_delay_seconds;
     this.syncStartAt = now + (lo + Math.random() * (hi - lo)) * 1000;
+    this.queue.syncStartAt = this.syncStartAt;
     this.nextSyncAt = this.syncStartAt + settings.sync_process_flush_interval * 1000;
     this.nextMonitorAt = now;
     this.nextHealthAt = this.syncStartAt + settings.sync_process_health_interval * 1000;

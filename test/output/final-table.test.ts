@@ -3,18 +3,36 @@ import { formatFinalTable } from '../../src/output/index.js';
 import { makeResult } from './fixture.js';
 
 describe('formatFinalTable', () => {
-  it('prints a Locust-like stats table with every entry and the Aggregated row last', () => {
+  it('prints a Locust-like stats table of HTTP requests, then SDK HTTP (all) and Aggregated (HTTP only) last', () => {
     const lines = formatFinalTable(makeResult()).split('\n');
-    const header = lines[0]!;
+    expect(lines[0]).toBe('HTTP requests');
+    const header = lines[1]!;
     for (const column of ['Type', 'Name', '# reqs', '# fails', 'Avg', 'Min', 'Max', 'Med', 'req/s', 'failures/s']) {
       expect(header).toContain(column);
     }
-    const stats = lines.slice(0, lines.indexOf(''));
+    const stats = lines.slice(1, lines.indexOf(''));
     expect(stats.at(-1)).toMatch(/^\s+Aggregated\s+2100\s+6\(0\.29%\)/);
+    expect(stats.at(-2)).toMatch(/^\s+SDK HTTP \(all\)\s+2100\s+6\(0\.29%\)/);
+    // no record or SDK call in the HTTP section: Aggregated adds up requests only
+    expect(stats.some((l) => /^(SDK|E2E) /.test(l))).toBe(false);
     const metrics = stats.find((l) => l.includes('/ingest/metrics'))!;
     expect(metrics).toMatch(/^POST\s+\/ingest\/metrics\s+1480\s+6\(0\.41%\) \|\s+2\.94\s+0\.630\s+25\.2\s+2\.10 \|\s+49\.33\s+0\.20$/);
     // Fixed width: every row of the table is as long as the header.
     for (const l of stats) expect(Array.from(l).length).toBe(Array.from(header).length);
+  });
+
+  it('shows records and SDK calls in sections of their own, with their own units', () => {
+    const lines = formatFinalTable(makeResult()).split('\n');
+    const records = lines.indexOf('Records (E2E: from log() to the 2xx that carried them; one per NDJSON line or file)');
+    expect(records).toBeGreaterThan(0);
+    expect(lines[records + 1]).toMatch(/# records .*records\/s/);
+    expect(lines[records + 3]).toMatch(/^E2E\s+log→ack\s+2400\s/);
+    const calls = lines.indexOf('SDK calls (time spent inside the call)');
+    expect(calls).toBeGreaterThan(records);
+    expect(lines[calls + 1]).toMatch(/# calls .*calls\/s/);
+    expect(lines.slice(calls + 3, calls + 5).map((l) => l.slice(0, 8).trim())).toEqual(['SDK', 'SDK']);
+    // the header counts records for an E2E-judged run and names the HTTP figure apart
+    expect(lines.find((l) => l.startsWith('sdk scenario'))).toMatch(/e2e log→ack p50 .* 4500 records, 150[\d.]* records\/s; HTTP: 2100 requests, 70[\d.]* req\/s/);
   });
 
   it('prints the percentile table with Locust\'s columns and sub-millisecond values', () => {
@@ -22,7 +40,8 @@ describe('formatFinalTable', () => {
     const lines = text.split('\n');
     const start = lines.indexOf('Response time percentiles (ms, approximated by t-digest)');
     expect(start).toBeGreaterThan(0);
-    expect(lines[start + 1]).toMatch(/# reqs\s+50%\s+66%\s+75%\s+80%\s+90%\s+95%\s+98%\s+99%\s+99\.9%\s+99\.99%\s+100%$/);
+    expect(lines[start + 1]).toBe('HTTP requests');
+    expect(lines[start + 2]).toMatch(/# reqs\s+50%\s+66%\s+75%\s+80%\s+90%\s+95%\s+98%\s+99%\s+99\.9%\s+99\.99%\s+100%$/);
     const enqueue = lines.slice(start).filter((l) => l.startsWith('SDK      run.log (metrics)'));
     expect(enqueue).toHaveLength(1);
     expect(enqueue[0]).toMatch(/ 1500\s+0\.012\s+0\.014\s/); // the SDK's enqueue time is microseconds
@@ -38,6 +57,8 @@ describe('formatFinalTable', () => {
     expect(text).toContain('FAIL e2e log→ack p95 was 1613 ms, which breaks P95_THRESHOLD_MS=500');
     expect(text).toContain('Delivery audit passed over 2 runs: 2400 records logged, 2397 acked, 0 failed, 3 pending; 13185 rows expected, 13185 stored, 0 lost, 0 duplicated.');
     expect(text).toContain('p95_ms changed by +7.5 %');
+    expect(text).toContain('  by kind: metrics 2257/2260 acked (3 pending), system metrics 60/60 acked, console lines 80/80 acked');
+    expect(text).toContain('  by table: mlop_metrics 12065 expected, 12065 stored; mlop_logs 80 expected, 80 stored');
   });
 
   it('says PASS with no reason lines when the run passed, and keeps server errors on one line', () => {

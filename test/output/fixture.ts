@@ -37,6 +37,14 @@ function series(perSecond: number, p50: number, failEvery: number): TimeSeriesPo
   return points;
 }
 
+type Kinds = NonNullable<SimulationResult['audit']>['totals']['kinds'];
+
+/** Per-kind counts of an audited run: user metrics, system metrics, console lines. */
+function kinds(metric: number, system: number, consoleLines: number, pending = 0): Kinds {
+  const k = (logged: number, rowsEach: number, p = 0) => ({ logged, acked: logged - p, failed: 0, pending: p, expectedRows: (logged - p) * rowsEach });
+  return { metric: k(metric, 5, pending), system: k(system, 13), data: k(0, 1), console: k(consoleLines, 1), file: k(0, 1), other: k(0, 0) };
+}
+
 export function makeResult(): SimulationResult {
   const entries = [
     entry('POST', '/ingest/metrics', 1480, 6, 2.1, 1480 * 2),
@@ -80,10 +88,17 @@ export function makeResult(): SimulationResult {
     audit: {
       storageChecked: true,
       runs: [
-        { runId: 1, runName: 'load-test-run-0', logged: 1200, acked: 1200, failed: 0, pending: 0, expectedRows: 6600, storedRows: 6600, lostRows: 0, duplicatedRows: 0 },
-        { runId: 2, runName: 'load-test-run-1', logged: 1200, acked: 1197, failed: 0, pending: 3, expectedRows: 6585, storedRows: 6585, lostRows: 0, duplicatedRows: 0 },
+        { runId: 1, runName: 'load-test-run-0', logged: 1200, acked: 1200, failed: 0, pending: 0, expectedRows: 6600, storedRows: 6600, lostRows: 0, duplicatedRows: 0, kinds: kinds(1130, 30, 40) },
+        { runId: 2, runName: 'load-test-run-1', logged: 1200, acked: 1197, failed: 0, pending: 3, expectedRows: 6585, storedRows: 6585, lostRows: 0, duplicatedRows: 0, kinds: kinds(1130, 30, 40, 3) },
       ],
-      totals: { logged: 2400, acked: 2397, failed: 0, pending: 3, expectedRows: 13185, storedRows: 13185, lostRows: 0, duplicatedRows: 0 },
+      totals: {
+        logged: 2400, acked: 2397, failed: 0, pending: 3, expectedRows: 13185, storedRows: 13185, lostRows: 0, duplicatedRows: 0,
+        kinds: kinds(2260, 60, 80, 3),
+        tables: {
+          mlop_metrics: { expectedRows: 12065, storedRows: 12065, lostRows: 0, duplicatedRows: 0 },
+          mlop_logs: { expectedRows: 80, storedRows: 80, lostRows: 0, duplicatedRows: 0 },
+        },
+      },
       pass: true,
     },
     dlq: { start: { batches_pending: 0, records_pending: 0, disk_usage_mb: 0 }, end: { batches_pending: 1, records_pending: 5, disk_usage_mb: 0.01 } },

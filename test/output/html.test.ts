@@ -95,10 +95,17 @@ describe('writeHtml', () => {
     expect(await colouredPixels(page, 'chart-users', [0x15, 0x80, 0x3d])).toBeGreaterThan(200);
     expect(await page.locator('#latency-entry').inputValue()).toBe('e2e log→ack'); // the first judged entry
 
-    const names = await page.locator('#stats tbody tr td:nth-child(2)').allTextContents();
-    expect(names.sort()).toEqual(result.entries.map((e) => e.route).sort());
-    expect(await page.locator('#stats tfoot td:nth-child(2)').textContent()).toBe('Aggregated');
-    expect(await page.locator('#percentiles tbody tr').count()).toBe(result.entries.length);
+    // HTTP requests in #stats (SDK HTTP (all) and Aggregated in its footer), records and SDK calls apart
+    const http = await page.locator('#stats tbody tr td:nth-child(2)').allTextContents();
+    const groups = await page.locator('#stats tfoot tr td:nth-child(2)').allTextContents();
+    const records = await page.locator('#stats-records tbody tr td:nth-child(2)').allTextContents();
+    const calls = await page.locator('#stats-calls tbody tr td:nth-child(2)').allTextContents();
+    expect(groups).toEqual(['SDK HTTP (all)', 'Aggregated']);
+    expect(records).toEqual(['log→ack']);
+    expect(calls.sort()).toEqual(['run._log (explicit step)', 'run.log (metrics)']);
+    expect([...http, ...groups, ...records, ...calls].sort()).toEqual([...result.entries.map((e) => e.route), 'Aggregated'].sort());
+    const percentileRows = (await page.locator('#percentiles tbody tr').count()) + (await page.locator('#percentiles-other tbody tr').count());
+    expect(percentileRows).toBe(result.entries.length - 1); // every entry but the SDK HTTP (all) group, which sits in the footer
     expect(await page.locator('#verdict').textContent()).toContain('FAIL');
     expect(await page.locator('#verdict li').allTextContents()).toEqual(result.reasons);
     expect(await page.locator('#thresholds tbody tr').count()).toBe(3);

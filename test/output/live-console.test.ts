@@ -38,9 +38,9 @@ describe('LiveConsole', () => {
     const lines = out.text.split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1)).toEqual([
-      '[    2s] users 5 | 40.3 req/s | e2e log→ack p50 1.23 ms p95 812 ms | errors 0 (0.00 %)',
-      '[    4s] users 10 | 80.5 req/s | e2e log→ack p50 1.23 ms p95 812 ms | errors 1 (0.50 %)',
-      '[    6s] users 15 | 120.8 req/s | e2e log→ack p50 1.23 ms p95 812 ms | errors 2 (1.00 %)',
+      '[    2s] users 5 | 40.3 HTTP req/s | e2e log→ack p50 1.23 ms p95 812 ms | errors 0 (0.00 %)',
+      '[    4s] users 10 | 80.5 HTTP req/s | e2e log→ack p50 1.23 ms p95 812 ms | errors 1 (0.50 %)',
+      '[    6s] users 15 | 120.8 HTTP req/s | e2e log→ack p50 1.23 ms p95 812 ms | errors 2 (1.00 %)',
     ]);
     expect(out.text).not.toContain('\r');
   });
@@ -61,16 +61,32 @@ describe('LiveConsole', () => {
       expect(Array.from(w).length).toBe(39);
     }
     expect(writes.at(-1)!.endsWith('\n')).toBe(true);
-    expect(writes[3]).toMatch(/^\[\s+6s\] users 15 \| 120\.8 req\/s/);
+    expect(writes[3]).toMatch(/^\[\s+1s\] users 15 \| 120\.8 HTTP req\/s/); // 3 ticks of 0.5 s: the label counts ticks
   });
 
   it('shows minutes once a run passes 60 s', () => {
     vi.useFakeTimers();
     const out = new Collect();
-    const live = new LiveConsole(out, { tty: false, intervalMs: 100 });
-    live.start(() => ({ elapsedS: 125.7, users: 50, rps: 0, p50Ms: 0, p95Ms: 0, failures: 0, failRate: 0, judged: 'Aggregated' }));
-    vi.advanceTimersByTime(100);
+    const live = new LiveConsole(out, { tty: false, intervalMs: 62_500 });
+    live.start(() => ({ elapsedS: 125.7, users: 50, rps: 3, p50Ms: 0, p95Ms: 0, failures: 0, failRate: 0, judged: 'Aggregated' }));
+    vi.advanceTimersByTime(125_000);
     live.stop();
-    expect(out.text.startsWith('[ 2m05s] users 50 | 0.0 req/s | Aggregated p50 0.000 ms')).toBe(true);
+    expect(out.text.split('\n')[1]!.startsWith('[ 2m05s] users 50 | 3.0 HTTP req/s | Aggregated p50 0.000 ms')).toBe(true);
+  });
+
+  it('labels each line by its own tick however late the sample is, and prints – where there is no sample yet', () => {
+    vi.useFakeTimers();
+    const out = new Collect();
+    const live = new LiveConsole(out, { tty: false });
+    const late = [2.9, 6.1, 6.2]; // elapsed times of late ticks: the labels still go 2s, 4s, 6s
+    let i = 0;
+    live.start(() => ({ elapsedS: late[i++]!, users: 1, rps: i === 1 ? NaN : 50, p50Ms: i === 1 ? NaN : 3, p95Ms: i === 1 ? NaN : 9, failures: 0, failRate: 0, judged: 'e2e log→ack' }));
+    vi.advanceTimersByTime(6000);
+    live.stop();
+    expect(out.text.split('\n').slice(0, 3)).toEqual([
+      '[    2s] users 1 | – HTTP req/s | e2e log→ack p50 – p95 – | errors 0 (0.00 %)',
+      '[    4s] users 1 | 50.0 HTTP req/s | e2e log→ack p50 3.00 ms p95 9.00 ms | errors 0 (0.00 %)',
+      '[    6s] users 1 | 50.0 HTTP req/s | e2e log→ack p50 3.00 ms p95 9.00 ms | errors 0 (0.00 %)',
+    ]);
   });
 });
