@@ -89,10 +89,15 @@ function onTimer(): void {
   firing = true;
   try {
     const now = performance.now() + 1; // setTimeout has ms granularity
+    // Take every due alarm first: one set again during its tick waits for the next turn.
+    const due: Alarm[] = [];
     while (heap.length && heap[0].at <= now) {
       const a = heap[0];
       remove(a);
       a.at = Infinity;
+      due.push(a);
+    }
+    for (const a of due) {
       try {
         a.fire();
       } catch {

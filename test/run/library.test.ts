@@ -29,6 +29,10 @@ describe('runSimulation() as a regression test of a stack', () => {
     expect(result.audit?.totals.lostRows).toBe(0);
     expect(result.audit?.totals.logged).toBeGreaterThan(0);
     expect(result.audit?.totals.expectedRows).toBe(result.audit?.totals.storedRows);
+    // every user is a training job: system samples and console lines are counted and stored
+    expect(result.audit?.totals.kinds.system.acked).toBeGreaterThanOrEqual(5);
+    expect(result.audit?.totals.kinds.console.acked).toBeGreaterThanOrEqual(10);
+    expect(result.audit?.totals.tables?.mlop_logs.storedRows).toBe(result.audit?.totals.kinds.console.expectedRows);
     // The server saw every run this simulation created.
     const stored = new Set(server.runs('load-test-project').map((r) => Number(r.runId)));
     for (const a of result.audit!.runs) expect(stored.has(a.runId)).toBe(true);
