@@ -5,7 +5,7 @@
  * against the reference server in its own process. Reports heap and RSS per run, the p99 of
  * `run.log` (6 numeric keys, names already registered) and the HTTP requests per run per second.
  *
- *   node --import tsx --expose-gc bench/sdk-scale.ts                 # 1,000 and 10,000 runs, 5 passes each
+ *   node --import tsx --expose-gc bench/sdk-scale.ts                 # 1,000 and 10,000 runs, 65 s, 5 passes each
  *   node --import tsx --expose-gc bench/sdk-scale.ts --sizes 10000 --seconds 65 --runs 3
  *   ... --no-system-metrics --no-console                             # the lean runs of issue 3
  *
@@ -260,7 +260,7 @@ if (argv.includes('--server')) {
   process.exit(0);
 } else {
   const sizes = arg('--sizes', '1000,10000').split(',').map(Number);
-  const seconds = Number(arg('--seconds', '20'));
+  const seconds = Number(arg('--seconds', '65')); // past the first health line (start-up + 60 s)
   const reps = Math.max(1, Number(arg('--runs', '5'))); // issue 5: median of ≥ 5 runs
   const rows: string[] = [];
   const rates: string[] = [];
