@@ -1,5 +1,5 @@
 /**
- * The one-line logs and data tasks the seed's raw-HTTP users share (server-protocol.md §6:
+ * The one-line logs and data tasks the seed's raw-HTTP users share (docs/protocol/load-test-suite.md §6.4, §6.6:
  * locustfile_http.py and locustfile_stress.py both post them with weights 3 and 2).
  */
 import type { TaskDefinition } from '../scenario.js';

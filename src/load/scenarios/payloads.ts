@@ -1,11 +1,11 @@
 /**
- * The NDJSON lines of the seed's HTTP and stress locustfiles (server-protocol.md §6,
+ * The NDJSON lines of the seed's HTTP and stress locustfiles (docs/protocol/load-test-suite.md §6.4, §6.6,
  * `locustfile_http.py`, `locustfile_stress.py`), built as strings without JSON.stringify on
  * the hot path. Values come from the user's seeded random source.
  */
 import type { RandomSource } from '../../core/random.js';
 
-/** One metrics line: step counter plus the five training keys (server-protocol.md §1.3 metrics). */
+/** One metrics line: step counter plus the five training keys (docs/protocol/ingest.md §1.3 metrics). */
 export function metricsLine(r: RandomSource, step: number, timeMs: number): string {
   return (
     `{"time":${timeMs},"step":${step},"data":{"train/loss":${r.uniform(0.1, 2)},` +

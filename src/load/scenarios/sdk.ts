@@ -1,5 +1,5 @@
 /**
- * `sdk` (default): the seed's SDK user (server-protocol.md §6, `locustfile.py`): login, init of
+ * `sdk` (default): the seed's SDK user (docs/protocol/load-test-suite.md §6.5, `locustfile.py`): login, init of
  * `load-test-run-<n>` in `load-test-project`, then run.log of six metrics (weight 5) and
  * run._log with an explicit step and time (weight 3), waiting 0.1–0.5 s; finish() on stop.
  * The enqueue time of each call is recorded (reported, never judged); the records' log→ack

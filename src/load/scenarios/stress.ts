@@ -1,5 +1,5 @@
 /**
- * `stress`: the seed's StressTestUser (server-protocol.md §6): 5-line metrics posts (weight 10),
+ * `stress`: the seed's StressTestUser (docs/protocol/load-test-suite.md §6.6): 5-line metrics posts (weight 10),
  * logs (3) and data (2), waiting 0.01–0.1 s. Adds the capacity assessment and never fails the
  * build.
  */
