@@ -19,7 +19,7 @@ export const httpScenario = defineScenario({
         await ctx.http.post('/ingest/metrics', metricsLine(ctx.random, nextStep(ctx.state), Date.now()));
       },
     },
-    logConsoleTask,
+    logConsoleTask(),
     logDataTask,
   ],
 });

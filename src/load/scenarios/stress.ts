@@ -5,10 +5,12 @@
  */
 import { defineScenario } from '../scenario.js';
 import { logConsoleTask, logDataTask } from './ingest-tasks.js';
-import { metricsLine, nextStep } from './payloads.js';
+import { nextStep, stressMetricsLine } from './payloads.js';
 
 /** Lines per metrics request in the stress test. */
 export const STRESS_METRICS_LINES = 5;
+/** The seed names the batch request apart from a one-line post (§6.6). */
+const BATCH = { name: '/ingest/metrics (batch)' } as const;
 
 export const stressScenario = defineScenario({
   name: 'stress',
@@ -21,13 +23,15 @@ export const stressScenario = defineScenario({
       name: 'log_metrics_batch',
       weight: 10,
       run: async (ctx) => {
+        // One step for the whole batch: five lines of the same step, 20 rows (§6.6).
+        const step = nextStep(ctx.state);
         const now = Date.now();
         let body = '';
-        for (let i = 0; i < STRESS_METRICS_LINES; i++) body += metricsLine(ctx.random, nextStep(ctx.state), now);
-        await ctx.http.post('/ingest/metrics', body);
+        for (let i = 0; i < STRESS_METRICS_LINES; i++) body += stressMetricsLine(ctx.random, step, now);
+        await ctx.http.post('/ingest/metrics', body, BATCH);
       },
     },
-    logConsoleTask,
+    logConsoleTask(true),
     logDataTask,
   ],
 });
