@@ -74,7 +74,7 @@ export function thresholdSpecs(inputs: ThresholdInputs, judged: readonly string[
     }
     return specs;
   } catch (err) {
-    if (err instanceof ThresholdSyntaxError) throw new SimUsageError(err.message.replace(/\.$/, ''));
+    if (err instanceof ThresholdSyntaxError) throw new SimUsageError(`${err.message.replace(/\.$/, '')}.`);
     throw err;
   }
 }
