@@ -8,6 +8,7 @@ const SERIAL = [
   'test/sdk/**/*.test.ts',
   'test/transport/**/*.test.ts',
   'test/run/library.test.ts',
+  'test/run/generator-health.test.ts',
   'test/chaos/**/*.test.ts',
   'test/clickhouse/**/*.test.ts',
 ];
