@@ -106,6 +106,16 @@ export interface RunAudit {
 export interface DeliveryAudit {
   /** True when stored/lost/duplicated come from the target's control routes. */
   storageChecked: boolean;
+  /**
+   * `checked`: the reference server's stored rows were read. `unreadable`: the target is the
+   * reference server but its storage could not be read (a failure, see storageProblem).
+   * `acked-only`: the target is not mlop-sim's reference server; only the SDK's acks are known.
+   */
+  storage: 'checked' | 'unreadable' | 'acked-only';
+  /** Why the storage could not be read, e.g. "the flush did not finish within 5000 ms: …". */
+  storageProblem?: string;
+  /** Batches in the reference server's dead-letter queue after the audit's flush (rows not stored). */
+  dlqBatchesPending?: number;
   runs: RunAudit[];
   totals: Omit<RunAudit, 'runId' | 'runName'>;
   pass: boolean;

@@ -17,16 +17,16 @@ describe('chaos matrix: all faults combined', () => {
         faults: { ...common, errorRate: 0.15, errorStatus: 500, flushFailing: true },
       },
       during: [
-        [1.5, (s) => s.setFaults({ ...common, errorRate: 0.15, errorStatus: 429, flushFailing: true })],
-        [3.5, (s) => s.setFaults({})],
+        [2.5, (s) => s.setFaults({ ...common, errorRate: 0.15, errorStatus: 429, flushFailing: true })],
+        [4, (s) => s.setFaults({})],
       ],
-      runTimeS: 5,
+      runTimeS: 5.5,
     });
     expectCellInvariants(cell);
     const st = cell.stats;
-    expect(st.requests['POST /ingest/metrics 500'] ?? 0).toBeGreaterThan(0);
-    expect(st.requests['POST /ingest/metrics 429'] ?? 0).toBeGreaterThan(0);
-    expect(st.batchesToDlq).toBeGreaterThan(0);
+    expect(st.requests['POST /ingest/metrics 500'] ?? 0, '500s answered').toBeGreaterThan(0);
+    expect(st.requests['POST /ingest/metrics 429'] ?? 0, '429s answered').toBeGreaterThan(0);
+    expect(st.batchesToDlq, 'batches sent to the DLQ').toBeGreaterThan(0);
     expect(st.dlq.batches_pending).toBe(0);
     expect(cell.result.audit!.totals.lostRows).toBe(0);
     expect(cell.result.exitCode).toBe(1);
