@@ -18,7 +18,7 @@ import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
-import { readBaseline } from './baseline-file.js';
+import { assertComparable, readBaseline } from './baseline-file.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
@@ -37,6 +37,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
+  if (baseline && o.baseline) assertComparable(baseline, o.baseline, scenario.name, judged);
   const outputs = outputsFor(o.outputs);
   for (const output of outputs) await output.prepare?.();
 
