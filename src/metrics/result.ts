@@ -127,6 +127,27 @@ export interface DlqHealth {
   disk_usage_mb: number;
 }
 
+/**
+ * How busy the load generator itself was. A saturated generator measures its own queueing: its
+ * latencies do not describe the target.
+ */
+export interface GeneratorHealth {
+  /** Cores the machine offers the process. */
+  cores: number;
+  /** Main-thread event-loop utilisation over the run, 0–1. */
+  utilisation: number;
+  /** Process CPU (user + system, all threads) over the run, in cores. */
+  cpuCores: number;
+  /** Event-loop delay over the run (timer lateness), ms. */
+  loopDelayMs: { p50: number; p99: number; max: number };
+  /** One-second windows sampled, and how many had main-thread utilisation ≥ 90 %. */
+  windows: number;
+  busyWindows: number;
+  saturated: boolean;
+  /** One sentence when saturated, else empty. */
+  warning: string;
+}
+
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';
 
 export interface SimulationResult {
@@ -160,6 +181,11 @@ export interface SimulationResult {
   audit?: DeliveryAudit;
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
+
+  /** The load generator's own load during the run (src/run/generator-health.ts). */
+  generator?: GeneratorHealth;
+  /** Things the reader must know that are not gate failures, e.g. a saturated generator. */
+  warnings?: string[];
 
   interrupted: boolean;
   pass: boolean;

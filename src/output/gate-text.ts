@@ -2,7 +2,7 @@
  * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
  * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
  */
-import type { BaselineCheck, DeliveryAudit, RunAudit, ThresholdVerdict } from '../metrics/result.js';
+import type { BaselineCheck, DeliveryAudit, GeneratorHealth, RunAudit, ThresholdVerdict } from '../metrics/result.js';
 import { formatMs, formatNumber, formatPercent } from './number-format.js';
 
 /** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
@@ -95,4 +95,11 @@ export function describeAuditFailures(audit: DeliveryAudit): string[] {
   if (t.pending > 0) out.push(`delivery audit: ${t.pending} records were neither acked nor reported failed by the SDK (still queued when the run ended).`);
   if (out.length === 0 && !audit.pass) out.push(describeAudit(audit));
   return out;
+}
+
+/** The generator's own load in one line, e.g. `Generator: main thread busy 41 % …`. */
+export function describeGenerator(g: GeneratorHealth): string {
+  return `Generator: main thread busy ${Math.round(g.utilisation * 100)} % (≥ 90 % in ${g.busyWindows} of ${g.windows} s), ` +
+    `event-loop delay p99 ${g.loopDelayMs.p99} ms (max ${g.loopDelayMs.max} ms), CPU ${g.cpuCores.toFixed(2)} of ${g.cores} cores` +
+    `${g.saturated ? ' — SATURATED' : ''}`;
 }

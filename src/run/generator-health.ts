@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import type { GeneratorHealth } from '../metrics/result.js';
 
 /** A window counts as busy at this main-thread utilisation (Locust's CPU warning level). */
 export const BUSY_UTILISATION = 0.9;
@@ -28,23 +29,9 @@ export interface GeneratorHealthWindow {
   loopDelayMaxMs: number;
 }
 
-export interface GeneratorHealth {
-  /** Cores the machine offers the process. */
-  cores: number;
-  /** Main-thread event-loop utilisation over the run, 0–1. */
-  utilisation: number;
-  /** Process CPU over the run, in cores. */
-  cpuCores: number;
-  /** Event-loop delay over the run (timer lateness beyond the sampling interval), ms. */
-  loopDelayMs: { p50: number; p99: number; max: number };
-  /** Windows (1 s each) and how many of them had utilisation ≥ 90 %. */
-  windows: number;
-  busyWindows: number;
-  /** True when the generator, not the target, limited the run. */
-  saturated: boolean;
-  /** One sentence; empty when not saturated. */
-  warning: string;
-  /** One entry per second (kept for the report's detail; bounded by the run's length). */
+/** The figures and verdict of a run (result.generator), plus the per-second timeline. */
+export interface GeneratorHealthReport extends GeneratorHealth {
+  /** One entry per second (not written to latest.json). */
   timeline: GeneratorHealthWindow[];
 }
 
@@ -90,7 +77,7 @@ export class GeneratorHealthMonitor {
   }
 
   /** Stops sampling and returns the figures and the verdict. Idempotent in effect. */
-  stop(): GeneratorHealth {
+  stop(): GeneratorHealthReport {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const now = performance.now();
@@ -116,7 +103,7 @@ export class GeneratorHealthMonitor {
 }
 
 /** The verdict from the figures (exported so a result can be judged again, and for tests). */
-export function judgeGeneratorHealth(f: Omit<GeneratorHealth, 'windows' | 'busyWindows' | 'saturated' | 'warning'>): GeneratorHealth {
+export function judgeGeneratorHealth(f: Omit<GeneratorHealthReport, 'windows' | 'busyWindows' | 'saturated' | 'warning'>): GeneratorHealthReport {
   const windows = f.timeline.length;
   const busyWindows = f.timeline.filter((w) => w.utilisation >= BUSY_UTILISATION).length;
   const busy = windows > 0 && busyWindows / windows >= BUSY_WINDOW_SHARE;
@@ -128,6 +115,12 @@ export function judgeGeneratorHealth(f: Omit<GeneratorHealth, 'windows' | 'busyW
       `the latencies include its own queueing and do not describe the target; run fewer users per process.`
     : '';
   return { ...f, windows, busyWindows, saturated, warning };
+}
+
+/** The result's copy: the figures without the timeline. */
+export function healthSummary(r: GeneratorHealthReport): GeneratorHealth {
+  const { timeline: _timeline, ...summary } = r;
+  return summary;
 }
 
 /** The histogram records timer lateness in ns, including the sampling resolution. */
