@@ -34,7 +34,7 @@ interface Sample {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) {
+if (!gc && !argv.includes('--from-json')) {
   process.stderr.write('soak: run with --expose-gc (node --import tsx --expose-gc bench/soak.ts)\n');
   process.exit(2);
 }
@@ -62,7 +62,11 @@ function sampler(extra?: () => Partial<Sample>): { samples: Sample[]; stop(): vo
   return { samples, stop: () => (clearInterval(timer), h.disable()) };
 }
 
-if (argv.includes('--server')) {
+if (argv.includes('--from-json')) {
+  // Re-print the markdown section of a saved run (--json): node --import tsx bench/soak.ts --from-json f.json
+  console.log(markdown(JSON.parse((await import('node:fs')).readFileSync(arg('--from-json', ''), 'utf8')) as SoakReport));
+  process.exit(0);
+} else if (argv.includes('--server')) {
   // Child: the reference server; prints PORT, then one SAMPLE line per 10 s.
   const server = await startReferenceServer({ port: 0 });
   const rows = (): number => Object.values(server.stats().rowsStored).reduce((s, n) => s + n, 0);
@@ -122,15 +126,42 @@ if (argv.includes('--server')) {
   };
   const out = arg('--json', '');
   if (out) writeFileSync(out, JSON.stringify(report, null, 1));
-  const fmt = (name: string, a: ReturnType<typeof analyse>): string =>
-    `${name}: heap ${a.heapStartMB.toFixed(1)} → ${a.heapEndMB.toFixed(1)} MB, second-half slope ${a.heapSlopeMBper10min.toFixed(3)} MB/10 min (goal < 0.5) ${a.heapOk ? 'ok' : 'OVER'}; ` +
-    `RSS after warm-up ${a.rssWarmMB.toFixed(0)} → ${a.rssEndMB.toFixed(0)} MB (${a.rssGrowthPct.toFixed(1)} %, goal < 5) ${a.rssOk ? 'ok' : 'OVER'}; ` +
-    `loop-delay p99 ${a.loopFirstHalfMs.toFixed(1)} → ${a.loopSecondHalfMs.toFixed(1)} ms, slope ${a.loopSlopeMsPer10min.toFixed(2)} ms/10 min ${a.loopOk ? 'ok' : 'RISING'}`;
-  console.log(`soak ${minutes} min, ${users} users: ${result.total_requests} requests (${result.rps.toFixed(0)}/s), exit ${result.exitCode}, lost ${report.run.lost} of ${report.run.logged} logged`);
-  console.log(fmt('generator', generator));
-  console.log(fmt('server', server));
-  console.log(`server: ${report.server.rowsPer10min} rows stored per 10 min in the second half → ${report.server.heapBytesPerStoredRow} heap bytes per stored row`);
+  console.log(markdown(report));
   process.exit(0);
+}
+
+type Analysis = ReturnType<typeof analyse>;
+interface SoakReport {
+  minutes: number;
+  users: number;
+  cores: number;
+  node: string;
+  run: { exitCode: number; requests: number; rps: number; e2eP95Ms?: number; lost?: number; logged?: number };
+  generator: Analysis;
+  server: Analysis & { rowsPer10min: number; heapBytesPerStoredRow: number };
+}
+
+/** The RESULTS.md section (bench/run.ts convention: markdown on stdout). */
+function markdown(r: SoakReport): string {
+  const ok = (b: boolean, over = 'OVER'): string => (b ? 'ok' : over);
+  const row = (name: string, a: Analysis): string =>
+    `| ${name} | ${a.heapStartMB.toFixed(1)} → ${a.heapEndMB.toFixed(1)} | ${a.heapSlopeMBper10min.toFixed(2)} (${ok(a.heapOk)}) | ` +
+    `${a.rssWarmMB.toFixed(0)} → ${a.rssEndMB.toFixed(0)} MB, ${a.rssGrowthPct.toFixed(1)} % (${ok(a.rssOk)}) | ` +
+    `${a.loopFirstHalfMs.toFixed(1)} → ${a.loopSecondHalfMs.toFixed(1)} ms, slope ${a.loopSlopeMsPer10min.toFixed(1)} ms/10 min (${ok(a.loopOk, 'RISING')}) |`;
+  return [
+    `### Soak: sdk scenario, ${r.users} users, ${r.minutes} min (samples every 10 s, heap after a full GC)`,
+    '',
+    `${r.run.requests} requests (${r.run.rps.toFixed(0)}/s), exit ${r.run.exitCode}, E2E log→ack p95 ${r.run.e2eP95Ms?.toFixed(0)} ms, ` +
+      `${r.run.lost} of ${r.run.logged} logged records lost. ${r.cores} cores, Node ${r.node}.`,
+    '',
+    '| process | heap MB (start → end) | 2nd-half heap slope, MB/10 min (goal < 0.5) | RSS after warm-up (goal < 5 %) | event-loop delay p99, 1st → 2nd half |',
+    '|---|---|---|---|---|',
+    row('generator', r.generator),
+    row('reference server', r.server),
+    '',
+    `The reference server keeps every stored row (docs/server.md, "Storage"): ${r.server.rowsPer10min} rows per 10 min in the ` +
+      `second half, ${r.server.heapBytesPerStoredRow} heap bytes per stored row.`,
+  ].join('\n');
 }
 
 function analyse(samples: Sample[], minutes: number) {
