@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_API_KEY } from '../../src/server/index.js';
 import { CLI, cleanEnv, ensureBuilt, ROOT, runCli, tempDir, type CliOutcome } from './cli-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
@@ -50,7 +51,7 @@ describe('the delivery audit never passes on rows it could not find (defect 1)',
     try {
       const dir = tempDir();
       const t0 = Date.now();
-      const r = await runCli(['--host', s.url, '-u', '2', '-t', '2s', '--report-dir', dir], { timeoutMs: 90_000 });
+      const r = await runCli(['--host', s.url, '--key', DEFAULT_API_KEY, '-u', '2', '-t', '2s', '--report-dir', dir], { timeoutMs: 90_000 });
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/Delivery audit failed/);
       expect(r.stdout).not.toMatch(/storage not checked/);
@@ -67,7 +68,7 @@ describe('the delivery audit never passes on rows it could not find (defect 1)',
   it('rows stored twice (--faults duplicateRate) fail the audit with the count (exit 1)', async () => {
     const s = await serve(['--faults', '{"duplicateRate":0.5,"seed":3}', '--flush-interval', '1s']);
     try {
-      const r = await runCli(['--host', s.url, '-u', '2', '-t', '2s', '--report-dir', tempDir()], { timeoutMs: 90_000 });
+      const r = await runCli(['--host', s.url, '--key', DEFAULT_API_KEY, '-u', '2', '-t', '2s', '--report-dir', tempDir()], { timeoutMs: 90_000 });
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/- delivery audit: \d+ rows were stored more than once/);
     } finally {
@@ -78,7 +79,7 @@ describe('the delivery audit never passes on rows it could not find (defect 1)',
   it('rows dropped after the ack (--faults dropRate) fail the audit with the count (exit 1)', async () => {
     const s = await serve(['--faults', '{"dropRate":0.1,"seed":3}', '--flush-interval', '1s']);
     try {
-      const r = await runCli(['--host', s.url, '-u', '2', '-t', '2s', '--report-dir', tempDir()], { timeoutMs: 90_000 });
+      const r = await runCli(['--host', s.url, '--key', DEFAULT_API_KEY, '-u', '2', '-t', '2s', '--report-dir', tempDir()], { timeoutMs: 90_000 });
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/- delivery audit: \d+ acknowledged rows are missing from the target's storage/);
     } finally {
