@@ -27,6 +27,8 @@ export {
   startReferenceServerInWorker,
   DEFAULT_API_KEY,
   validateFaults,
+  parsePort,
+  ServerStartError,
   type FaultOptions,
   type ReferenceServer,
   type ReferenceServerOptions,

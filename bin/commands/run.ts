@@ -26,15 +26,32 @@ interface RunFlag extends Options {
 
 const single = { coerce: lastValue } as const;
 
+/**
+ * A numeric flag read as text, so a typo is quoted back as typed ("abc", not NaN). Range checks
+ * stay in src/run/plan.ts (the library's options get the same ones).
+ */
+function numeric(flag: string, what: string): Pick<Options, 'coerce' | 'type'> {
+  return {
+    type: 'string',
+    coerce: (v: unknown) => {
+      const raw = lastValue(v);
+      const text = String(raw).trim();
+      const n = text === '' ? NaN : Number(text);
+      if (!Number.isFinite(n)) throw usageError(`--${flag} must be ${what}, got ${JSON.stringify(String(raw))}`);
+      return n;
+    },
+  };
+}
+
 export const RUN_FLAGS: Record<string, RunFlag> = {
-  users: { ...single, alias: 'u', type: 'number', describe: 'virtual users', defaultDescription: '50', to: 'users' },
-  'spawn-rate': { ...single, alias: 'r', type: 'number', describe: 'users started per second', defaultDescription: 'all users within 1 s', to: 'spawnRate' },
+  users: { ...numeric('users', 'a whole number of at least 1'), alias: 'u', describe: 'virtual users', defaultDescription: '50', to: 'users' },
+  'spawn-rate': { ...numeric('spawn-rate', 'a number of users per second above 0'), alias: 'r', describe: 'users started per second', defaultDescription: 'all users within 1 s', to: 'spawnRate' },
   'run-time': { ...single, alias: 't', type: 'string', describe: 'how long to run: 30s, 5m, 1h, or seconds', defaultDescription: '30s', to: 'runTime' },
   wait: { ...single, type: 'string', describe: "wait between a user's tasks: 0, 1s, 100ms-500ms", defaultDescription: "the scenario's (sdk/http 0.1s-0.5s)", to: 'wait' },
   host: { ...single, type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server', to: 'host' },
   'api-url': { ...single, type: 'string', describe: 'SDK API/py URL (login, run create, heartbeat)', defaultDescription: 'the host', to: 'apiUrl' },
   key: { ...single, type: 'string', describe: 'API key (never printed)', defaultDescription: 'TEST_API_KEY, or the embedded server key', to: 'key' },
-  seed: { ...single, type: 'number', describe: 'seed for task choice and payloads', defaultDescription: 'random, recorded in latest.json', to: 'seed' },
+  seed: { ...numeric('seed', 'a whole number'), describe: 'seed for task choice and payloads', defaultDescription: 'random, recorded in latest.json', to: 'seed' },
   scenario: { ...single, alias: 'f', type: 'string', default: 'sdk', describe: 'sdk | http | stress | ./file.ts | ./file.js', to: 'scenario' },
   'report-dir': { ...single, type: 'string', default: 'reports', describe: 'folder for latest.json', to: 'reportDir' },
   csv: { ...single, type: 'string', describe: 'write Locust CSVs with this prefix', to: 'csv' },
@@ -45,15 +62,15 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     type: 'array', string: true, describe: "k6-like gate, repeatable: 'e2e:p95<800', 'p99<1000', 'error_rate<0.01'",
     to: (v: (string | number)[], o) => void (o.thresholds = v.map(String)),
   },
-  p95: { type: 'number', describe: 'p95 limit in ms', defaultDescription: 'P95_THRESHOLD_MS or 500', to: 'p95Ms' },
-  p99: { type: 'number', describe: 'p99 limit in ms', defaultDescription: 'P99_THRESHOLD_MS or 1000', to: 'p99Ms' },
-  'max-error-rate': { ...single, type: 'number', describe: 'error-rate limit (0–1)', defaultDescription: 'MAX_ERROR_RATE or 0.01', to: 'maxErrorRate' },
+  p95: { ...numeric('p95', 'a number of milliseconds'), describe: 'p95 limit in ms', defaultDescription: 'P95_THRESHOLD_MS or 500', to: 'p95Ms' },
+  p99: { ...numeric('p99', 'a number of milliseconds'), describe: 'p99 limit in ms', defaultDescription: 'P99_THRESHOLD_MS or 1000', to: 'p99Ms' },
+  'max-error-rate': { ...numeric('max-error-rate', 'a number between 0 and 1'), describe: 'error-rate limit (0–1)', defaultDescription: 'MAX_ERROR_RATE or 0.01', to: 'maxErrorRate' },
   'server-latency': {
     ...single, type: 'string', describe: 'embedded server: add this latency to ingest responses (200ms, uniform:10:50, lognormal:20:0.5)',
     to: (v: string, o) => void (o.embeddedServer = { ...o.embeddedServer, latency: serverLatency(v) }),
   },
   'server-error-rate': {
-    ...single, type: 'number', describe: 'embedded server: answer this share of ingest requests with an error',
+    ...numeric('server-error-rate', 'a number between 0 and 1'), describe: 'embedded server: answer this share of ingest requests with an error',
     to: (v: number, o) => void (o.embeddedServer = { ...o.embeddedServer, errorRate: v }),
   },
   'shutdown-timeout': { ...single, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s', to: 'shutdownTimeout' },
@@ -94,7 +111,11 @@ export async function runCommand(a: Args): Promise<void> {
   let signals = 0;
   const onSignal = (): void => {
     signals++;
-    if (signals > 1) exit(EXIT_CODES.interrupted);
+    if (signals > 1) {
+      // Quit now: exit() lets the streams drain; a blocked stdout must not keep us past a second.
+      setTimeout(() => process.exit(EXIT_CODES.interrupted), 1000).unref();
+      return exit(EXIT_CODES.interrupted);
+    }
     process.stderr.write('\nmlop-sim: stopping users and finishing their runs (press Ctrl+C again to quit now)\n');
     controller.abort();
   };

@@ -4,6 +4,8 @@ import {
   DEFAULT_API_KEY,
   parseDuration,
   parseLatencySpec,
+  parsePort,
+  ServerStartError,
   startReferenceServer,
   validateFaults,
   type ReferenceServerOptions,
@@ -11,7 +13,7 @@ import {
 import { exit, hideSecret, lastValue, out, usageError } from './terminal.js';
 
 interface ServeArgs {
-  port: number;
+  port: string;
   host: string;
   key?: string[];
   'default-key': boolean;
@@ -29,7 +31,7 @@ interface ServeArgs {
 export function serveBuilder(y: Argv): Argv {
   const single = { coerce: lastValue } as const;
   return y
-    .option('port', { ...single, type: 'number', default: 3003, describe: 'port to listen on' })
+    .option('port', { ...single, type: 'string', default: '3003', describe: 'port to listen on (0 = any free port)' })
     .option('host', { ...single, type: 'string', default: '127.0.0.1', describe: 'address to bind' })
     .option('key', { type: 'array', string: true, describe: 'also accept this API key (repeatable; env MLOP_SIM_KEYS=k1,k2)' })
     .option('default-key', { type: 'boolean', default: true, describe: 'accept the default key (--no-default-key refuses it)' })
@@ -56,7 +58,7 @@ function serveOptions(a: ServeArgs): ReferenceServerOptions {
     if (a['flush-failing']) faults.flushFailing = true;
     const envKeys = (process.env.MLOP_SIM_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     return {
-      port: a.port,
+      port: parsePort(a.port),
       host: a.host,
       keys: [...(a.key ?? []).map(String), ...envKeys],
       defaultKey: a['default-key'] === false ? false : undefined,
@@ -72,7 +74,10 @@ function serveOptions(a: ServeArgs): ReferenceServerOptions {
 export async function serveCommand(a: ServeArgs): Promise<void> {
   const options = serveOptions(a);
   hideSecret(options.keys?.length ? String(options.keys[0]) : undefined);
-  const server = await startReferenceServer(options);
+  const server = await startReferenceServer(options).catch((err: unknown) => {
+    // A bad, busy or forbidden port or address is the user's to fix: one sentence, exit 2.
+    throw err instanceof ServerStartError ? usageError(err) : err;
+  });
   out(`mlop-sim reference server listening on ${server.url}\n`);
   if (options.defaultKey !== false) out(`API key: ${DEFAULT_API_KEY}\n`);
   if (options.keys?.length) out(`Also accepting ${options.keys.length} key(s) given with --key / MLOP_SIM_KEYS (not shown).\n`);

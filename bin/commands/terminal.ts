@@ -52,7 +52,7 @@ export function handleError(err: unknown): void {
 export function handleUsage(msg: string | undefined): void {
   if (handled) return;
   handled = true;
-  fail(`${msg ?? 'invalid arguments'} (see mlop-sim --help)`, EXIT_CODES.usage);
+  fail(`${(msg ?? 'invalid arguments').replace(/\.$/, '')} (see mlop-sim --help).`, EXIT_CODES.usage);
 }
 
 /** A flag given twice keeps its last value, as in Locust (yargs would make an array of it). */

@@ -23,6 +23,9 @@ export interface BaselineFigures {
   p95_ms: number;
   p99_ms: number;
   error_rate: number;
+  /** What the figures were measured on, when the file says (mlop-sim's latest.json does; the seed's does not). */
+  scenario?: string;
+  judged?: string[];
 }
 
 /** A baseline file that cannot be used; the message is one sentence naming the file. */
@@ -78,5 +81,8 @@ export function parseBaselineFile(text: string, file: string): BaselineFigures {
       throw new BaselineFileError(`Baseline file ${file} has ${k} = ${JSON.stringify(v)}, which is not a number ≥ 0.`);
     }
   }
-  return { p95_ms: obj.p95_ms as number, p99_ms: obj.p99_ms as number, error_rate: obj.error_rate as number };
+  const figures: BaselineFigures = { p95_ms: obj.p95_ms as number, p99_ms: obj.p99_ms as number, error_rate: obj.error_rate as number };
+  if (typeof obj.scenario === 'string') figures.scenario = obj.scenario;
+  if (Array.isArray(obj.judged) && obj.judged.every((j) => typeof j === 'string')) figures.judged = obj.judged as string[];
+  return figures;
 }

@@ -106,6 +106,16 @@ export interface RunAudit {
 export interface DeliveryAudit {
   /** True when stored/lost/duplicated come from the target's control routes. */
   storageChecked: boolean;
+  /**
+   * `checked`: the reference server's stored rows were read. `unreadable`: the target is the
+   * reference server but its storage could not be read (a failure, see storageProblem).
+   * `acked-only`: the target is not mlop-sim's reference server; only the SDK's acks are known.
+   */
+  storage: 'checked' | 'unreadable' | 'acked-only';
+  /** Why the storage could not be read, e.g. "the flush did not finish within 5000 ms: …". */
+  storageProblem?: string;
+  /** Batches in the reference server's dead-letter queue after the audit's flush (rows not stored). */
+  dlqBatchesPending?: number;
   runs: RunAudit[];
   totals: Omit<RunAudit, 'runId' | 'runName'>;
   pass: boolean;
@@ -115,6 +125,27 @@ export interface DlqHealth {
   batches_pending: number;
   records_pending: number;
   disk_usage_mb: number;
+}
+
+/**
+ * How busy the load generator itself was. A saturated generator measures its own queueing: its
+ * latencies do not describe the target.
+ */
+export interface GeneratorHealth {
+  /** Cores the machine offers the process. */
+  cores: number;
+  /** Main-thread event-loop utilisation over the run, 0–1. */
+  utilisation: number;
+  /** Process CPU (user + system, all threads) over the run, in cores. */
+  cpuCores: number;
+  /** Event-loop delay over the run (timer lateness), ms. */
+  loopDelayMs: { p50: number; p99: number; max: number };
+  /** One-second windows sampled, and how many had main-thread utilisation ≥ 90 %. */
+  windows: number;
+  busyWindows: number;
+  saturated: boolean;
+  /** One sentence when saturated, else empty. */
+  warning: string;
 }
 
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';
@@ -150,6 +181,11 @@ export interface SimulationResult {
   audit?: DeliveryAudit;
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
+
+  /** The load generator's own load during the run (src/run/generator-health.ts). */
+  generator?: GeneratorHealth;
+  /** Things the reader must know that are not gate failures, e.g. a saturated generator. */
+  warnings?: string[];
 
   interrupted: boolean;
   pass: boolean;

@@ -4,7 +4,7 @@
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
 import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeAuditCounts, describeBaselineCheck, describeThreshold } from './gate-text.js';
+import { auditStorage, describeAudit, describeAuditCounts, describeBaselineCheck, describeGenerator, describeThreshold } from './gate-text.js';
 import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
 
 const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
@@ -84,8 +84,8 @@ function gateLines(result: SimulationResult): string[] {
   }
   if (result.audit) {
     lines.push(describeAudit(result.audit));
-    for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0)) {
-      lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, result.audit.storageChecked)}`);
+    for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0 || r.pending > 0)) {
+      lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, auditStorage(result.audit), result.audit.storageProblem)}`);
     }
   }
   if (result.capacity) {
@@ -94,6 +94,7 @@ function gateLines(result: SimulationResult): string[] {
   const dlq = (label: string, d: SimulationResult['dlq']['start']): string =>
     d ? `${label} ${d.batches_pending} batches, ${d.records_pending} records, ${d.disk_usage_mb} MB` : `${label} n/a`;
   lines.push(`DLQ: ${dlq('start', result.dlq.start)}; ${dlq('end', result.dlq.end)}`);
+  if (result.generator) lines.push(describeGenerator(result.generator));
   return lines;
 }
 
@@ -113,6 +114,7 @@ export function formatFinalTable(result: SimulationResult): string {
     header,
     ...gateLines(result),
     '',
+    ...(result.warnings ?? []).map((w) => `WARNING: ${w}`),
     verdict,
     ...result.reasons.map((r) => `  - ${r}`),
     '',

@@ -2,7 +2,7 @@
  * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
  * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
  */
-import type { BaselineCheck, DeliveryAudit, RunAudit, ThresholdVerdict } from '../metrics/result.js';
+import type { BaselineCheck, DeliveryAudit, GeneratorHealth, RunAudit, ThresholdVerdict } from '../metrics/result.js';
 import { formatMs, formatNumber, formatPercent } from './number-format.js';
 
 /** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
@@ -53,12 +53,23 @@ export function describeBaselineCheck(c: BaselineCheck): string {
 
 type AuditCounts = Omit<RunAudit, 'runId' | 'runName'>;
 
+type StorageState = DeliveryAudit['storage'];
+
+/** The audit's storage state (results written before it existed only had storageChecked). */
+export function auditStorage(audit: Pick<DeliveryAudit, 'storage' | 'storageChecked'>): StorageState {
+  return audit.storage ?? (audit.storageChecked ? 'checked' : 'acked-only');
+}
+
 /** Records and rows of one run (or the totals) in one line. */
-export function describeAuditCounts(a: AuditCounts, storageChecked: boolean): string {
+export function describeAuditCounts(a: AuditCounts, storage: StorageState | boolean, storageProblem?: string): string {
+  const state: StorageState = typeof storage === 'boolean' ? (storage ? 'checked' : 'acked-only') : storage;
   const records = `${a.logged} records logged, ${a.acked} acked, ${a.failed} failed, ${a.pending} pending`;
-  const rows = storageChecked
-    ? `${a.expectedRows} rows expected, ${a.storedRows ?? 'n/a'} stored, ${a.lostRows ?? 'n/a'} lost, ${a.duplicatedRows ?? 'n/a'} duplicated`
-    : `${a.expectedRows} rows expected (storage not checked: the target is not the reference server)`;
+  const rows =
+    state === 'checked'
+      ? `${a.expectedRows} rows expected, ${a.storedRows ?? 'n/a'} stored, ${a.lostRows ?? 'n/a'} lost, ${a.duplicatedRows ?? 'n/a'} duplicated`
+      : state === 'unreadable'
+        ? `${a.expectedRows} rows expected, storage could not be read${storageProblem ? ` (${storageProblem})` : ''}`
+        : `${a.expectedRows} rows expected; acked only, storage not checked (the target is not mlop-sim's reference server, so stored rows cannot be read)`;
   return `${records}; ${rows}`;
 }
 
@@ -66,5 +77,29 @@ export function describeAuditCounts(a: AuditCounts, storageChecked: boolean): st
 export function describeAudit(audit: DeliveryAudit): string {
   const verdict = audit.pass ? 'passed' : 'failed';
   const runs = `${audit.runs.length} run${audit.runs.length === 1 ? '' : 's'}`;
-  return `Delivery audit ${verdict} over ${runs}: ${describeAuditCounts(audit.totals, audit.storageChecked)}.`;
+  return `Delivery audit ${verdict} over ${runs}: ${describeAuditCounts(audit.totals, auditStorage(audit), audit.storageProblem)}.`;
+}
+
+/** One sentence per reason the audit failed (the run's reasons list), each starting `delivery audit:`. */
+export function describeAuditFailures(audit: DeliveryAudit): string[] {
+  const t = audit.totals;
+  const out: string[] = [];
+  if (auditStorage(audit) === 'unreadable') {
+    out.push(`delivery audit: the reference server's storage could not be read (${audit.storageProblem ?? 'no answer'}), so ${t.expectedRows} acked rows are not confirmed stored.`);
+  }
+  if ((t.lostRows ?? 0) > 0) {
+    const dlq = (audit.dlqBatchesPending ?? 0) > 0 ? ` (the server's dead-letter queue holds ${audit.dlqBatchesPending} batches its flusher could not store)` : '';
+    out.push(`delivery audit: ${t.lostRows} acknowledged rows are missing from the target's storage${dlq}.`);
+  }
+  if ((t.duplicatedRows ?? 0) > 0) out.push(`delivery audit: ${t.duplicatedRows} rows were stored more than once.`);
+  if (t.pending > 0) out.push(`delivery audit: ${t.pending} records were neither acked nor reported failed by the SDK (still queued when the run ended).`);
+  if (out.length === 0 && !audit.pass) out.push(describeAudit(audit));
+  return out;
+}
+
+/** The generator's own load in one line, e.g. `Generator: main thread busy 41 % …`. */
+export function describeGenerator(g: GeneratorHealth): string {
+  return `Generator: main thread busy ${Math.round(g.utilisation * 100)} % (≥ 90 % in ${g.busyWindows} of ${g.windows} s), ` +
+    `event-loop delay p99 ${g.loopDelayMs.p99} ms (max ${g.loopDelayMs.max} ms), CPU ${g.cpuCores.toFixed(2)} of ${g.cores} cores` +
+    `${g.saturated ? ' — SATURATED' : ''}`;
 }

@@ -1,6 +1,6 @@
 /** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
 import { QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeBaselineCheck, formatMetricValue } from './gate-text.js';
+import { describeAudit, describeBaselineCheck, describeGenerator, formatMetricValue } from './gate-text.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from './number-format.js';
 
 export function escapeHtml(text: string): string {
@@ -101,6 +101,7 @@ export function summaryTable(result: SimulationResult): string {
   ];
   if (result.capacity) rows.push(['Capacity', `${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`]);
   if (result.interrupted) rows.push(['Interrupted', 'yes (Ctrl+C)']);
+  if (result.generator) rows.push(['Load generator', describeGenerator(result.generator).replace(/^Generator: /, '')]);
   // Text cells (not right-aligned numbers): this is a key/value list.
   return table('summary', ['Run', ''], rows.map(([k, v]) => [k, { html: escapeHtml(String(v)) }]));
 }

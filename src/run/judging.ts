@@ -15,7 +15,7 @@ import {
   type ThresholdSpec,
 } from '../metrics/thresholds.js';
 import { SimUsageError } from '../core/errors.js';
-import { describeAudit, describeBaselineCheck, describeThreshold } from '../output/gate-text.js';
+import { describeAuditFailures, describeBaselineCheck, describeThreshold } from '../output/gate-text.js';
 import { AGGREGATED, E2E_ENTRY_NAME, SDK_HTTP_GROUP } from '../core/entry-names.js';
 
 /** Short names usable before the `:` of a threshold expression. */
@@ -104,6 +104,6 @@ export function failureReasons(thresholds: readonly ThresholdVerdict[], baseline
   if (baseline && !baseline.pass) {
     for (const c of baseline.checks) if (!c.pass) reasons.push(`baseline ${baseline.file}: ${describeBaselineCheck(c)}`);
   }
-  if (audit && !audit.pass) reasons.push(describeAudit(audit));
+  if (audit && !audit.pass) reasons.push(...describeAuditFailures(audit));
   return reasons;
 }

@@ -128,7 +128,7 @@ export function resolvePlan(o: SimulationOptions): Plan {
   if (segmentIssue) throw new SimUsageError(`${segmentIssue}.`);
   return {
     scenarioRef: o.scenario ?? 'sdk',
-    load: { executor: 'constant-users', users, spawnRate, runTimeS: parseDuration(o.runTime ?? DEFAULT_RUN_TIME_S, '--run-time') },
+    load: { executor: 'constant-users', users, spawnRate, runTimeS: parseRunTime(o.runTime) },
     segment,
     wait: parseWait(o.wait),
     host,
@@ -149,6 +149,13 @@ export function resolvePlan(o: SimulationOptions): Plan {
     embeddedServer: server,
     shutdownTimeoutS: parseDuration(o.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S, '--shutdown-timeout'),
   };
+}
+
+/** A run of zero seconds measures nothing and would fail for a misleading reason: refuse it, like -u 0. */
+function parseRunTime(runTime: string | number | undefined): number {
+  const seconds = parseDuration(runTime ?? DEFAULT_RUN_TIME_S, '--run-time');
+  if (!(seconds > 0)) throw new SimUsageError(`--run-time must be above 0, got ${JSON.stringify(String(runTime))}; give a duration such as 30s, 5m or 1h.`);
+  return seconds;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -180,9 +187,15 @@ function parseWait(w: SimulationOptions['wait']): { minS: number; maxS: number }
     if (!(w.minS >= 0 && w.maxS >= w.minS)) throw new SimUsageError(`--wait needs 0 ≤ min ≤ max, got ${w.minS}–${w.maxS}.`);
     return w;
   }
-  const [lo, hi = lo] = w.split('-');
-  const minS = parseDuration(lo, '--wait');
-  const maxS = parseDuration(hi, '--wait');
+  const [lo, hi = lo, extra] = w.split('-');
+  let minS: number, maxS: number;
+  try {
+    if (extra !== undefined) throw new Error('three parts');
+    minS = parseDuration(lo, '--wait');
+    maxS = parseDuration(hi, '--wait');
+  } catch {
+    throw new SimUsageError(`--wait must be 0, a duration such as 1s, or a range such as 100ms-500ms, got "${w}".`);
+  }
   if (maxS < minS) throw new SimUsageError(`--wait needs min ≤ max, got "${w}".`);
   return { minS, maxS };
 }

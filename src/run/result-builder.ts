@@ -4,7 +4,7 @@
  * `Aggregated` otherwise (docs/cli.md "Which entries are judged").
  */
 import type { EntrySelector, Recorder } from '../metrics/recorder.js';
-import type { BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, SimulationResult, TimeSeriesPoint } from '../metrics/result.js';
+import type { BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, ThresholdVerdict, TimeSeriesPoint } from '../metrics/result.js';
 import type { BaselineFigures } from '../metrics/baseline.js';
 import type { ThresholdSpec } from '../metrics/thresholds.js';
 import type { LiveSample } from '../output/index.js';
@@ -59,6 +59,7 @@ export interface ResultInputs {
   target: SimulationResult['target'];
   dlq: { start?: DlqHealth; end?: DlqHealth };
   interrupted: boolean;
+  generator?: GeneratorHealth;
 }
 
 export function buildResult(i: ResultInputs): SimulationResult {
@@ -107,9 +108,20 @@ export function buildResult(i: ResultInputs): SimulationResult {
     audit: i.audit,
     capacity: i.scenario.capacityAssessment ? { assessment: assessCapacity(aggErrorRate), error_rate: aggErrorRate } : undefined,
     dlq: i.dlq,
+    generator: i.generator,
+    warnings: i.generator?.saturated ? [generatorWarning(i.generator, thresholds)] : [],
     interrupted: i.interrupted,
     pass,
     reasons,
     exitCode: i.interrupted ? EXIT_CODES.interrupted : pass ? EXIT_CODES.pass : EXIT_CODES.failed,
   };
+}
+
+/**
+ * The saturated generator's sentence, and when a latency threshold failed, that the failure may
+ * be the generator's: its queueing is inside every latency it measured.
+ */
+function generatorWarning(g: GeneratorHealth, thresholds: readonly ThresholdVerdict[]): string {
+  const latencyFailed = thresholds.some((t) => !t.pass && t.metric !== 'error_rate' && t.metric !== 'rps');
+  return latencyFailed ? `${g.warning} The failed latency thresholds may be the generator's doing, not the target's.` : g.warning;
 }

@@ -18,10 +18,11 @@ import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
-import { readBaseline } from './baseline-file.js';
+import { assertComparable, readBaseline } from './baseline-file.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
+import { GeneratorHealthMonitor, healthSummary } from './generator-health.js';
 import { preflight } from './preflight.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
@@ -37,6 +38,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
+  if (baseline && o.baseline) assertComparable(baseline, o.baseline, scenario.name, judged);
   const outputs = outputsFor(o.outputs);
   for (const output of outputs) await output.prepare?.();
 
@@ -80,9 +82,13 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
     const startedAt = new Date();
     const t0 = performance.now();
+    const health = new GeneratorHealthMonitor();
+    health.start();
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
     const outcome = await executor.run(abort.signal);
+    const generator = healthSummary(health.stop());
     for (const output of outputs) output.end?.();
+    if (generator.saturated) log(`warning: ${generator.warning}`);
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
     const runs = outcome.users.map((u) => u.run).filter((r): r is SdkRun => r !== undefined);
@@ -94,6 +100,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       target: { ingestUrl: displayUrl(ingestUrl), apiUrl: displayUrl(apiUrl), embedded: embedded !== undefined },
       dlq: { start: dlqStart, end: dlqEnd },
       interrupted: outcome.interrupted,
+      generator,
     });
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;

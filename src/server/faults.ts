@@ -21,6 +21,10 @@ export interface FaultOptions {
   flushStallMs?: number;
   /** Every flush attempt fails → retries → DLQ. */
   flushFailing?: boolean;
+  /** Fraction 0..1 of flushed rows silently not stored (a writer that loses acked rows). */
+  dropRate?: number;
+  /** Fraction 0..1 of flushed batches stored twice (an insert that timed out after it was written, then retried). */
+  duplicateRate?: number;
   seed?: number;
 }
 
@@ -29,7 +33,7 @@ export function validateFaults(value: unknown): FaultOptions {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('faults must be a JSON object');
   const f = value as Record<string, unknown>;
   const out: FaultOptions = {};
-  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'seed'];
+  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'dropRate', 'duplicateRate', 'seed'];
   for (const k of Object.keys(f)) if (!known.includes(k)) throw new Error(`unknown fault option "${k}"`);
   const fraction = (k: string): number | undefined => {
     const v = f[k];
@@ -43,6 +47,8 @@ export function validateFaults(value: unknown): FaultOptions {
   };
   out.errorRate = fraction('errorRate');
   out.resetRate = fraction('resetRate');
+  out.dropRate = fraction('dropRate');
+  out.duplicateRate = fraction('duplicateRate');
   if (f.errorStatus !== undefined) {
     if (f.errorStatus !== 500 && f.errorStatus !== 503 && f.errorStatus !== 429) throw new Error('errorStatus must be 500, 503 or 429');
     out.errorStatus = f.errorStatus;
@@ -123,6 +129,19 @@ export class FaultInjector {
 
   get flushFailing(): boolean {
     return this.faults.flushFailing === true;
+  }
+
+  /** The rows of a flushed batch that the writer keeps (all of them unless `dropRate` is set). */
+  keptRows<T>(rows: readonly T[]): readonly T[] {
+    const rate = this.faults.dropRate ?? 0;
+    if (rate <= 0) return rows;
+    return rows.filter(() => this.random() >= rate);
+  }
+
+  /** Whether this flushed batch is written twice (`duplicateRate`). */
+  writeTwice(): boolean {
+    const rate = this.faults.duplicateRate ?? 0;
+    return rate > 0 && this.random() < rate;
   }
 
   /** Box–Muller with the spare value kept. */

@@ -7,3 +7,4 @@ export type { DataRow, FileRow, LogRow, MetricRow, Row, TableName } from './stor
 export type { RunTableCounts } from './store/storage.js';
 export { startReferenceServer } from './reference-server.js';
 export { startReferenceServerInWorker, type WorkerServer, type WorkerServerOptions } from './in-worker.js';
+export { parsePort, ServerStartError, type ServerStartProblem } from './listen.js';

@@ -65,6 +65,10 @@ export interface ServerStats {
   objects: { count: number; bytes: number };
   apiRuns: number;
   faults: FaultOptions;
+  /** Rows the `dropRate` fault kept from storage (acked, never stored). */
+  faultRowsDropped: number;
+  /** Rows the `duplicateRate` fault stored a second time. */
+  faultRowsDuplicated: number;
   uptimeMs: number;
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_API_KEY, KeyStore } from './auth.js';
 import { RunRegistry } from './backend/runs.js';
 import type { ServerContext } from './context.js';
 import { FaultInjector } from './faults.js';
+import { listenError, parsePort, ServerStartError } from './listen.js';
 import { DEFAULT_LIMITS, Http1Connection } from './http/connection.js';
 import type { ReferenceServer, ReferenceServerOptions, ServerStats } from './options.js';
 import { RequestCounter, createDispatch } from './router.js';
@@ -48,12 +49,20 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   await dlq.init();
 
   let pipeline: IngestPipeline;
+  /** Rows the dropRate / duplicateRate faults removed or wrote twice, so tests can check an audit exactly. */
+  const faultCounts = { rowsDropped: 0, rowsDuplicated: 0 };
   /** The ClickHouse stand-in behind the flush faults (stalled / failing flusher). */
   const insert: BatchSink = async (table, rows) => {
     const stall = faults.flushStallMs;
     if (stall > 0) await pipeline.sleep(stall);
     if (faults.flushFailing) throw new Error('ClickHouse unavailable (injected)');
-    storage.insert(table, rows);
+    const kept = faults.keptRows(rows);
+    faultCounts.rowsDropped += rows.length - kept.length;
+    storage.insert(table, kept);
+    if (kept.length > 0 && faults.writeTwice()) {
+      storage.insert(table, kept);
+      faultCounts.rowsDuplicated += kept.length;
+    }
   };
   const retryDelays = opts.flushRetryDelaysMs ?? DEFAULTS.flushRetryDelaysMs;
   if (!retryDelays.every((d) => Number.isFinite(d) && d >= 0)) throw new Error('flushRetryDelaysMs must hold non-negative numbers');
@@ -114,6 +123,8 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     objects: { count: objects.sizes.size, bytes: objects.bytes },
     apiRuns: runs.list().length,
     faults: faults.current,
+    faultRowsDropped: faultCounts.rowsDropped,
+    faultRowsDuplicated: faultCounts.rowsDuplicated,
     uptimeMs: Date.now() - started,
   });
 
@@ -141,17 +152,18 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   });
 
   const host = opts.host ?? '127.0.0.1';
+  let listenPort = 0;
   await new Promise<void>((resolve, reject) => {
+    listenPort = parsePort(opts.port ?? 0);
     server.once('error', reject);
-    server.listen(positiveInt(opts.port, 0, 'port'), host, () => {
+    server.listen(listenPort, host, () => {
       server.off('error', reject);
       resolve();
     });
   }).catch((err: NodeJS.ErrnoException) => {
     pipeline.stop();
     if (ownDlqDir) rmSync(dlqPath, { recursive: true, force: true });
-    if (err.code === 'EADDRINUSE') throw new Error(`Port ${opts.port} on ${host} is already in use.`);
-    throw err;
+    throw err instanceof ServerStartError ? err : listenError(err, host, listenPort);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
