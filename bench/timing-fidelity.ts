@@ -47,7 +47,7 @@ async function mlopSim(url: string, users: number): Promise<{ reported: Q; cpuS:
   const probeOut = path.join(dir, 'probe.json');
   const res = await exitWithCpu(spawnMeasured(1, process.execPath, ['--import', './bench/lib/generator-probe.mjs', BIN,
     '--scenario', 'http', '--users', String(users), '--spawn-rate', String(users), '--run-time', `${SECONDS}s`, '--host', url, '--key', KEY,
-    '--quiet', '--report-dir', dir, '--p95', '100000', '--p99', '100000'], { env: { ...process.env, BENCH_PROBE_OUT: probeOut } }));
+    '--quiet', '--report-dir', dir, '--p95', '100000', '--p99', '100000'], { env: { ...process.env, BENCH_PROBE_OUT: probeOut, BENCH_PROBE_RUN_MS: String(SECONDS * 1000) } }));
   if (!existsSync(path.join(dir, 'latest.json'))) throw new Error(`mlop-sim wrote no report (exit ${res.code}): ${res.stderr.slice(-400)}`);
   const r = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8')) as { aggregated: { percentiles: Record<string, number> } };
   const p = r.aggregated.percentiles;

@@ -12,6 +12,7 @@ import { describeNetworkError } from './errors.js';
 import type { Http1Request } from './http1/connection.js';
 import { Http1Pool } from './http1/pool.js';
 import { RequestHead } from './http1/request-head.js';
+import { settleSoon, type Settleable } from './settle-queue.js';
 
 /** Statuses the seed's locust users count as success (server-protocol.md §5, §6). */
 export const SEED_OK_STATUSES: ReadonlySet<number> = new Set([200, 201, 202]);
@@ -128,7 +129,7 @@ export class ScenarioHttpClient {
         ex.payload = this.headFor(method, path, opts?.headers).encode(body);
       } catch (err) {
         ex.error = err as Error;
-        return new Promise((resolve) => resolve(ex.finish(0)));
+        return new Promise((resolve) => resolve(ex.finish()));
       }
       return new Promise<HttpCallResult>((resolve, reject) => {
         ex.resolve = resolve;
@@ -171,8 +172,9 @@ const EMPTY = Buffer.alloc(0);
  * the body bytes and keeps them only when they are wanted (failures, readBody), with no stream
  * object per response; at the end it has its client record it and resolves the caller's promise.
  */
-class Exchange implements Dispatcher.DispatchHandler, Http1Request {
+class Exchange implements Dispatcher.DispatchHandler, Http1Request, Settleable {
   status = 0;
+  durationMs = 0;
   bytes = 0;
   chunks: Buffer[] | null = null;
   error: Error | undefined = undefined;
@@ -206,18 +208,23 @@ class Exchange implements Dispatcher.DispatchHandler, Http1Request {
     if (this.chunks) this.chunks.push(Buffer.from(buf.subarray(start, end)));
   }
 
-  onEnd(): void {
-    const durationMs = performance.now() - this.t0;
+  /** Takes the time only; recording and the caller's continuation wait for the settle queue. */
+  onEnd(atMs: number = performance.now()): void {
+    this.durationMs = atMs - this.t0;
+    settleSoon(this);
+  }
+
+  settle(): void {
     try {
-      this.resolve(this.finish(durationMs));
+      this.resolve(this.finish());
     } catch (err) {
       this.reject(err); // a throwing stats sink fails the caller, not the socket's read
     }
   }
 
   /** Records the exchange (its error, or its status and body) and returns what the caller sees. */
-  finish(durationMs: number): HttpCallResult {
-    const { method, path, opts } = this;
+  finish(): HttpCallResult {
+    const { method, path, opts, durationMs } = this;
     const route = opts?.name ?? stripQuery(path);
     if (this.error !== undefined) {
       const error = describeNetworkError(this.error);

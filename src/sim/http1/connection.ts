@@ -13,8 +13,11 @@ export interface Http1Request extends BodySink {
   readonly payload: Buffer;
   /** True for HEAD: the response has no body whatever its headers say. */
   readonly noBody: boolean;
-  /** The response ended; status and body were delivered through BodySink. */
-  onEnd(): void;
+  /**
+   * The response ended; status and body were delivered through BodySink. `atMs` is
+   * performance.now() taken when the read that completed it began, before any parsing.
+   */
+  onEnd(atMs: number): void;
   /** No (complete) response: network error, timeout, malformed response or client closed. */
   onFail(err: Error): void;
 }
@@ -95,6 +98,8 @@ export class Connection {
   }
 
   private onRead(n: number): true {
+    // The earliest the client sees the bytes: time them before parsing (one clock read per read).
+    const at = performance.now();
     const req = this.current;
     if (!this.alive) return true;
     if (req === null) {
@@ -109,14 +114,14 @@ export class Connection {
       return true;
     }
     if (left > 0) this.shutdown(new MalformedResponseError('data after the response'));
-    else if (left === 0) this.finish(req);
+    else if (left === 0) this.finish(req, at);
     return true;
   }
 
-  private finish(req: Http1Request): void {
+  private finish(req: Http1Request, at: number): void {
     this.current = null;
     if (this.parser.keepAliveHintMs >= 0) this.keepAliveHintMs = this.parser.keepAliveHintMs;
-    req.onEnd();
+    req.onEnd(at);
     if (this.parser.keepAlive) this.owner.release(this);
     else this.shutdown();
   }
@@ -126,7 +131,7 @@ export class Connection {
     const req = this.current;
     if (req !== null && this.parser.endOfStream()) {
       this.current = null;
-      req.onEnd();
+      req.onEnd(performance.now());
     }
     this.shutdown();
   }
