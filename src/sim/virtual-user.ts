@@ -4,12 +4,12 @@
  * It waits for each task to end before the next, so a stalled server slows the user down
  * rather than piling up requests (coordinated omission, measurement.md; see docs/cli.md).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PoolSet, ScenarioHttpClient } from './http-client.js';
 import { userRandom } from './random.js';
 import { DEFAULT_PROJECT, DEFAULT_WAIT, TaskPicker, type ScenarioContext, type ScenarioDefinition, type SdkRunOptions } from './scenario.js';
 import { startSdkRun, type SdkRun, type SdkTarget } from './sdk-session.js';
 import type { StatsSink } from './stats-sink.js';
+import { thinkTimes, type Waiter } from './wait-wheel.js';
 
 export const DEFAULT_RUN_CONFIG = { test_type: 'load_test', target_rps: 1000 } as const;
 
@@ -23,8 +23,10 @@ export interface UserEnvironment {
   seed: number;
 }
 
-export class VirtualUser {
+export class VirtualUser implements Waiter {
   private readonly stopper = new AbortController();
+  /** Ends the current wait between tasks (null when not waiting). */
+  private wakeUp: (() => void) | null = null;
   private readonly ctx: ScenarioContext;
   private sdkRun: SdkRun | undefined;
   /** Set once the user's SDK run exists (for the delivery audit). */
@@ -62,6 +64,14 @@ export class VirtualUser {
   /** Asks the user to stop after its current task (and to cut its current wait short). */
   stop(): void {
     this.stopper.abort();
+    this.wake();
+  }
+
+  /** The wait between tasks is over (its time came, or the user was stopped). */
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
   }
 
   get stopping(): boolean {
@@ -130,14 +140,13 @@ export class VirtualUser {
     }
   }
 
-  private async waitBetweenTasks(wait: { minS: number; maxS: number }): Promise<void> {
+  private waitBetweenTasks(wait: { minS: number; maxS: number }): Promise<void> | undefined {
     const ms = this.ctx.random.uniform(wait.minS, wait.maxS) * 1000;
-    if (ms <= 0) return;
-    try {
-      await sleep(ms, undefined, { signal: this.stopper.signal });
-    } catch {
-      /* stopped while waiting */
-    }
+    if (ms <= 0 || this.stopping) return undefined;
+    return new Promise<void>((resolve) => {
+      this.wakeUp = resolve;
+      thinkTimes.add(this, ms);
+    });
   }
 }
 
