@@ -71,6 +71,12 @@ export class PoolSet {
     return pool;
   }
 
+  /** Opens up to `n` connections to `origin` before the load starts (plain `http:` origins only). */
+  async preconnect(origin: string, n: number): Promise<void> {
+    const pool = this.get(new URL(origin).origin);
+    if (pool instanceof Http1Pool) await pool.preconnect(n);
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();

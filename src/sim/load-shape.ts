@@ -8,6 +8,8 @@ import { VirtualUser, type UserEnvironment } from './virtual-user.js';
 
 /** Extra time past the SDK's own drain budget for its status update and socket close. */
 const SHUTDOWN_GRACE_MS = 2_000;
+/** Longest run of spawning in one event-loop turn before yielding to I/O. */
+const SPAWN_TURN_MS = 1;
 
 export interface LoadShape {
   users: number;
@@ -66,6 +68,7 @@ export class UserPool {
 
   private async spawnAll(t0: number, stop: AbortSignal): Promise<void> {
     const rate = this.shape.spawnRate > 0 ? this.shape.spawnRate : this.shape.users;
+    let turnStart = performance.now();
     for (let i = 1; i <= this.shape.users && !stop.aborted; i++) {
       const due = t0 + ((i - 1) / rate) * 1000 - performance.now();
       if (due > 1) {
@@ -74,6 +77,12 @@ export class UserPool {
         } catch {
           break;
         }
+        turnStart = performance.now();
+      } else if (performance.now() - turnStart > SPAWN_TURN_MS) {
+        // Many users due at once: let the event loop read (and time) the responses of those
+        // already started instead of timing them after the whole wave was spawned.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turnStart = performance.now();
       }
       this.spawn(i);
     }

@@ -64,6 +64,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
 
     log(`${scenario.name} scenario, ${o.users} users at ${o.spawnRate}/s for ${o.runTimeS} s against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
+    // Start-up work stays out of the measured window: raw-HTTP users find the connections of
+    // the first second's spawn open (SDK users connect through the SDK's own pool).
+    if (!scenario.sdk) await pools.preconnect(ingestUrl, Math.min(o.users, Math.max(1, Math.ceil(o.spawnRate))));
     const recorder = new Recorder();
     const pool = new UserPool(
       { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed },

@@ -74,6 +74,24 @@ export class Connection {
     });
   }
 
+  /** Resolves true once the socket is connected, false if it closes first. */
+  ready(): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (!this.alive) return resolve(false);
+      if (!this.socket.connecting) return resolve(true);
+      const onConnect = (): void => {
+        this.socket.off('close', onClose);
+        resolve(true);
+      };
+      const onClose = (): void => {
+        this.socket.off('connect', onConnect);
+        resolve(false);
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.once('close', onClose);
+    });
+  }
+
   get isAlive(): boolean {
     return this.alive;
   }
