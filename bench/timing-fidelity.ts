@@ -15,6 +15,7 @@
  *
  * Usage: node --import tsx bench/timing-fidelity.ts [--runs 5] [--seconds 10] [--users 20,200,1000]
  *        [--delays fixed:0,fixed:20] [--locust-users 20,200,1000] (Locust runs on the non-zero delays)
+ *        [--bin dist/bin/mlop-sim.js] [--before <an older build's bin/mlop-sim.js>] (measured in the same runs)
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,8 @@ const LOCUST_USERS = opt('--locust-users', USERS.join(',')).split(',').filter(Bo
 const KEY = 'mlps_bench_timing_fidelity_key';
 /** The CLI to measure (default: this checkout's build), e.g. a copy of an older build to compare. */
 const BIN = opt('--bin', 'dist/bin/mlop-sim.js');
+/** Optional second build measured in the same runs (interleaved), e.g. the commit before a change. */
+const BEFORE = opt('--before', '');
 const LOCUST = '/usr/bin/locust';
 const QS = ['p50', 'p95', 'p99'] as const;
 type Q = Record<(typeof QS)[number], number>;
@@ -42,10 +45,10 @@ interface Probe {
 }
 interface Run { reported: Q; truth: Q; cpuS: number; requests: number; targetLoopP99: number; probe?: Probe }
 
-async function mlopSim(url: string, users: number): Promise<{ reported: Q; cpuS: number; probe: Probe }> {
+async function mlopSim(url: string, users: number, bin = BIN): Promise<{ reported: Q; cpuS: number; probe: Probe }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fidelity-'));
   const probeOut = path.join(dir, 'probe.json');
-  const res = await exitWithCpu(spawnMeasured(1, process.execPath, ['--import', './bench/lib/generator-probe.mjs', BIN,
+  const res = await exitWithCpu(spawnMeasured(1, process.execPath, ['--import', './bench/lib/generator-probe.mjs', bin,
     '--scenario', 'http', '--users', String(users), '--spawn-rate', String(users), '--run-time', `${SECONDS}s`, '--host', url, '--key', KEY,
     '--quiet', '--report-dir', dir, '--p95', '100000', '--p99', '100000'], { env: { ...process.env, BENCH_PROBE_OUT: probeOut, BENCH_PROBE_RUN_MS: String(SECONDS * 1000) } }));
   if (!existsSync(path.join(dir, 'latest.json'))) throw new Error(`mlop-sim wrote no report (exit ${res.code}): ${res.stderr.slice(-400)}`);
@@ -68,24 +71,29 @@ async function locust(url: string, users: number): Promise<{ reported: Q; cpuS: 
   return { reported: { p50: at('50%'), p95: at('95%'), p99: at('99%') }, cpuS: res.cpuS };
 }
 
-async function measure(name: string, delay: string, users: number): Promise<Run[]> {
-  const runs: Run[] = [];
+type Generator = [string, (url: string, users: number) => Promise<{ reported: Q; cpuS: number; probe?: Probe }>];
+
+/** RUNS runs of each generator, interleaved (run 1 of each, then run 2 …) so they share the machine's moods. */
+async function measure(gens: Generator[], delay: string, users: number): Promise<Map<string, Run[]>> {
+  const out = new Map<string, Run[]>(gens.map(([name]) => [name, []]));
   for (let i = 0; i < RUNS; i++) {
-    const target = await startPlainTarget(delay);
-    try {
-      const out = name === 'mlop-sim' ? await mlopSim(target.url, users) : await locust(target.url, users);
-      const t = await target.report();
-      const run: Run = { reported: out.reported, truth: t.serviceMs, cpuS: out.cpuS, requests: t.requests, targetLoopP99: t.loopDelayMs.p99, probe: (out as { probe?: Probe }).probe };
-      runs.push(run);
-      const pr = run.probe;
-      process.stderr.write(`${delay} ${users} users ${name} run ${i + 1}: ${QS.map((q) => `${q} ${fmt(run.reported[q], 2)}/${fmt(run.truth[q], 2)}`).join(' ')}` +
-        (pr ? ` | loop p99 ${fmt(pr.loop.steady.p99, 2)} max ${fmt(pr.loop.steady.max, 1)} start-max ${fmt(pr.loop.start.max, 1)} | gc ${pr.gc.steadyCount} max ${fmt(pr.gc.steadyMaxMs, 1)} (all ${pr.gc.count} max ${fmt(pr.gc.maxMs, 1)})` : '') +
-        ` | target loop p99 ${fmt(run.targetLoopP99, 2)} | ${run.requests} req\n`);
-    } finally {
-      await target.stop();
+    for (const [name, run] of gens) {
+      const target = await startPlainTarget(delay);
+      try {
+        const res = await run(target.url, users);
+        const t = await target.report();
+        const r: Run = { reported: res.reported, truth: t.serviceMs, cpuS: res.cpuS, requests: t.requests, targetLoopP99: t.loopDelayMs.p99, probe: res.probe };
+        out.get(name)!.push(r);
+        const pr = r.probe;
+        process.stderr.write(`${delay} ${users} users ${name} run ${i + 1}: ${QS.map((q) => `${q} ${fmt(r.reported[q], 2)}/${fmt(r.truth[q], 2)}`).join(' ')}` +
+          (pr ? ` | loop p99 ${fmt(pr.loop.steady.p99, 2)} max ${fmt(pr.loop.steady.max, 1)} start-max ${fmt(pr.loop.start.max, 1)} | gc ${pr.gc.steadyCount} max ${fmt(pr.gc.steadyMaxMs, 1)} (all ${pr.gc.count} max ${fmt(pr.gc.maxMs, 1)})` : '') +
+          ` | target loop p99 ${fmt(r.targetLoopP99, 2)} | ${r.requests} req\n`);
+      } finally {
+        await target.stop();
+      }
     }
   }
-  return runs;
+  return out;
 }
 
 const med = (xs: number[]): number => spread(xs).median;
@@ -97,14 +105,15 @@ function bound(users: number, q: (typeof QS)[number], runs: Run[]): number | und
   return undefined;
 }
 
-const generators = ['mlop-sim', ...(existsSync(LOCUST) ? ['Locust HttpUser'] : [])];
+const generators: Generator[] = [['mlop-sim', (url, users) => mlopSim(url, users)]];
+if (BEFORE) generators.push(['mlop-sim before', (url, users) => mlopSim(url, users, BEFORE)]);
+if (existsSync(LOCUST)) generators.push(['Locust HttpUser', locust]);
+const isOurs = (name: string): boolean => name.startsWith('mlop-sim');
 const results: Array<{ delay: string; users: number; name: string; runs: Run[] }> = [];
 for (const delay of DELAYS) {
   for (const users of USERS) {
-    for (const name of generators) {
-      if (name !== 'mlop-sim' && (delay === 'fixed:0' || !LOCUST_USERS.includes(users))) continue;
-      results.push({ delay, users, name, runs: await measure(name, delay, users) });
-    }
+    const gens = generators.filter(([name]) => isOurs(name) || (delay !== 'fixed:0' && LOCUST_USERS.includes(users)));
+    for (const [name, runs] of await measure(gens, delay, users)) results.push({ delay, users, name, runs });
   }
 }
 
@@ -122,20 +131,20 @@ for (const { delay, users, name, runs } of results) {
 
 console.log('\nWhere the error comes from (mlop-sim runs; medians; loop delay = event-loop delay above the 1 ms timer period; ' +
   '"start" = until 1 s after the first outgoing connection, "steady" = the rest):\n');
-console.log('| delay | users | req/s | generator loop delay steady p50 / p99 / p99.9 / max (ms) | start-up max (ms) | GC pauses steady: count / longest (ms) | GC all: count / longest | generator CPU µs/req | target loop p99 (ms) | error p99 − calibration p99 (ms) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| delay | users | generator | req/s | generator loop delay steady p50 / p99 / p99.9 / max (ms) | start-up max (ms) | GC pauses steady: count / longest (ms) | GC all: count / longest | generator CPU µs/req | target loop p99 (ms) | error p99 − calibration p99 (ms) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const { delay, users, name, runs } of results) {
-  if (name !== 'mlop-sim') continue;
+  if (!isOurs(name)) continue;
   const p = (f: (x: Probe) => number): number => med(runs.map((r) => f(r.probe!)));
   const cal = results.find((x) => x.delay === 'fixed:0' && x.users === users && x.name === name);
   const overCal = cal && delay !== 'fixed:0' ? fmt(err(runs, 'p99') - err(cal.runs, 'p99'), 2) : '—';
-  console.log(`| ${delay.replace(':', ' ')} | ${users} | ${fmt(med(runs.map((r) => r.requests / SECONDS)), 0)} | ` +
+  console.log(`| ${delay.replace(':', ' ')} | ${users} | ${name} | ${fmt(med(runs.map((r) => r.requests / SECONDS)), 0)} | ` +
     `${fmt(p((x) => x.loop.steady.p50), 2)} / ${fmt(p((x) => x.loop.steady.p99), 2)} / ${fmt(p((x) => x.loop.steady.p999), 2)} / ${fmt(p((x) => x.loop.steady.max), 1)} | ` +
     `${fmt(p((x) => x.loop.start.max), 1)} | ${fmt(p((x) => x.gc.steadyCount), 0)} / ${fmt(p((x) => x.gc.steadyMaxMs), 1)} | ${fmt(p((x) => x.gc.count), 0)} / ${fmt(p((x) => x.gc.maxMs), 1)} | ` +
     `${fmt(med(runs.map((r) => (r.cpuS / r.requests) * 1e6)), 0)} | ${fmt(med(runs.map((r) => r.targetLoopP99)), 2)} | ${overCal} |`);
 }
 
-const locust1000 = results.find((x) => x.name !== 'mlop-sim' && x.delay === 'fixed:20' && x.users === Math.max(...USERS));
+const locust1000 = results.find((x) => !isOurs(x.name) && x.delay === 'fixed:20' && x.users === Math.max(...USERS));
 const ours1000 = results.find((x) => x.name === 'mlop-sim' && x.delay === 'fixed:20' && x.users === Math.max(...USERS));
 if (locust1000 && ours1000) {
   const ratio = err(ours1000.runs, 'p99') / err(locust1000.runs, 'p99');
