@@ -151,6 +151,17 @@ export interface SimulationResult {
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
 
+  /**
+   * How late the generator's own event loop ran during the load and its GC pauses; `warning` is
+   * one sentence when that may be part of the reported tail (never a gate). Absent in merged
+   * or older results.
+   */
+  generatorTiming?: {
+    latenessMs: { p50: number; p99: number; max: number };
+    gc: { pauses: number; totalMs: number; maxMs: number };
+    warning: string;
+  };
+
   interrupted: boolean;
   pass: boolean;
   /** One sentence per failed gate. */

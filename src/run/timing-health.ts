@@ -15,11 +15,15 @@ export const TIMING_LATENESS_P99_LIMIT_MS = 2;
 export const TIMING_LATENESS_SHARE = 0.02;
 const RESOLUTION_MS = 10;
 
-export interface TimingHealth {
+/** What the monitor saw (the result's `generatorTiming`, metrics/result.ts, adds the warning). */
+export interface TimingFigures {
   /** The generator's event-loop lateness over the load, ms (beyond the sampling period). */
   latenessMs: { p50: number; p99: number; max: number };
   /** Garbage-collection pauses during the load: how many, their sum and the longest, ms. */
   gc: { pauses: number; totalMs: number; maxMs: number };
+}
+
+export interface TimingHealth extends TimingFigures {
   /** One sentence when the generator's own lateness may be part of the reported tail; else ''. */
   warning: string;
 }
@@ -39,8 +43,8 @@ export class TimingMonitor {
     this.observer.observe({ entryTypes: ['gc'] });
   }
 
-  /** Stops watching; `reportedP99Ms` is the run's aggregated p99 (0 when nothing was timed). */
-  stop(reportedP99Ms: number): TimingHealth {
+  /** Stops watching and returns what it saw (judge it with judgeTiming once the p99 is known). */
+  stop(): TimingFigures {
     this.histogram.disable();
     if (this.observer) {
       for (const e of this.observer.takeRecords()) this.addPause(e.duration);
@@ -50,7 +54,7 @@ export class TimingMonitor {
     const late = (ns: number): number => round(Math.max(0, ns / 1e6 - RESOLUTION_MS));
     const latenessMs = h.count > 0 ? { p50: late(h.percentile(50)), p99: late(h.percentile(99)), max: late(h.max) } : { p50: 0, p99: 0, max: 0 };
     const gc = { pauses: this.pauses, totalMs: round(this.totalMs), maxMs: round(this.maxMs) };
-    return { latenessMs, gc, warning: timingWarning(latenessMs.p99, reportedP99Ms, gc) };
+    return { latenessMs, gc };
   }
 
   private addPause(ms: number): void {
@@ -60,8 +64,13 @@ export class TimingMonitor {
   }
 }
 
+/** The figures with their warning against the run's reported (aggregated) p99. */
+export function judgeTiming(f: TimingFigures, reportedP99Ms: number): TimingHealth {
+  return { ...f, warning: timingWarning(f.latenessMs.p99, reportedP99Ms, f.gc) };
+}
+
 /** The warning for a lateness p99 against the reported p99 ('' when within the limit). */
-export function timingWarning(latenessP99Ms: number, reportedP99Ms: number, gc: TimingHealth['gc']): string {
+export function timingWarning(latenessP99Ms: number, reportedP99Ms: number, gc: TimingFigures['gc']): string {
   const limit = Math.max(TIMING_LATENESS_P99_LIMIT_MS, TIMING_LATENESS_SHARE * reportedP99Ms);
   if (latenessP99Ms <= limit) return '';
   const pauses = gc.pauses > 0 ? ` (${gc.pauses} GC pauses, the longest ${gc.maxMs} ms)` : '';

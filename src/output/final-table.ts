@@ -1,0 +1,121 @@
+/**
+ * The end-of-run console summary, laid out like Locust's (stats table, then "Response time
+ * percentiles (approximated)", then the error report), followed by the gates and the verdict:
+ * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
+ */
+import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
+import { describeAudit, describeAuditCounts, describeBaselineCheck, describeThreshold } from './gate-text.js';
+import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
+
+const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
+const PERCENTILE_HEADERS = ['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'];
+
+function rowsInOrder(result: SimulationResult): EntrySummary[] {
+  return result.entries
+    .filter((e) => e.name !== 'Aggregated')
+    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+}
+
+function nameWidth(result: SimulationResult): number {
+  const longest = Math.max(10, ...result.entries.map((e) => Array.from(e.route).length));
+  return Math.min(longest, 48);
+}
+
+function statsTable(result: SimulationResult, width: number): string[] {
+  const line = (cells: string[]): string =>
+    `${fit(cells[0]!, TYPE_WIDTH)} ${fit(cells[1]!, width)} ${fit(cells[2]!, 7, 'right')} ${fit(cells[3]!, 14, 'right')} |` +
+    `${cells.slice(4, 8).map((c) => fit(c, 8, 'right')).join('')} | ${fit(cells[8]!, 8, 'right')} ${fit(cells[9]!, 11, 'right')}`;
+  const row = (e: EntrySummary, name: string): string => {
+    const failRatio = e.count > 0 ? e.failures / e.count : 0;
+    return line([
+      e.method, name, String(e.count), `${e.failures}(${formatPercent(failRatio).replace(' ', '')})`,
+      formatMs(e.avgMs), formatMs(e.minMs), formatMs(e.maxMs), formatMs(e.percentiles.p50),
+      formatRate(e.rps), formatRate(e.failuresPerS),
+    ]);
+  };
+  // Dashes with a '|' exactly under each '|' of the rows.
+  const separator = `${'-'.repeat(TYPE_WIDTH + width + 25)}|${'-'.repeat(33)}|${'-'.repeat(21)}`;
+  return [
+    line(['Type', 'Name', '# reqs', '# fails', 'Avg', 'Min', 'Max', 'Med', 'req/s', 'failures/s']),
+    separator,
+    ...rowsInOrder(result).map((e) => row(e, e.route)),
+    separator,
+    row(result.aggregated, 'Aggregated'),
+  ];
+}
+
+function percentileTable(result: SimulationResult, width: number): string[] {
+  const line = (cells: string[]): string =>
+    `${fit(cells[0]!, TYPE_WIDTH)} ${fit(cells[1]!, width)} ${fit(cells[2]!, 8, 'right')} ` +
+    cells.slice(3).map((c) => fit(c, 7, 'right')).join(' ');
+  const row = (e: EntrySummary, name: string): string =>
+    line([e.method, name, String(e.count), ...QUANTILE_KEYS.map((k) => formatMs(e.percentiles[k]))]);
+  const separator = '-'.repeat(TYPE_WIDTH + width + 10 + PERCENTILE_HEADERS.length * 8);
+  return [
+    'Response time percentiles (ms, approximated by t-digest)',
+    line(['Type', 'Name', '# reqs', ...PERCENTILE_HEADERS]),
+    separator,
+    ...rowsInOrder(result).filter((e) => e.count > 0).map((e) => row(e, e.route)),
+    separator,
+    row(result.aggregated, 'Aggregated'),
+  ];
+}
+
+function errorReport(result: SimulationResult): string[] {
+  if (result.failures.length === 0) return [];
+  return [
+    'Error report',
+    `${fit('# occurrences', 18)} Error`,
+    '-'.repeat(80),
+    ...result.failures.map((f) => `${fit(String(f.occurrences), 18)} ${oneLine(`${f.method} ${f.name}: ${f.error}`)}`),
+    '-'.repeat(80),
+    '',
+  ];
+}
+
+function gateLines(result: SimulationResult): string[] {
+  const mark = (pass: boolean): string => (pass ? 'ok  ' : 'FAIL');
+  const lines = [`Judged entries: ${result.judged.length > 0 ? result.judged.join(', ') : '(none)'}`];
+  if (result.thresholds.length > 0) {
+    lines.push('Thresholds:', ...result.thresholds.map((v) => `  ${mark(v.pass)} ${describeThreshold(v)}`));
+  }
+  if (result.baseline) {
+    lines.push(`Baseline ${result.baseline.file}:`, ...result.baseline.checks.map((c) => `  ${mark(c.pass)} ${describeBaselineCheck(c)}`));
+  }
+  if (result.audit) {
+    lines.push(describeAudit(result.audit));
+    for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0)) {
+      lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, result.audit.storageChecked)}`);
+    }
+  }
+  if (result.capacity) {
+    lines.push(`Capacity: ${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`);
+  }
+  const dlq = (label: string, d: SimulationResult['dlq']['start']): string =>
+    d ? `${label} ${d.batches_pending} batches, ${d.records_pending} records, ${d.disk_usage_mb} MB` : `${label} n/a`;
+  lines.push(`DLQ: ${dlq('start', result.dlq.start)}; ${dlq('end', result.dlq.end)}`);
+  return lines;
+}
+
+/** The whole summary, lines joined with `\n`, ending with the verdict and its reasons. */
+export function formatFinalTable(result: SimulationResult): string {
+  const width = nameWidth(result);
+  const verdict = result.pass ? 'PASS' : 'FAIL';
+  const header = `${result.scenario} scenario, ${result.users} users, ${result.durationS.toFixed(1)} s` +
+    `${result.interrupted ? ' (interrupted)' : ''}: p50 ${formatMs(result.p50_ms)} ms, p95 ${formatMs(result.p95_ms)} ms, ` +
+    `p99 ${formatMs(result.p99_ms)} ms, errors ${formatPercent(result.error_rate)}, ${result.total_requests} requests, ${formatRate(result.rps)} req/s`;
+  return [
+    ...statsTable(result, width),
+    '',
+    ...percentileTable(result, width),
+    '',
+    ...errorReport(result),
+    header,
+    ...(result.generatorTiming?.warning ? [`Warning: ${result.generatorTiming.warning}`] : []),
+    ...gateLines(result),
+    '',
+    verdict,
+    ...result.reasons.map((r) => `  - ${r}`),
+    '',
+  ].join('\n');
+}
