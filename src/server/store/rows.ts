@@ -1,4 +1,4 @@
-/** Row shapes of the ClickHouse tables the ingest writes (server-protocol.md §4.1). */
+/** Row shapes of the ClickHouse tables the ingest writes (docs/protocol/ingest.md §4.1). */
 
 export type TableName = 'mlop_metrics' | 'mlop_logs' | 'mlop_data' | 'mlop_files';
 export const TABLES: readonly TableName[] = ['mlop_metrics', 'mlop_logs', 'mlop_data', 'mlop_files'];
