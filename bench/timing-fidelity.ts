@@ -16,6 +16,7 @@
  * Usage: node --import tsx bench/timing-fidelity.ts [--runs 5] [--seconds 10] [--users 20,200,1000]
  *        [--delays fixed:0,fixed:20] [--locust-users 20,200,1000] (Locust runs on the non-zero delays)
  *        [--bin dist/bin/mlop-sim.js] [--before <an older build's bin/mlop-sim.js>] (measured in the same runs)
+ *        [--also-flags "--no-memory-reducer"] (this build once more with Node/V8 flags, in the same runs)
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,8 @@ const KEY = 'mlps_bench_timing_fidelity_key';
 const BIN = opt('--bin', 'dist/bin/mlop-sim.js');
 /** Optional second build measured in the same runs (interleaved), e.g. the commit before a change. */
 const BEFORE = opt('--before', '');
+/** Optional Node/V8 flags for a third mlop-sim variant (same build), e.g. --no-memory-reducer, to attribute GC pauses. */
+const ALSO_FLAGS = opt('--also-flags', '').split(' ').filter(Boolean);
 const LOCUST = '/usr/bin/locust';
 const QS = ['p50', 'p95', 'p99'] as const;
 type Q = Record<(typeof QS)[number], number>;
@@ -45,10 +48,10 @@ interface Probe {
 }
 interface Run { reported: Q; truth: Q; cpuS: number; requests: number; targetLoopP99: number; probe?: Probe }
 
-async function mlopSim(url: string, users: number, bin = BIN): Promise<{ reported: Q; cpuS: number; probe: Probe }> {
+async function mlopSim(url: string, users: number, bin = BIN, nodeFlags: string[] = []): Promise<{ reported: Q; cpuS: number; probe: Probe }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fidelity-'));
   const probeOut = path.join(dir, 'probe.json');
-  const res = await exitWithCpu(spawnMeasured(1, process.execPath, ['--import', './bench/lib/generator-probe.mjs', bin,
+  const res = await exitWithCpu(spawnMeasured(1, process.execPath, [...nodeFlags, '--import', './bench/lib/generator-probe.mjs', bin,
     '--scenario', 'http', '--users', String(users), '--spawn-rate', String(users), '--run-time', `${SECONDS}s`, '--host', url, '--key', KEY,
     '--quiet', '--report-dir', dir, '--p95', '100000', '--p99', '100000'], { env: { ...process.env, BENCH_PROBE_OUT: probeOut, BENCH_PROBE_RUN_MS: String(SECONDS * 1000) } }));
   if (!existsSync(path.join(dir, 'latest.json'))) throw new Error(`mlop-sim wrote no report (exit ${res.code}): ${res.stderr.slice(-400)}`);
@@ -107,6 +110,7 @@ function bound(users: number, q: (typeof QS)[number], runs: Run[]): number | und
 
 const generators: Generator[] = [['mlop-sim', (url, users) => mlopSim(url, users)]];
 if (BEFORE) generators.push(['mlop-sim before', (url, users) => mlopSim(url, users, BEFORE)]);
+if (ALSO_FLAGS.length) generators.push([`mlop-sim ${ALSO_FLAGS.join(' ')}`, (url, users) => mlopSim(url, users, BIN, ALSO_FLAGS)]);
 if (existsSync(LOCUST)) generators.push(['Locust HttpUser', locust]);
 const isOurs = (name: string): boolean => name.startsWith('mlop-sim');
 const results: Array<{ delay: string; users: number; name: string; runs: Run[] }> = [];
