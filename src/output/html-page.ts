@@ -45,7 +45,8 @@ function banner(result: SimulationResult): string {
   const cls = result.pass ? 'pass' : 'fail';
   const reasons = result.reasons.length ? `<ul>${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
   const note = result.interrupted ? ' (interrupted)' : '';
-  return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}</div>`;
+  const timing = result.generatorTiming?.warning ? `<p id="generator-timing">Warning: ${escapeHtml(result.generatorTiming.warning)}</p>` : '';
+  return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}${timing}</div>`;
 }
 
 function chart(id: string, caption: string, extra = ''): string {
