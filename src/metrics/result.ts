@@ -143,9 +143,16 @@ export interface GeneratorHealth {
   /** One-second windows sampled, and how many had main-thread utilisation ≥ 90 %. */
   windows: number;
   busyWindows: number;
+  /** Garbage-collection pauses during the load: how many, their sum and the longest, ms. */
+  gc: { pauses: number; totalMs: number; maxMs: number };
   saturated: boolean;
   /** One sentence when saturated, else empty. */
   warning: string;
+  /**
+   * One sentence when the event loop's lateness p99 is above max(2 ms, 2 % of the run's p99), so
+   * the reported tail may include that much of the generator's own delay; else empty (never a gate).
+   */
+  timingWarning: string;
 }
 
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';

@@ -46,7 +46,8 @@ function banner(result: SimulationResult): string {
   const cls = result.pass ? 'pass' : 'fail';
   const reasons = result.reasons.length ? `<ul>${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
   const note = result.interrupted ? ' (interrupted)' : '';
-  const warnings = (result.warnings ?? []).map((w) => `<p class="warning" id="generator-warning">Warning: ${escapeHtml(w)}</p>`).join('');
+  const id = (w: string): string => (w === result.generator?.timingWarning ? 'generator-timing' : 'generator-warning');
+  const warnings = (result.warnings ?? []).map((w) => `<p class="warning" id="${id(w)}">Warning: ${escapeHtml(w)}</p>`).join('');
   return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}${warnings}</div>`;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { EntrySelector, Recorder } from '../metrics/recorder.js';
 import type { BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, ThresholdVerdict, TimeSeriesPoint } from '../metrics/result.js';
+import { healthSummary, type GeneratorHealthReport } from './generator-health.js';
 import type { BaselineFigures } from '../metrics/baseline.js';
 import type { ThresholdSpec } from '../metrics/thresholds.js';
 import type { LiveSample } from '../output/index.js';
@@ -59,7 +60,8 @@ export interface ResultInputs {
   target: SimulationResult['target'];
   dlq: { start?: DlqHealth; end?: DlqHealth };
   interrupted: boolean;
-  generator?: GeneratorHealth;
+  /** What the generator-health monitor saw during the load. */
+  generator?: GeneratorHealthReport;
 }
 
 export function buildResult(i: ResultInputs): SimulationResult {
@@ -81,6 +83,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, () => true) };
   for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name));
 
+  const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
   const baseline: BaselineVerdict | undefined =
     i.baseline && i.baselineFile ? judgeBaseline(i.baseline, seedKeys, i.baselineFile) : undefined;
@@ -108,8 +111,8 @@ export function buildResult(i: ResultInputs): SimulationResult {
     audit: i.audit,
     capacity: i.scenario.capacityAssessment ? { assessment: assessCapacity(aggErrorRate), error_rate: aggErrorRate } : undefined,
     dlq: i.dlq,
-    generator: i.generator,
-    warnings: i.generator?.saturated ? [generatorWarning(i.generator, thresholds)] : [],
+    generator,
+    warnings: generator ? generatorWarnings(generator, thresholds) : [],
     interrupted: i.interrupted,
     pass,
     reasons,
@@ -118,10 +121,14 @@ export function buildResult(i: ResultInputs): SimulationResult {
 }
 
 /**
- * The saturated generator's sentence, and when a latency threshold failed, that the failure may
- * be the generator's: its queueing is inside every latency it measured.
+ * The timing sentence, then the saturated generator's (and, when a latency threshold failed, that
+ * the failure may be the generator's: its queueing is inside every latency it measured).
  */
-function generatorWarning(g: GeneratorHealth, thresholds: readonly ThresholdVerdict[]): string {
-  const latencyFailed = thresholds.some((t) => !t.pass && t.metric !== 'error_rate' && t.metric !== 'rps');
-  return latencyFailed ? `${g.warning} The failed latency thresholds may be the generator's doing, not the target's.` : g.warning;
+function generatorWarnings(g: GeneratorHealth, thresholds: readonly ThresholdVerdict[]): string[] {
+  const warnings: string[] = g.timingWarning ? [g.timingWarning] : [];
+  if (g.saturated) {
+    const latencyFailed = thresholds.some((t) => !t.pass && t.metric !== 'error_rate' && t.metric !== 'rps');
+    warnings.push(latencyFailed ? `${g.warning} The failed latency thresholds may be the generator's doing, not the target's.` : g.warning);
+  }
+  return warnings;
 }

@@ -6,7 +6,8 @@
 import { Agent } from 'undici';
 import { realClock } from '../core/clock.js';
 import { SimUsageError } from '../core/errors.js';
-import { createExecutor } from '../executor/registry.js';
+import { createExecutor, type LoadPlan } from '../executor/registry.js';
+import { share, type Segment } from '../executor/segment.js';
 import { DEFAULT_PROJECT } from '../load/scenario.js';
 import { resolveScenario } from '../load/scenario-resolve.js';
 import type { SdkRun, SdkTarget } from '../load/sdk-session.js';
@@ -22,7 +23,7 @@ import { assertComparable, readBaseline } from './baseline-file.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
-import { GeneratorHealthMonitor, healthSummary } from './generator-health.js';
+import { GeneratorHealthMonitor } from './generator-health.js';
 import { preflight } from './preflight.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
@@ -69,6 +70,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const isReference = await control.isReferenceServer(ingestUrl);
     const dlqStart = await control.readDlq(ingestUrl);
 
+    // Start-up work stays out of the measured window: raw-HTTP users find the connections of
+    // the first second's spawn open (SDK users connect through the SDK's own pool).
+    if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(o.load, o.segment));
     const recorder = new Recorder();
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
     const executor = createExecutor(o.load, {
@@ -86,9 +90,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     health.start();
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
     const outcome = await executor.run(abort.signal);
-    const generator = healthSummary(health.stop());
+    const generator = health.stop();
     for (const output of outputs) output.end?.();
-    if (generator.saturated) log(`warning: ${generator.warning}`);
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
     const runs = outcome.users.map((u) => u.run).filter((r): r is SdkRun => r !== undefined);
@@ -102,6 +105,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       interrupted: outcome.interrupted,
       generator,
     });
+    for (const warning of result.warnings ?? []) log(`warning: ${warning}`);
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;
   } finally {
@@ -127,3 +131,8 @@ async function stopOutputs(outputs: readonly Output[], result: SimulationResult)
 }
 
 export type { Plan };
+
+/** Users the load starts within its first second (this segment's share): the connections opened ahead. */
+function firstSecondUsers(load: LoadPlan, segment: Segment): number {
+  return share(segment, Math.min(load.users, Math.max(1, Math.ceil(load.spawnRate))));
+}
