@@ -4,6 +4,11 @@ export { parseLatencySpec, validateFaults, type FaultOptions, type LatencySpec }
 export type { DlqOptions, ReferenceServer, ReferenceServerOptions, ServerStats } from './options.js';
 export type { DlqStats } from './store/dlq.js';
 export type { DataRow, FileRow, LogRow, MetricRow, Row, TableName } from './store/rows.js';
-export type { RunTableCounts } from './store/storage.js';
+export type { InsertMode, RowStore, RunTableCounts, StoreHealth, TableCount } from './store/ports.js';
 export { startReferenceServer } from './reference-server.js';
 export { startReferenceServerInWorker, type WorkerServer, type WorkerServerOptions } from './in-worker.js';
+export { ClickHouseRowStore, ASYNC_INSERT_MAX_ROWS } from './store/clickhouse/clickhouse-store.js';
+export {
+  ClickHouseSession, ClickHouseUnavailableError, checkIdentifier, clickhouseDisplayUrl, type ClickHouseConnectionOptions,
+} from './store/clickhouse/connection.js';
+export type { Dialect, QueryParams } from './store/clickhouse/dialect.js';
