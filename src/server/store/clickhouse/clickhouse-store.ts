@@ -40,7 +40,7 @@ export class ClickHouseRowStore implements RowStore {
     if (rows.length === 0) return;
     const values = table === 'mlop_metrics' ? rows.map(metricValues) : rows;
     const async = mode === 'flush' && rows.length <= ASYNC_INSERT_MAX_ROWS && this.session.dialect.asyncInsert;
-    await this.session.insert(table, values, async ? { async_insert: 1, wait_for_async_insert: 0 } : {});
+    await this.session.insert(this.session.table(table), values, async ? { async_insert: 1, wait_for_async_insert: 0 } : {});
     this.stored[table] += rows.length;
   }
 
@@ -49,7 +49,7 @@ export class ClickHouseRowStore implements RowStore {
     const where = project === undefined ? '' : 'WHERE projectName = {project:String}';
     for (const t of TABLES) {
       const rows = await this.session.rows<{ tenantId: string; projectName: string; runId: string; rows: string; distinct: string }>(
-        `SELECT tenantId, projectName, runId, count() AS rows, uniqExact(${IDENTITY[t]}) AS distinct FROM ${t} ${where} GROUP BY tenantId, projectName, runId`,
+        `SELECT tenantId, projectName, runId, count() AS rows, uniqExact(${IDENTITY[t]}) AS distinct FROM ${this.session.table(t)} ${where} GROUP BY tenantId, projectName, runId`,
         project === undefined ? {} : { project },
       );
       for (const r of rows) {
@@ -70,7 +70,7 @@ export class ClickHouseRowStore implements RowStore {
     if (project !== undefined) conds.push('projectName = {project:String}');
     if (tenantId !== undefined) conds.push('tenantId = {tenantId:String}');
     const rows = await this.session.rows<Record<string, unknown>>(
-      `SELECT *, ${timeAsEpochMs(this.session.dialect)} AS timeMs FROM ${table} WHERE ${conds.join(' AND ')}`,
+      `SELECT *, ${timeAsEpochMs(this.session.dialect)} AS timeMs FROM ${this.session.table(table)} WHERE ${conds.join(' AND ')}`,
       { runId, project, tenantId },
     );
     return rows.map((r) => fromClickHouse(table, r));
@@ -78,7 +78,7 @@ export class ClickHouseRowStore implements RowStore {
 
   async maxMetricStep(tenantId: string, projectName: string, runId: number): Promise<number> {
     const [r] = await this.session.rows<{ step: string | number | null }>(
-      'SELECT max(step) AS step FROM mlop_metrics WHERE tenantId = {tenantId:String} AND projectName = {projectName:String} AND runId = {runId:UInt64}',
+      `SELECT max(step) AS step FROM ${this.session.table('mlop_metrics')} WHERE tenantId = {tenantId:String} AND projectName = {projectName:String} AND runId = {runId:UInt64}`,
       { tenantId, projectName, runId },
     );
     return Number(r?.step ?? 0);

@@ -103,12 +103,18 @@ export class ClickHouseSession {
         }
       }
     } catch (err) {
-      await probe.close().catch(() => undefined);
+      if (!opts.connection) await probe.close().catch(() => undefined);
       throw err instanceof ClickHouseUnavailableError ? err : new ClickHouseUnavailableError(describeFailure(err, displayUrl, opts.username ?? 'default', secret));
     }
-    await probe.close().catch(() => undefined);
+    // An injected connection belongs to both clients: closing the probe would close it.
+    if (!opts.connection) await probe.close().catch(() => undefined);
     const client = createClient({ ...base, database });
     return new ClickHouseSession(client, dialect, database, displayUrl, secret);
+  }
+
+  /** `<database>.<table>`: queries name the database (an injected connection may ignore the client's default). */
+  table(name: string): string {
+    return `${this.database}.${checkIdentifier(name, 'ClickHouse table')}`;
   }
 
   /** Rows of a SELECT; `{name:Type}` placeholders take their values from `params`. */
