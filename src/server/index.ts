@@ -12,3 +12,4 @@ export {
   ClickHouseSession, ClickHouseUnavailableError, checkIdentifier, clickhouseDisplayUrl, type ClickHouseConnectionOptions,
 } from './store/clickhouse/connection.js';
 export type { Dialect, QueryParams } from './store/clickhouse/dialect.js';
+export { IDENTITY as ROW_IDENTITY_COLUMNS } from './store/clickhouse/ddl.js';
