@@ -85,7 +85,8 @@ export class VisibilityProbe {
   private readonly pending = new Map<string, Pending>();
   private readonly latencies: number[] = [];
   private readonly errors: number[] = [];
-  private readonly burstTimes: number[] = [];
+  /** Bursts seen: when (bracket middle) and how uncertain (bracket width). */
+  private readonly bursts: Array<{ t: number; w: number }> = [];
   private readonly clock: () => number;
   private tokens: number;
   private lastRefill: number;
@@ -166,33 +167,60 @@ export class VisibilityProbe {
       costFraction: this.queries / requests,
       errorMs: { p50: median(this.errors), max: this.errors.length ? Math.max(...this.errors) : 0 },
       p50Ms: median(this.latencies),
-      bursts: this.burstTimes.length,
+      bursts: this.bursts.length,
       periodMs: this.period(),
     };
   }
 
-  /** Poll step: 5 % of the p50 seen so far (or of 1 s before anything was seen). */
+  /**
+   * Poll step δ inside a predicted window: the error bound is half a bracket and a bracket is δ
+   * plus a query's round trip, so δ = 1.6 × the error target (8 % of the p50 seen so far; of
+   * 1 s before anything was seen).
+   */
   private step(): number {
     const p50 = this.latencies.length ? median(this.latencies.slice(-200)) : 1000;
-    return Math.max(this.opts.minStepMs ?? 20, (this.opts.targetErrorFraction ?? 0.05) * p50);
+    return Math.max(this.opts.minStepMs ?? 20, 1.6 * (this.opts.targetErrorFraction ?? 0.05) * p50);
   }
 
   private budgetLeft(): number {
     return Math.floor((this.opts.budgetFraction ?? 0.01) * this.opts.requests()) - this.queries;
   }
 
-  /** Median gap between the last bursts, when at least two gaps agree within a step. */
+  /** Gaps between consecutive recent bursts, clustered (tolerance: δ or the bursts' own uncertainty); biggest cluster first. */
+  private gapClusters(d: number): Array<{ gap: number; n: number }> {
+    const b = this.bursts.slice(-9);
+    if (b.length < 3) return [];
+    const gaps: Array<{ g: number; tol: number }> = [];
+    for (let i = 1; i < b.length; i++) gaps.push({ g: b[i].t - b[i - 1].t, tol: Math.max(d, (b[i].w + b[i - 1].w) / 2) });
+    const clusters: Array<{ members: number[]; tol: number }> = [];
+    for (const { g, tol } of gaps.sort((x, y) => x.g - y.g)) {
+      const c = clusters.find((k) => Math.abs(median(k.members) - g) <= Math.max(k.tol, tol));
+      if (c) {
+        c.members.push(g);
+        c.tol = Math.max(c.tol, tol);
+      } else clusters.push({ members: [g], tol });
+    }
+    return clusters
+      .map((c) => ({ gap: median(c.members), n: c.members.length }))
+      .sort((x, y) => y.n - x.n)
+      .slice(0, 2);
+  }
+
+  /** The burst period learnt (the biggest gap cluster), if any. */
   private period(): number | undefined {
-    const t = this.burstTimes;
-    if (t.length < 3) return undefined;
-    const gaps = t.slice(-9).map((x, i, a) => (i ? x - a[i - 1] : NaN)).slice(1);
-    return median(gaps);
+    return this.gapClusters(this.step())[0]?.gap;
+  }
+
+  /** Half-width of the window around a predicted burst: 1.5 δ, or the last bursts' uncertainty. */
+  private margin(d: number): number {
+    const b = this.bursts.slice(-2);
+    return Math.max(1.5 * d, ...b.map((x) => x.w / 2));
   }
 
   /**
    * When to poll next (ms from now), or undefined to wait for a sample or for budget. With a
-   * learnt period: the predicted bursts' windows [c − δ, c + δ] (c = last burst + k·gap for the
-   * distinct recent gaps); otherwise as soon as the budget allows, at most every δ.
+   * learnt period: inside the predicted windows [c − m, c + m] every δ (c = last burst + a
+   * recent gap), nothing in between; otherwise every δ as the budget allows.
    */
   private nextPollIn(now: number): number | undefined {
     if (this.pending.size === 0 || this.budgetLeft() <= 0) return undefined;
@@ -201,30 +229,22 @@ export class VisibilityProbe {
     const centres = this.predictedCentres(now, d);
     if (centres.length === 0) return Math.max(0, d - sinceLast);
     const c = centres[0];
-    if (now >= c - d) {
-      // Inside the window: poll every δ until the burst shows or the window ends.
-      return Math.max(0, d - sinceLast);
-    }
-    return c - d - now;
+    const m = this.margin(d);
+    if (now >= c - m) return Math.max(0, d - sinceLast);
+    return c - m - now;
   }
 
   /** Centres of predicted bursts whose window has not passed, nearest first. */
   private predictedCentres(now: number, d: number): number[] {
-    const t = this.burstTimes;
-    if (this.missed || this.period() === undefined) return [];
-    const last = t[t.length - 1];
-    const gaps = t.slice(-9).map((x, i, a) => (i ? x - a[i - 1] : NaN)).slice(1);
-    const distinct: number[] = [];
-    for (const g of gaps.sort((a, b) => a - b)) if (!distinct.some((x) => Math.abs(x - g) <= d)) distinct.push(g);
+    if (this.missed) return [];
+    const clusters = this.gapClusters(d);
+    if (clusters.length === 0) return [];
+    const last = this.bursts[this.bursts.length - 1].t;
+    const m = this.margin(d);
     const centres: number[] = [];
-    for (const g of distinct) {
-      for (let k = 1; k <= 4; k++) {
-        const c = last + k * g;
-        if (c + d >= now && !this.triedCentres.has(Math.round(c))) {
-          centres.push(c);
-          break;
-        }
-      }
+    for (const { gap } of clusters) {
+      const c = last + gap;
+      if (c + m >= now && !this.triedCentres.has(Math.round(c))) centres.push(c);
     }
     return centres.sort((a, b) => a - b);
   }
@@ -245,8 +265,9 @@ export class VisibilityProbe {
       }
       // Mark the predicted windows this poll falls past, so a missed burst does not hold the poll.
       const d = this.step();
+      const m = this.margin(d);
       for (const c of this.predictedCentres(now, d)) {
-        if (now > c + d) {
+        if (now > c + m) {
           this.triedCentres.add(Math.round(c));
           this.missed = true;
         }
@@ -300,10 +321,11 @@ export class VisibilityProbe {
     }
     if (burst) {
       const brackets = batch.filter(([k]) => found.has(k)).map(([, p]) => p.lo);
-      this.burstTimes.push((Math.max(...brackets) + at) / 2);
+      const lo = Math.max(...brackets);
+      this.bursts.push({ t: (lo + at) / 2, w: at - lo });
       this.missed = false;
       this.triedCentres.clear();
-      if (this.burstTimes.length > 20) this.burstTimes.shift();
+      if (this.bursts.length > 20) this.bursts.shift();
     }
     this.lastPollAt = at;
   }
