@@ -2,18 +2,9 @@
  * Seeded latency samples (mulberry32 + Box–Muller) shared by test/metrics and the benchmarks, so
  * every run sees the same values.
  */
+import { mulberry32 } from '../../src/core/random.js';
 
-/** mulberry32: a tiny seeded PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

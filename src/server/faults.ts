@@ -3,12 +3,10 @@
  * requests answered with an error status, connection resets, a stalled or failing flusher.
  * Choices come from a seeded generator so a run with a seed is repeatable.
  */
+import { validateLatency, type LatencySpec } from '../core/latency-spec.js';
+import { mulberry32 } from '../core/random.js';
 
-export type LatencySpec =
-  | { kind: 'fixed'; ms: number }
-  | { kind: 'uniform'; minMs: number; maxMs: number }
-  | { kind: 'lognormal'; medianMs: number; sigma: number }
-  | { kind: 'normal'; meanMs: number; stdMs: number };
+export { parseLatencySpec, type LatencySpec } from '../core/latency-spec.js';
 
 export interface FaultOptions {
   latency?: LatencySpec;
@@ -59,61 +57,9 @@ export function validateFaults(value: unknown): FaultOptions {
     out.flushFailing = f.flushFailing;
   }
   if (f.seed !== undefined) out.seed = nonNegative(f.seed, 'seed');
-  if (f.latency !== undefined) out.latency = validateLatency(f.latency, nonNegative);
+  if (f.latency !== undefined) out.latency = validateLatency(f.latency);
   for (const k of Object.keys(out) as Array<keyof FaultOptions>) if (out[k] === undefined) delete out[k];
   return out;
-}
-
-/**
- * Latency from a command-line spelling, in milliseconds: `200` or `200ms` or `0.2s` (fixed),
- * `uniform:10:50`, `lognormal:20:0.5` (median, sigma), `normal:20:5` (mean, std).
- */
-export function parseLatencySpec(text: string): LatencySpec {
-  const [kind, a, b] = text.trim().toLowerCase().split(':');
-  const num = (x: string | undefined): number => (x === undefined || x === '' ? NaN : Number(x));
-  const nonNegative = (v: unknown, name: string): number => {
-    if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new Error(`latency "${text}": ${name} must be a non-negative number`);
-    return v;
-  };
-  const fixed = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(kind ?? '');
-  if (fixed && a === undefined) return { kind: 'fixed', ms: Number(fixed[1]) * (fixed[2] === 's' ? 1000 : 1) };
-  if (kind === 'uniform') return validateLatency({ kind, minMs: num(a), maxMs: num(b) }, nonNegative);
-  if (kind === 'lognormal') return validateLatency({ kind, medianMs: num(a), sigma: num(b) }, nonNegative);
-  if (kind === 'normal') return validateLatency({ kind, meanMs: num(a), stdMs: num(b) }, nonNegative);
-  throw new Error(`latency "${text}" must look like 200ms, uniform:10:50, lognormal:20:0.5 or normal:20:5`);
-}
-
-function validateLatency(v: unknown, nonNegative: (v: unknown, name: string) => number): LatencySpec {
-  if (v === null || typeof v !== 'object') throw new Error('latency must be an object with a "kind"');
-  const l = v as Record<string, unknown>;
-  switch (l.kind) {
-    case 'fixed':
-      return { kind: 'fixed', ms: nonNegative(l.ms, 'latency.ms') };
-    case 'uniform': {
-      const minMs = nonNegative(l.minMs, 'latency.minMs');
-      const maxMs = nonNegative(l.maxMs, 'latency.maxMs');
-      if (maxMs < minMs) throw new Error('latency.maxMs must not be below latency.minMs');
-      return { kind: 'uniform', minMs, maxMs };
-    }
-    case 'lognormal':
-      return { kind: 'lognormal', medianMs: nonNegative(l.medianMs, 'latency.medianMs'), sigma: nonNegative(l.sigma, 'latency.sigma') };
-    case 'normal':
-      return { kind: 'normal', meanMs: nonNegative(l.meanMs, 'latency.meanMs'), stdMs: nonNegative(l.stdMs, 'latency.stdMs') };
-    default:
-      throw new Error('latency.kind must be fixed, uniform, lognormal or normal');
-  }
-}
-
-/** mulberry32: small, fast, seedable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export type RequestFault = { kind: 'none' } | { kind: 'reset' } | { kind: 'error'; status: 500 | 503 | 429 };

@@ -25,7 +25,7 @@ describe('gates → exit 1', () => {
     const dir = tempDir();
     const r = await runCli(['--scenario', 'http', '-u', '5', '-t', '2s', '--server-latency', '40ms', '--p95', '20', '--report-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL\n\s+- threshold P95_THRESHOLD_MS=20 on Aggregated: p95 was \d+/);
+    expect(r.stdout).toMatch(/FAIL\n\s+- threshold: Aggregated p95 was [\d.]+ ms, which breaks P95_THRESHOLD_MS=20 /);
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
     expect(latest.p95_ms).toBeGreaterThanOrEqual(40);
     expect(latest.pass).toBe(false);
@@ -48,7 +48,7 @@ describe('gates → exit 1', () => {
     writeFileSync(baseline, JSON.stringify({ p50_ms: 2, p95_ms: 5, p99_ms: 8, error_rate: 0, total_requests: 100, rps: 30 }));
     const r = await runCli(['--scenario', 'http', '-u', '5', '-t', '2s', '--server-latency', '30ms', '--baseline', baseline, '--report-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/- baseline p95_ms grew \+\d+/);
+    expect(r.stdout).toMatch(/- baseline \S+: p95_ms changed by \+\d+/);
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
     expect(latest.baseline.pass).toBe(false);
     expect(latest.thresholds.every((t: { pass: boolean }) => t.pass)).toBe(true);

@@ -1,0 +1,89 @@
+/** `mlop-sim serve`: the reference server alone, with its faults set by flags. */
+import type { Argv } from 'yargs';
+import {
+  DEFAULT_API_KEY,
+  parseDuration,
+  parseLatencySpec,
+  startReferenceServer,
+  validateFaults,
+  type ReferenceServerOptions,
+} from '../../src/index.js';
+import { exit, hideSecret, lastValue, out, usageError } from './terminal.js';
+
+interface ServeArgs {
+  port: number;
+  host: string;
+  key?: string[];
+  'default-key': boolean;
+  latency?: string;
+  'error-rate'?: number;
+  'error-status'?: number;
+  'reset-rate'?: number;
+  'flush-stall'?: string;
+  'flush-failing'?: boolean;
+  'flush-interval'?: string;
+  'dlq-path'?: string;
+  faults?: string;
+}
+
+export function serveBuilder(y: Argv): Argv {
+  const single = { coerce: lastValue } as const;
+  return y
+    .option('port', { ...single, type: 'number', default: 3003, describe: 'port to listen on' })
+    .option('host', { ...single, type: 'string', default: '127.0.0.1', describe: 'address to bind' })
+    .option('key', { type: 'array', string: true, describe: 'also accept this API key (repeatable; env MLOP_SIM_KEYS=k1,k2)' })
+    .option('default-key', { type: 'boolean', default: true, describe: 'accept the default key (--no-default-key refuses it)' })
+    .option('latency', { ...single, type: 'string', describe: 'fault: added latency, e.g. 200ms, uniform:10:50, lognormal:20:0.5, normal:20:5' })
+    .option('error-rate', { ...single, type: 'number', describe: 'fault: share of ingest requests answered with --error-status' })
+    .option('error-status', { ...single, type: 'number', describe: 'fault: 500, 503 or 429', defaultDescription: '500' })
+    .option('reset-rate', { ...single, type: 'number', describe: 'fault: share of ingest requests whose connection is reset' })
+    .option('flush-stall', { ...single, type: 'string', describe: 'fault: each flush takes this long (a slow ClickHouse), e.g. 3s' })
+    .option('flush-failing', { type: 'boolean', describe: 'fault: every flush fails, batches go to the dead-letter queue' })
+    .option('flush-interval', { ...single, type: 'string', describe: 'flush interval of the row buffers', defaultDescription: '5s' })
+    .option('dlq-path', { ...single, type: 'string', describe: 'dead-letter queue folder', defaultDescription: 'a temporary folder' })
+    .option('faults', { ...single, type: 'string', describe: 'all faults as JSON (the /_sim/faults shape)' });
+}
+
+/** The serve flags as server options; a bad value is a usage error (exit 2). */
+function serveOptions(a: ServeArgs): ReferenceServerOptions {
+  try {
+    const faults: Record<string, unknown> = a.faults ? (JSON.parse(a.faults) as Record<string, unknown>) : {};
+    if (a.latency !== undefined) faults.latency = parseLatencySpec(a.latency);
+    if (a['error-rate'] !== undefined) faults.errorRate = a['error-rate'];
+    if (a['error-status'] !== undefined) faults.errorStatus = a['error-status'];
+    if (a['reset-rate'] !== undefined) faults.resetRate = a['reset-rate'];
+    if (a['flush-stall'] !== undefined) faults.flushStallMs = parseDuration(a['flush-stall'], '--flush-stall') * 1000;
+    if (a['flush-failing']) faults.flushFailing = true;
+    const envKeys = (process.env.MLOP_SIM_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    return {
+      port: a.port,
+      host: a.host,
+      keys: [...(a.key ?? []).map(String), ...envKeys],
+      defaultKey: a['default-key'] === false ? false : undefined,
+      faults: validateFaults(faults),
+      flushIntervalMs: a['flush-interval'] !== undefined ? parseDuration(a['flush-interval'], '--flush-interval') * 1000 : undefined,
+      dlq: a['dlq-path'] ? { path: a['dlq-path'] } : undefined,
+    };
+  } catch (err) {
+    throw usageError(err);
+  }
+}
+
+export async function serveCommand(a: ServeArgs): Promise<void> {
+  const options = serveOptions(a);
+  hideSecret(options.keys?.length ? String(options.keys[0]) : undefined);
+  const server = await startReferenceServer(options);
+  out(`mlop-sim reference server listening on ${server.url}\n`);
+  if (options.defaultKey !== false) out(`API key: ${DEFAULT_API_KEY}\n`);
+  if (options.keys?.length) out(`Also accepting ${options.keys.length} key(s) given with --key / MLOP_SIM_KEYS (not shown).\n`);
+  const faults = Object.keys(options.faults ?? {});
+  if (faults.length) out(`Faults on: ${faults.join(', ')}\n`);
+  out('Press Ctrl+C to stop.\n');
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    out('mlop-sim: reference server stopped\n');
+    exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

@@ -1,0 +1,23 @@
+/**
+ * The names of the entries the simulator records and judges, said once (docs/cli.md "Which
+ * entries are judged"). An entry's name is `${method} ${route}` (Locust's Type + Name).
+ */
+
+/** Entry methods that are not HTTP requests (SDK call timings, end-to-end delays, task crashes). */
+export const NON_HTTP_METHODS: ReadonlySet<string> = new Set(['SDK', 'E2E', 'TASK', '']);
+
+/** Entry of the SDK's enqueue time for run.log(): reported, never judged. */
+export const SDK_LOG_ENTRY = { method: 'SDK', route: 'run.log (metrics)' } as const;
+/** Entry of the SDK's enqueue time for run._log(data, step, t): reported, never judged. */
+export const SDK_EXPLICIT_LOG_ENTRY = { method: 'SDK', route: 'run._log (explicit step)' } as const;
+/** Each record's delay from log() to the 2xx that carried it (SDK observer's onRecord). */
+export const E2E_ENTRY = { method: 'E2E', route: 'log→ack' } as const;
+export const E2E_ENTRY_NAME = `${E2E_ENTRY.method} ${E2E_ENTRY.route}`;
+/** The judged aggregate of every HTTP request the SDK made. */
+export const SDK_HTTP_GROUP = 'SDK HTTP (all)';
+export const AGGREGATED = 'Aggregated';
+
+/** True for entries that are HTTP requests (their method is not SDK, E2E, TASK or empty). */
+export function isHttpEntry(name: string): boolean {
+  return !NON_HTTP_METHODS.has(name.slice(0, name.indexOf(' ')));
+}

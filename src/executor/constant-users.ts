@@ -1,0 +1,60 @@
+/**
+ * `constant-users` (Locust's default, k6's constant-vus with a spawn rate): start `users`
+ * closed-model users at `spawnRate` users/s, keep them iterating until `runTimeS` has passed
+ * since the start (or the signal aborts), then stop them all within the shutdown budget.
+ * A closed-model user waits for each task before the next, so a stalled target slows the users
+ * down rather than piling up requests (coordinated omission, docs/cli.md).
+ */
+import type { ExecutionContext, ExecutionOutcome, Executor } from './executor.js';
+import { owns, share } from './segment.js';
+import { closedLoop, UserPool, whenAborted } from './user-pool.js';
+
+export interface ConstantUsersLoad {
+  executor: 'constant-users';
+  /** Users of the whole plan (a segment runs its share). */
+  users: number;
+  /** Users started per second, over the whole plan. */
+  spawnRate: number;
+  runTimeS: number;
+}
+
+export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): Executor {
+  const pool = new UserPool(ctx);
+  return {
+    name: 'constant-users',
+    get activeUsers() {
+      return pool.activeUsers;
+    },
+    describe: () => `${share(ctx.segment, load.users)} users at ${+(load.spawnRate * share(ctx.segment, load.users) / load.users).toFixed(3)}/s for ${load.runTimeS} s`,
+    async run(signal) {
+      const { clock } = ctx;
+      const t0 = clock.now();
+      const deadline = t0 + load.runTimeS * 1000;
+      const stop = new AbortController();
+      const onAbort = (): void => stop.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) stop.abort();
+      const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal).then(onAbort);
+      try {
+        const rate = load.spawnRate > 0 ? load.spawnRate : load.users;
+        // User i (1-based) is due (i-1)/rate s after the start, in every segment alike.
+        for (let i = 1; i <= load.users && !stop.signal.aborted; i++) {
+          if (!owns(ctx.segment, i - 1)) continue;
+          const due = t0 + ((i - 1) / rate) * 1000 - clock.now();
+          if (due > 1) await clock.sleep(due, stop.signal);
+          if (stop.signal.aborted) break;
+          pool.launch(i, closedLoop);
+        }
+        await whenAborted(stop.signal);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        stop.abort();
+        await timer;
+      }
+      const interrupted = signal?.aborted === true && clock.now() < deadline - 1;
+      const unfinishedUsers = await pool.stopAll();
+      const outcome: ExecutionOutcome = { interrupted, unfinishedUsers, durationS: (clock.now() - t0) / 1000, users: pool.users };
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The simulator's use of @mlop/sdk-ts: settings pointing at the target, an observer that feeds
+ * the stats (the SDK's HTTP exchanges and each record's log→ack delay), and login + init of a
+ * virtual user's run. The SDK knows nothing of the simulator; it only calls the observer.
+ */
+import { init, login, SdkAuthError, type DeliveryCounts, type RecordSettled, type RequestExchange, type Run, type SdkObserver, type Settings } from '@mlop/sdk-ts';
+import type { Dispatcher } from 'undici';
+import type { StatsSink } from '../metrics/stats-sink.js';
+import { E2E_ENTRY } from '../core/entry-names.js';
+
+/** The SDK's delivery counts of one run (records logged, acked, FAILED, pending; rows acked). */
+export type SdkDelivery = DeliveryCounts;
+
+/** The part of the SDK's Run the simulator and scenario files use. */
+export type SdkRun = Pick<Run, 'id' | 'name' | 'log' | '_log' | 'delivery' | 'finish'>;
+
+export interface SdkTarget {
+  ingestUrl: string;
+  apiUrl: string;
+  key: string;
+  /** Seconds finish() may wait for the queue to drain (the shutdown budget). */
+  shutdownTimeoutS: number;
+  /** Connection pool the SDK runs share (closed by the runner at the end). */
+  dispatcher?: Dispatcher;
+}
+
+/** The SDK observer that records every HTTP exchange and every settled record. */
+export function statsObserver(stats: StatsSink): SdkObserver {
+  return {
+    onRequest(ev: RequestExchange): void {
+      const status = ev.status ?? 0;
+      const ok = ev.error == null && status >= 200 && status < 300;
+      const error = ok ? undefined : ev.error != null ? errorText(ev.error) : `HTTP ${status}`;
+      stats.record(ev.method, ev.route, ev.durationMs, ok, ev.responseBytes, error);
+    },
+    onRecord(ev: RecordSettled): void {
+      const ok = ev.status === 'acked';
+      const error = ok ? undefined : ev.error != null ? errorText(ev.error) : 'record FAILED';
+      stats.record(E2E_ENTRY.method, E2E_ENTRY.route, ev.settledAt - ev.loggedAt, ok, ev.rows, error);
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** SDK settings for a target. Console capture and system metrics stay off in a shared process. */
+export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Settings {
+  return {
+    url_app: target.apiUrl,
+    url_api: target.apiUrl,
+    url_ingest: target.ingestUrl,
+    url_py: target.apiUrl,
+    _auth: target.key,
+    observer: stats ? statsObserver(stats) : undefined,
+    disable_console: true,
+    disable_system_metrics: true,
+    sync_process_shutdown_timeout: target.shutdownTimeoutS,
+    dispatcher: target.dispatcher,
+  };
+}
+
+/** Checks the key with the SDK's login(); true when accepted, false on 401. */
+export async function sdkKeyAccepted(target: SdkTarget): Promise<boolean> {
+  try {
+    await login(sdkSettings(target, undefined));
+    return true;
+  } catch (err) {
+    if (err instanceof SdkAuthError) return false;
+    throw err;
+  }
+}
+
+export interface RunSpec {
+  project: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+/** login() then init(), as the seed's SDK user did (server-protocol.md §6). */
+export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: RunSpec): Promise<SdkRun> {
+  const settings = sdkSettings(target, stats);
+  await login(settings);
+  return init({ project: spec.project, name: spec.name, config: spec.config, settings });
+}

@@ -1,0 +1,11 @@
+/** Outputs (the live console line, latest.json, Locust CSV, HTML, JUnit) and the formatting they share. */
+export type { Output, LiveFeed } from './output.js';
+export { outputsFor, type OutputPlan } from './registry.js';
+export type { LiveConsoleOptions } from './console-output.js';
+export { writeLatestJson, latestJsonText, SEED_KEYS } from './latest-json.js';
+export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS } from './locust-csv.js';
+export { writeHtml } from './html-page.js';
+export { writeJunit } from './junit.js';
+export { formatFinalTable } from './final-table.js';
+export { describeThreshold, describeBaselineCheck, describeAudit } from './gate-text.js';
+export { LiveConsole, formatLiveLine, type LiveSample } from './live-console.js';

@@ -1,0 +1,25 @@
+/**
+ * The output seam: everything that leaves a run — the live console line, latest.json, Locust
+ * CSVs, the HTML page, JUnit, streams — is an Output. The runner prepares every output before the
+ * first user starts, starts them with a live feed when the load starts, and stops them with the
+ * final result. Outputs read snapshots and results; they never reach into the runner.
+ * Adding one: a file (or folder) here and an entry in registry.ts.
+ */
+import type { SimulationResult } from '../metrics/result.js';
+import type { LiveSample } from './live-console.js';
+
+/** A fresh snapshot of the running load each time it is called (cheap; outputs pull at their own cadence). */
+export type LiveFeed = () => LiveSample;
+
+export interface Output {
+  /** Its name in messages, e.g. `latest.json`, `html`. */
+  readonly name: string;
+  /** Before any user starts: check and create what it will write to; throws SimUsageError (exit 2) on a bad path. */
+  prepare?(): Promise<void>;
+  /** The load starts. */
+  start?(live: LiveFeed): void;
+  /** The load has ended; judging (audit, gates) follows. */
+  end?(): void;
+  /** The run is judged: write the result; returns the files written (none for streams). */
+  stop(result: SimulationResult): Promise<string[]>;
+}

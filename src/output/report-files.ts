@@ -1,0 +1,56 @@
+/**
+ * The file outputs: latest.json in the report folder (plus the stress test's
+ * stress_test_results.json), Locust CSVs, the HTML page and JUnit XML. Each is written once, at
+ * the end of the run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SimulationResult } from '../metrics/result.js';
+import { writeHtml } from './html-page.js';
+import { writeJunit } from './junit.js';
+import { writeLatestJson } from './latest-json.js';
+import { writeCsv } from './locust-csv.js';
+import type { Output } from './output.js';
+
+export function latestJsonOutput(dir: string): Output {
+  return {
+    name: 'latest.json',
+    async stop(result) {
+      const files = [await writeLatestJson(result, dir)];
+      if (result.capacity) files.push(await writeStressResults(result, dir));
+      return files;
+    },
+  };
+}
+
+export function locustCsvOutput(prefix: string): Output {
+  return { name: 'csv', stop: (result) => writeCsv(result, prefix) };
+}
+
+export function htmlOutput(file: string): Output {
+  return { name: 'html', stop: async (result) => [await writeHtml(result, file)] };
+}
+
+export function junitOutput(file: string): Output {
+  return { name: 'junit', stop: async (result) => [await writeJunit(result, file)] };
+}
+
+/** The seed's locustfile_stress.py summary (docs/protocol/load-test-suite.md). */
+async function writeStressResults(result: SimulationResult, dir: string): Promise<string> {
+  const a = result.aggregated;
+  const body = {
+    p50_ms: a.percentiles.p50,
+    p95_ms: a.percentiles.p95,
+    p99_ms: a.percentiles.p99,
+    'p99.9_ms': a.percentiles['p99.9'],
+    max_ms: a.maxMs,
+    error_rate: result.capacity?.error_rate ?? 0,
+    rps: a.rps,
+    total_requests: a.count,
+    capacity_assessment: result.capacity?.assessment,
+  };
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'stress_test_results.json');
+  await writeFile(file, JSON.stringify(body, null, 2) + '\n', 'utf8');
+  return file;
+}
