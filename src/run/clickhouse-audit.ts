@@ -8,7 +8,8 @@
  * the reference server with `--clickhouse-url`.
  */
 import { TABLES_BY_KIND, type StorageKind } from './storage-kinds.js';
-import { ROW_IDENTITY_COLUMNS, type ClickHouseSession, type TableName } from '../server/index.js';
+import type { ClickHouseSession } from '../core/clickhouse/session.js';
+import { ROW_IDENTITY_COLUMNS, type TableName } from '../core/clickhouse/tables.js';
 
 /** Rows acknowledged to the SDK for one run, per table. */
 export interface AckedRun {

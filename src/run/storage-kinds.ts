@@ -2,7 +2,7 @@
  * The four kinds of stored rows and their ClickHouse tables (server-protocol.md §4.1,
  * docs/protocol/clickhouse.md), and which table each SDK record kind lands in.
  */
-import type { TableName } from '../server/index.js';
+import type { TableName } from '../core/clickhouse/tables.js';
 
 export type StorageKind = 'metrics' | 'logs' | 'data' | 'files';
 

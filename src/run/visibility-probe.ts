@@ -16,7 +16,7 @@
  * Assumption: a sample acknowledged after a poll was not yet visible at that poll (its row
  * cannot be flushed before the ingest received it; only the ack's flight time is uncovered).
  */
-import type { ClickHouseSession } from '../server/index.js';
+import type { ClickHouseSession } from '../core/clickhouse/session.js';
 
 export interface VisibilitySample {
   runId: number;

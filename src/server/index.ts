@@ -7,9 +7,3 @@ export type { DataRow, FileRow, LogRow, MetricRow, Row, TableName } from './stor
 export type { InsertMode, RowStore, RunTableCounts, StoreHealth, TableCount } from './store/ports.js';
 export { startReferenceServer } from './reference-server.js';
 export { startReferenceServerInWorker, type WorkerServer, type WorkerServerOptions } from './in-worker.js';
-export { ClickHouseRowStore, ASYNC_INSERT_MAX_ROWS } from './store/clickhouse/clickhouse-store.js';
-export {
-  ClickHouseSession, ClickHouseUnavailableError, checkIdentifier, clickhouseDisplayUrl, type ClickHouseConnectionOptions,
-} from './store/clickhouse/connection.js';
-export type { Dialect, QueryParams } from './store/clickhouse/dialect.js';
-export { IDENTITY as ROW_IDENTITY_COLUMNS } from './store/clickhouse/ddl.js';

@@ -1,7 +1,7 @@
 /** Options and results of the reference server's library API. */
 import type { ApiKeySpec } from './auth.js';
 import type { FaultOptions } from './faults.js';
-import type { ClickHouseConnectionOptions } from './store/clickhouse/connection.js';
+import type { ClickHouseConnectionOptions } from '../core/clickhouse/session.js';
 import type { DlqStats } from './store/dlq.js';
 import type { Row, TableName } from './store/rows.js';
 import type { RunTableCounts } from './store/ports.js';

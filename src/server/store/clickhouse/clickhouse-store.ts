@@ -7,8 +7,9 @@
  */
 import type { InsertMode, RowStore, RunTableCounts, StoreHealth } from '../ports.js';
 import { TABLES, type MetricRow, type Row, type TableName } from '../rows.js';
-import { ClickHouseSession, type ClickHouseConnectionOptions } from './connection.js';
-import { createTableSql, IDENTITY, timeAsEpochMs } from './ddl.js';
+import { ClickHouseSession, type ClickHouseConnectionOptions } from '../../../core/clickhouse/session.js';
+import { ROW_IDENTITY_COLUMNS } from '../../../core/clickhouse/tables.js';
+import { createTableSql, timeAsEpochMs } from './ddl.js';
 
 /** The ingest's async-insert cut-off (§3.1). */
 export const ASYNC_INSERT_MAX_ROWS = 1000;
@@ -49,7 +50,7 @@ export class ClickHouseRowStore implements RowStore {
     const where = project === undefined ? '' : 'WHERE projectName = {project:String}';
     for (const t of TABLES) {
       const rows = await this.session.rows<{ tenantId: string; projectName: string; runId: string; rows: string; distinct: string }>(
-        `SELECT tenantId, projectName, runId, count() AS rows, uniqExact(${IDENTITY[t]}) AS distinct FROM ${this.session.table(t)} ${where} GROUP BY tenantId, projectName, runId`,
+        `SELECT tenantId, projectName, runId, count() AS rows, uniqExact(${ROW_IDENTITY_COLUMNS[t]}) AS distinct FROM ${this.session.table(t)} ${where} GROUP BY tenantId, projectName, runId`,
         project === undefined ? {} : { project },
       );
       for (const r of rows) {

@@ -6,7 +6,7 @@
  * exist), LowCardinality(String) is String, and there are no codecs.
  */
 import type { TableName } from '../rows.js';
-import type { Dialect } from './dialect.js';
+import type { Dialect } from '../../../core/clickhouse/dialect.js';
 
 interface Column {
   name: string;
@@ -104,14 +104,3 @@ export function createTableSql(table: TableName, database: string, d: Dialect): 
 export function timeAsEpochMs(d: Dialect): string {
   return d.modern ? 'toUnixTimestamp64Milli(time)' : 'time';
 }
-
-/**
- * A row's identity for duplicate counting, as in the memory store (rows.ts rowIdentityHash):
- * metrics and data logName|step|time, logs logType|lineNumber|time, files logName|fileName|step.
- */
-export const IDENTITY: Record<TableName, string> = {
-  mlop_metrics: 'logName, step, time',
-  mlop_data: 'logName, step, time',
-  mlop_logs: 'logType, lineNumber, time',
-  mlop_files: 'logName, fileName, step',
-};

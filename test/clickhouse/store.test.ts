@@ -4,9 +4,10 @@
  * the fidelity of the §4.1 schema the DDL creates on a current server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClickHouseSession, startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
-import { chdbConnection, freePort, startDebianClickHouse, type DebianClickHouse } from '../clickhouse/engines.js';
-import { ingestHeaders, send } from './client.js';
+import { ClickHouseSession } from '../../src/core/clickhouse/session.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+import { ingestHeaders, send } from '../server/client.js';
+import { chdbConnection, freePort, startDebianClickHouse, type DebianClickHouse } from './engines.js';
 
 const metricLine = (step: number, data: Record<string, unknown>, time = 1767225600000 + step): string => JSON.stringify({ time, step, data }) + '\n';
 

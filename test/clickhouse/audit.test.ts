@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditClickHouseStorage } from '../../src/run/clickhouse-audit.js';
-import { ClickHouseSession, startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
-import { startDebianClickHouse, type DebianClickHouse } from '../clickhouse/engines.js';
+import { ClickHouseSession } from '../../src/core/clickhouse/session.js';
+import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
+import { startDebianClickHouse, type DebianClickHouse } from './engines.js';
 import { AckLedger, startRun } from './chain.js';
 
 let ch: DebianClickHouse;

@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VisibilityProbe } from '../../src/run/visibility-probe.js';
-import { ClickHouseSession, startReferenceServer } from '../../src/server/index.js';
-import { startDebianClickHouse, type DebianClickHouse } from '../clickhouse/engines.js';
+import { ClickHouseSession } from '../../src/core/clickhouse/session.js';
+import { startReferenceServer } from '../../src/server/index.js';
+import { startDebianClickHouse, type DebianClickHouse } from './engines.js';
 import { AckLedger, startRun } from './chain.js';
 
 let ch: DebianClickHouse;
