@@ -7,7 +7,8 @@
  * Lost rows fail the run. Works against any ingest writing the pluto schema: the real stack or
  * the reference server with `--clickhouse-url`.
  */
-import { TABLES_BY_KIND, type StorageKind } from './storage-kinds.js';
+import type { KindCounts, RunStorageAudit, StorageAudit, StorageKind } from '../metrics/result.js';
+import { TABLES_BY_KIND } from './storage-kinds.js';
 import type { ClickHouseSession } from '../core/clickhouse/session.js';
 import { ROW_IDENTITY_COLUMNS, type TableName } from '../core/clickhouse/tables.js';
 
@@ -16,38 +17,6 @@ export interface AckedRun {
   runId: number;
   runName?: string;
   rows: Partial<Record<TableName, number>>;
-}
-
-export interface KindCounts {
-  acked: number;
-  /** Distinct row identities found. */
-  stored: number;
-  lost: number;
-  duplicated: number;
-  /** Distinct rows beyond the acked ones (e.g. a record stored whose ack never arrived). */
-  unacked: number;
-}
-
-export interface RunStorageAudit {
-  runId: number;
-  runName?: string;
-  kinds: Record<StorageKind, KindCounts>;
-}
-
-export interface StorageAudit {
-  /** The ClickHouse URL without credentials, and the database. */
-  url: string;
-  database: string;
-  /** True when the counts stopped changing before the timeout. */
-  settled: boolean;
-  waitedMs: number;
-  /** Count queries made while waiting (4 per poll). */
-  polls: number;
-  runs: RunStorageAudit[];
-  totals: Record<StorageKind, KindCounts>;
-  lostRows: number;
-  duplicatedRows: number;
-  pass: boolean;
 }
 
 export interface StorageAuditOptions {

@@ -4,7 +4,9 @@
  * `Aggregated` otherwise (docs/cli.md "Which entries are judged").
  */
 import type { EntrySelector, Recorder } from '../metrics/recorder.js';
-import type { BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, SimulationResult, TimeSeriesPoint } from '../metrics/result.js';
+import type {
+  BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, SimulationResult, StorageAudit, TimeSeriesPoint, VisibilitySummary,
+} from '../metrics/result.js';
 import type { BaselineFigures } from '../metrics/baseline.js';
 import type { ThresholdSpec } from '../metrics/thresholds.js';
 import type { LiveSample } from '../output/index.js';
@@ -52,6 +54,8 @@ export interface ResultInputs {
   baseline?: BaselineFigures;
   baselineFile?: string;
   audit?: DeliveryAudit;
+  storage?: StorageAudit;
+  visibility?: VisibilitySummary;
   plan: Plan;
   startedAt: Date;
   endedAt: Date;
@@ -84,7 +88,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const baseline: BaselineVerdict | undefined =
     i.baseline && i.baselineFile ? judgeBaseline(i.baseline, seedKeys, i.baselineFile) : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
-  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit) : [];
+  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit, i.storage) : [];
   const pass = reasons.length === 0;
   const aggErrorRate = aggregated.count > 0 ? aggregated.failures / aggregated.count : 0;
   return {
@@ -105,6 +109,8 @@ export function buildResult(i: ResultInputs): SimulationResult {
     thresholds,
     baseline,
     audit: i.audit,
+    storage: i.storage,
+    visibility: i.visibility,
     capacity: i.scenario.capacityAssessment ? { assessment: assessCapacity(aggErrorRate), error_rate: aggErrorRate } : undefined,
     dlq: i.dlq,
     interrupted: i.interrupted,

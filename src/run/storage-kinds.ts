@@ -3,8 +3,7 @@
  * docs/protocol/clickhouse.md), and which table each SDK record kind lands in.
  */
 import type { TableName } from '../core/clickhouse/tables.js';
-
-export type StorageKind = 'metrics' | 'logs' | 'data' | 'files';
+import type { StorageKind } from '../metrics/result.js';
 
 export const TABLES_BY_KIND: Record<StorageKind, TableName> = {
   metrics: 'mlop_metrics',

@@ -17,6 +17,7 @@
  * cannot be flushed before the ingest received it; only the ack's flight time is uncovered).
  */
 import type { ClickHouseSession } from '../core/clickhouse/session.js';
+import type { VisibilitySummary } from '../metrics/result.js';
 
 export interface VisibilitySample {
   runId: number;
@@ -47,25 +48,6 @@ export interface VisibilityProbeOptions {
   /** A poll failed (the probe keeps going). */
   onError?: (err: unknown) => void;
   clock?: () => number;
-}
-
-export interface VisibilitySummary {
-  sampled: number;
-  seen: number;
-  /** Still not visible when the probe stopped. */
-  unseen: number;
-  refused: number;
-  queries: number;
-  failedQueries: number;
-  /** queries / the run's requests. */
-  costFraction: number;
-  /** Half-bracket error bounds of the samples seen. */
-  errorMs: { p50: number; max: number };
-  /** Seen time to visible p50 (ms), for comparing with the error. */
-  p50Ms: number;
-  /** Bursts (polls that saw pending samples appear) and the burst period learnt. */
-  bursts: number;
-  periodMs?: number;
 }
 
 interface Pending {
@@ -141,10 +123,13 @@ export class VisibilityProbe {
     this.loop = this.run();
   }
 
-  /** Keeps polling until every sample was seen or `timeoutMs` passed, then stops. */
+  /**
+   * After the load: keeps polling until every sample was seen, `timeoutMs` passed or the budget
+   * is spent (the run's requests no longer grow), then stops.
+   */
   async drain(timeoutMs: number): Promise<VisibilitySummary> {
     const deadline = this.clock() + timeoutMs;
-    while (this.running && this.pending.size > 0 && this.clock() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (this.running && this.pending.size > 0 && this.clock() < deadline && this.budgetLeft() > 0) await new Promise((r) => setTimeout(r, 50));
     return this.stop();
   }
 

@@ -5,6 +5,7 @@
  * never appears in a message.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { SimTargetError } from '../errors.js';
 import { bindParams, loadDialect, type Dialect, type QueryParams } from './dialect.js';
 
 export interface ClickHouseConnectionOptions {
@@ -24,8 +25,8 @@ export interface ClickHouseConnectionOptions {
   requestTimeoutMs?: number;
 }
 
-/** ClickHouse could not be used: unreachable, credentials rejected, database missing. One sentence. */
-export class ClickHouseUnavailableError extends Error {
+/** ClickHouse could not be used: unreachable, credentials rejected, database missing. One sentence; exit 3. */
+export class ClickHouseUnavailableError extends SimTargetError {
   override name = 'ClickHouseUnavailableError';
 }
 
