@@ -81,7 +81,7 @@ export function describeStorageAudit(s: StorageAudit): string {
   const runs = `${s.runs.length} run${s.runs.length === 1 ? '' : 's'}`;
   const kinds = (Object.keys(s.totals) as StorageKind[]).filter((k) => s.totals[k].acked > 0 || s.totals[k].stored > 0);
   const counts = kinds.length ? kinds.map((k) => describeKindCounts(k, s.totals[k])).join('; ') : 'no rows acked';
-  const wait = s.settled ? `counts settled after ${(s.waitedMs / 1000).toFixed(1)} s` : `counts still changing after ${(s.waitedMs / 1000).toFixed(1)} s`;
+  const wait = `counts ${s.settled ? 'settled' : 'not settled (timeout)'} after ${(s.waitedMs / 1000).toFixed(1)} s`;
   return `Storage audit (${where}) ${s.pass ? 'passed' : 'failed'} over ${runs}: ${counts} (${wait}).`;
 }
 

@@ -77,6 +77,7 @@ export class VisibilityProbe {
   private queries = 0;
   private failedQueries = 0;
   private lastPollAt = -Infinity;
+  private startedAt = 0;
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -119,6 +120,7 @@ export class VisibilityProbe {
 
   start(): void {
     if (this.running) return;
+    this.startedAt = this.clock();
     this.running = true;
     this.loop = this.run();
   }
@@ -212,7 +214,17 @@ export class VisibilityProbe {
     const d = this.step();
     const sinceLast = now - this.lastPollAt;
     const centres = this.predictedCentres(now, d);
-    if (centres.length === 0) return Math.max(0, d - sinceLast);
+    if (centres.length === 0) {
+      // No prediction: poll at the pace the budget accrues, but sooner while the oldest pending
+      // sample is young (at ages ≈ ½, 1, 2 … s), so a short run finds its first bursts too.
+      let oldest = Infinity;
+      for (const p of this.pending.values()) oldest = Math.min(oldest, p.sample.loggedAt);
+      const age = this.lastPollAt > oldest ? this.lastPollAt - oldest : 0;
+      const elapsedS = Math.max(1, (now - this.startedAt) / 1000);
+      const accrualPerS = ((this.opts.budgetFraction ?? 0.01) * this.opts.requests()) / elapsedS;
+      const pace = accrualPerS > 0 ? 1000 / accrualPerS : Infinity;
+      return Math.max(0, Math.max(d, Math.min(age / 2, pace)) - sinceLast);
+    }
     const c = centres[0];
     const m = this.margin(d);
     if (now >= c - m) return Math.max(0, d - sinceLast);
