@@ -165,6 +165,8 @@ export interface VisibilitySummary {
   costFraction: number;
   /** Half-bracket error bounds of the samples seen (ms). */
   errorMs: { p50: number; max: number };
+  /** The same for the samples seen once the flush rhythm was learnt (the adapted poll's error). */
+  lockedErrorMs?: { p50: number; seen: number };
   /** p50 time to visible of the samples seen (ms). */
   p50Ms: number;
   /** Flush bursts seen, and the period learnt from them. */

@@ -89,6 +89,8 @@ export function describeStorageAudit(s: StorageAudit): string {
 export function describeVisibility(v: VisibilitySummary): string {
   const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
   const period = v.periodMs !== undefined ? `, flush bursts every ~${(v.periodMs / 1000).toFixed(1)} s` : '';
+  const share = (ms: number): string => (v.p50Ms > 0 ? pct(ms / v.p50Ms) : 'n/a');
+  const locked = v.lockedErrorMs ? `, ±${Math.round(v.lockedErrorMs.p50)} ms (${share(v.lockedErrorMs.p50)}) once the flush rhythm was learnt (${v.lockedErrorMs.seen} samples)` : '';
   return `time to visible: ${v.seen} of ${v.sampled} samples seen (${v.unseen} unseen), error ±${Math.round(v.errorMs.p50)} ms p50 / ±${Math.round(v.errorMs.max)} ms max` +
-    ` (${v.p50Ms > 0 ? pct(v.errorMs.p50 / v.p50Ms) : 'n/a'} of the p50), ${v.queries} queries = ${pct(v.costFraction)} of the run's requests${period}.`;
+    ` (${share(v.errorMs.p50)} of the p50)${locked}, ${v.queries} queries = ${pct(v.costFraction)} of the run's requests${period}.`;
 }

@@ -7,10 +7,11 @@
  * never makes more than `budgetFraction` (1 %) of the run's requests so far. A sample became
  * visible between the last poll that did not see it and the first that did; the midpoint is
  * recorded and half the bracket is its error bound. Rows become visible in bursts — the ingest
- * flushes each table every 5 s (server-protocol.md §3.1, docs/protocol/clickhouse.md) — so the
- * poll adapts: once bursts were seen, it predicts the next one from the gaps between earlier
- * bursts and polls densely (step δ = 5 % of the p50 seen so far) only around the predicted
- * times; without a prediction it polls as often as the budget allows. The error bounds are
+ * flushes each table on a 1 s ticker every 5 s (server-protocol.md §3.1,
+ * docs/protocol/clickhouse.md) — so the poll adapts (flush-rhythm.ts): each bracketed burst
+ * narrows the ticker's phase, and the next bursts are aimed at with three polls each (just
+ * before the predicted window, at its centre, just after it), which halves the uncertainty per
+ * burst. Without a prediction it polls at the pace the budget accrues. The error bounds are
  * reported (p50 and max) beside the result.
  *
  * Assumption: a sample acknowledged after a poll was not yet visible at that poll (its row
@@ -18,6 +19,7 @@
  */
 import type { ClickHouseSession } from '../core/clickhouse/session.js';
 import type { VisibilitySummary } from '../metrics/result.js';
+import { FlushRhythm } from './flush-rhythm.js';
 
 export interface VisibilitySample {
   runId: number;
@@ -43,6 +45,9 @@ export interface VisibilityProbeOptions {
   targetErrorFraction?: number;
   /** Shortest poll step (default 20 ms). */
   minStepMs?: number;
+  /** The ingest's flush ticker (default 1,000 ms) and flush interval (default 5,000 ms), §3.1. */
+  tickMs?: number;
+  flushIntervalMs?: number;
   /** Each sample seen: its time to visible and its error bound (± ms). */
   onVisible?: (ms: number, errorMs: number, sample: VisibilitySample) => void;
   /** A poll failed (the probe keeps going). */
@@ -67,8 +72,9 @@ export class VisibilityProbe {
   private readonly pending = new Map<string, Pending>();
   private readonly latencies: number[] = [];
   private readonly errors: number[] = [];
-  /** Bursts seen: when (bracket middle) and how uncertain (bracket width). */
-  private readonly bursts: Array<{ t: number; w: number }> = [];
+  /** Error bounds of the samples seen once the flush rhythm was locked. */
+  private readonly lockedErrors: number[] = [];
+  private readonly rhythm: FlushRhythm;
   private readonly clock: () => number;
   private tokens: number;
   private lastRefill: number;
@@ -82,16 +88,15 @@ export class VisibilityProbe {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** Predicted burst windows already polled through (their centre), so each is tried once. */
-  private triedCentres = new Set<number>();
-  /** A predicted window passed without a burst: poll as the budget allows until the next burst. */
-  private missed = false;
+  /** Predicted windows polled through without their burst (rounded centres), since the last burst. */
+  private readonly tried = new Set<number>();
 
   constructor(
     private readonly session: ClickHouseSession,
     private readonly opts: VisibilityProbeOptions,
   ) {
     this.clock = opts.clock ?? (() => performance.now());
+    this.rhythm = new FlushRhythm(opts.tickMs ?? 1000, opts.flushIntervalMs ?? 5000);
     this.tokens = this.rate;
     this.lastRefill = this.clock();
   }
@@ -153,9 +158,10 @@ export class VisibilityProbe {
       failedQueries: this.failedQueries,
       costFraction: this.queries / requests,
       errorMs: { p50: median(this.errors), max: this.errors.length ? Math.max(...this.errors) : 0 },
+      lockedErrorMs: this.lockedErrors.length ? { p50: median(this.lockedErrors), seen: this.lockedErrors.length } : undefined,
       p50Ms: median(this.latencies),
-      bursts: this.bursts.length,
-      periodMs: this.period(),
+      bursts: this.rhythm.bursts,
+      periodMs: this.rhythm.periodMs(),
     };
   }
 
@@ -173,77 +179,46 @@ export class VisibilityProbe {
     return Math.floor((this.opts.budgetFraction ?? 0.01) * this.opts.requests()) - this.queries;
   }
 
-  /** Gaps between consecutive recent bursts, clustered (tolerance: δ or the bursts' own uncertainty); biggest cluster first. */
-  private gapClusters(d: number): Array<{ gap: number; n: number }> {
-    const b = this.bursts.slice(-9);
-    if (b.length < 3) return [];
-    const gaps: Array<{ g: number; tol: number }> = [];
-    for (let i = 1; i < b.length; i++) gaps.push({ g: b[i].t - b[i - 1].t, tol: Math.max(d, (b[i].w + b[i - 1].w) / 2) });
-    const clusters: Array<{ members: number[]; tol: number }> = [];
-    for (const { g, tol } of gaps.sort((x, y) => x.g - y.g)) {
-      const c = clusters.find((k) => Math.abs(median(k.members) - g) <= Math.max(k.tol, tol));
-      if (c) {
-        c.members.push(g);
-        c.tol = Math.max(c.tol, tol);
-      } else clusters.push({ members: [g], tol });
-    }
-    return clusters
-      .map((c) => ({ gap: median(c.members), n: c.members.length }))
-      .sort((x, y) => y.n - x.n)
-      .slice(0, 2);
-  }
-
-  /** The burst period learnt (the biggest gap cluster), if any. */
-  private period(): number | undefined {
-    return this.gapClusters(this.step())[0]?.gap;
-  }
-
-  /** Half-width of the window around a predicted burst: 1.5 δ, or the last bursts' uncertainty. */
-  private margin(d: number): number {
-    const b = this.bursts.slice(-2);
-    return Math.max(1.5 * d, ...b.map((x) => x.w / 2));
-  }
-
   /**
-   * When to poll next (ms from now), or undefined to wait for a sample or for budget. With a
-   * learnt period: inside the predicted windows [c − m, c + m] every δ (c = last burst + a
-   * recent gap), nothing in between; otherwise every δ as the budget allows.
+   * When to poll next (ms from now), or undefined to wait for a sample or for budget: the next
+   * point of a predicted burst's window, else at the pace the budget accrues.
    */
   private nextPollIn(now: number): number | undefined {
     if (this.pending.size === 0 || this.budgetLeft() <= 0) return undefined;
+    const target = this.windowPoint();
+    if (target !== undefined) return Math.max(0, target - now);
+    // No prediction: poll at the pace the budget accrues, but sooner while the oldest pending
+    // sample is young (at ages ≈ ½, 1, 2 … s), so a short run finds its first bursts too.
     const d = this.step();
-    const sinceLast = now - this.lastPollAt;
-    const centres = this.predictedCentres(now, d);
-    if (centres.length === 0) {
-      // No prediction: poll at the pace the budget accrues, but sooner while the oldest pending
-      // sample is young (at ages ≈ ½, 1, 2 … s), so a short run finds its first bursts too.
-      let oldest = Infinity;
-      for (const p of this.pending.values()) oldest = Math.min(oldest, p.sample.loggedAt);
-      const age = this.lastPollAt > oldest ? this.lastPollAt - oldest : 0;
-      const elapsedS = Math.max(1, (now - this.startedAt) / 1000);
-      const accrualPerS = ((this.opts.budgetFraction ?? 0.01) * this.opts.requests()) / elapsedS;
-      const pace = accrualPerS > 0 ? 1000 / accrualPerS : Infinity;
-      return Math.max(0, Math.max(d, Math.min(age / 2, pace)) - sinceLast);
-    }
-    const c = centres[0];
-    const m = this.margin(d);
-    if (now >= c - m) return Math.max(0, d - sinceLast);
-    return c - m - now;
+    let oldest = Infinity;
+    for (const p of this.pending.values()) oldest = Math.min(oldest, p.sample.loggedAt);
+    const age = this.lastPollAt > oldest ? this.lastPollAt - oldest : 0;
+    const elapsedS = Math.max(1, (now - this.startedAt) / 1000);
+    const accrualPerS = ((this.opts.budgetFraction ?? 0.01) * this.opts.requests()) / elapsedS;
+    const pace = accrualPerS > 0 ? 1000 / accrualPerS : Infinity;
+    return Math.max(0, Math.max(d, Math.min(age / 2, pace)) - (now - this.lastPollAt));
   }
 
-  /** Centres of predicted bursts whose window has not passed, nearest first. */
-  private predictedCentres(now: number, d: number): number[] {
-    if (this.missed) return [];
-    const clusters = this.gapClusters(d);
-    if (clusters.length === 0) return [];
-    const last = this.bursts[this.bursts.length - 1].t;
-    const m = this.margin(d);
-    const centres: number[] = [];
-    for (const { gap } of clusters) {
-      const c = last + gap;
-      if (c + m >= now && !this.triedCentres.has(Math.round(c))) centres.push(c);
+  /**
+   * The next poll of the nearest predicted window not yet polled through: just before it, inside
+   * it, just after it. A window whose polls saw no burst counts as missed.
+   */
+  private windowPoint(): number | undefined {
+    const edge = 10; // ms beyond the window: a query's round trip
+    for (const w of this.rhythm.predict(this.lastPollAt)) {
+      const key = Math.round(w.at);
+      if (this.tried.has(key)) continue;
+      // Just before, the centre, just after: the uncertainty halves per burst, in two or three
+      // polls (they stop at the first that sees the burst). Four polls (a third per burst) ran
+      // out of the 1 % budget at the default load (bench/RESULTS.md).
+      const e = w.halfWidth;
+      const points = [w.at - e - edge, w.at, w.at + e + edge];
+      const next = points.find((p) => p > this.lastPollAt + 1);
+      if (next !== undefined) return next;
+      this.tried.add(key);
+      this.rhythm.missed();
     }
-    return centres.sort((a, b) => a - b);
+    return undefined;
   }
 
   private async run(): Promise<void> {
@@ -259,15 +234,6 @@ export class VisibilityProbe {
         if (this.timer) clearTimeout(this.timer);
         this.wake = null;
         continue;
-      }
-      // Mark the predicted windows this poll falls past, so a missed burst does not hold the poll.
-      const d = this.step();
-      const m = this.margin(d);
-      for (const c of this.predictedCentres(now, d)) {
-        if (now > c + m) {
-          this.triedCentres.add(Math.round(c));
-          this.missed = true;
-        }
       }
       await this.poll();
     }
@@ -314,15 +280,13 @@ export class VisibilityProbe {
       if (p.lo > p.sample.loggedAt) burst = true; // it had been seen missing: this poll caught a burst
       this.latencies.push(ms);
       this.errors.push(err);
+      if (this.rhythm.locked) this.lockedErrors.push(err);
       this.opts.onVisible?.(ms, err, p.sample);
     }
     if (burst) {
       const brackets = batch.filter(([k]) => found.has(k)).map(([, p]) => p.lo);
-      const lo = Math.max(...brackets);
-      this.bursts.push({ t: (lo + at) / 2, w: at - lo });
-      this.missed = false;
-      this.triedCentres.clear();
-      if (this.bursts.length > 20) this.bursts.shift();
+      this.rhythm.observe(Math.max(...brackets), at);
+      this.tried.clear();
     }
     this.lastPollAt = at;
   }

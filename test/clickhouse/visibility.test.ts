@@ -30,6 +30,7 @@ describe('time-to-visible probe', () => {
       requests: () => ledger.requests,
       budgetFraction: 0.1,
       maxSamplesPerSecond: 10,
+      flushIntervalMs,
       onVisible: (ms, err) => seen.push({ ms, err }),
     });
     try {
