@@ -4,7 +4,7 @@
  * clickhouse-server, started here on loopback). Per run: the `E2E log→visible` quantiles beside
  * `E2E log→ack`, the probe's own error and cost, and the storage audit's counts; then medians.
  *
- *   node --import tsx bench/time-to-visible.ts [--runs 3] [--users 50] [--run-time 30s]
+ *   node --import tsx bench/time-to-visible.ts [--runs 5] [--users 50] [--run-time 30s]
  *
  * Prints a markdown section on stdout, progress on stderr.
  */
@@ -16,7 +16,7 @@ import { startDebianClickHouse } from '../test/clickhouse/engines.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string): string => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-const runs = Number(arg('--runs', '3'));
+const runs = Number(arg('--runs', '5'));
 const users = arg('--users', '50');
 const runTime = arg('--run-time', '30s');
 

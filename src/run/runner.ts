@@ -54,12 +54,11 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   try {
     const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
-    if (o.clickhouse && usesSdk) {
+    if (o.clickhouse) {
       // Checked first (exit 3 with one sentence); with the embedded server the database is created
       // here and the server creates its tables.
       storage = await StorageCheck.open(o.clickhouse, project, !o.host);
-    } else if (o.clickhouse) {
-      log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
+      if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
     }
     let ingestUrl: string, apiUrl: string, key: string | undefined;
     if (o.host) {
@@ -103,7 +102,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const startedAt = new Date();
     const t0 = performance.now();
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
-    storage?.startProbe(stats, () => requests, log);
+    if (usesSdk) storage?.startProbe(stats, () => requests, log);
     const outcome = await executor.run(abort.signal);
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
