@@ -69,7 +69,7 @@ export interface ThresholdVerdict {
 }
 
 export interface BaselineCheck {
-  metric: 'p95_ms' | 'p99_ms' | 'error_rate';
+  metric: 'p95_ms' | 'p99_ms' | 'error_rate' | 'visible_p95_ms';
   baseline: number;
   current: number;
   /** Relative change for latencies ((cur-base)/base; Infinity if base=0 and cur>0), absolute for error_rate. */

@@ -13,7 +13,7 @@ import type { LiveSample } from '../output/index.js';
 import { assessCapacity, failureReasons, judgeBaseline, judgeThresholds } from './judging.js';
 import type { Plan } from './plan.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
-import { AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, SDK_HTTP_GROUP } from '../core/entry-names.js';
+import { AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME } from '../core/entry-names.js';
 import { EXIT_CODES } from '../core/exit-codes.js';
 
 
@@ -86,7 +86,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
 
   const thresholds = judgeThresholds(i.specs, rows);
   const baseline: BaselineVerdict | undefined =
-    i.baseline && i.baselineFile ? judgeBaseline(i.baseline, seedKeys, i.baselineFile) : undefined;
+    i.baseline && i.baselineFile ? judgeBaseline(i.baseline, { ...seedKeys, visible_p95_ms: rows.get(VISIBLE_ENTRY_NAME)?.percentiles.p95 }, i.baselineFile) : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
   const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit, i.storage) : [];
   const pass = reasons.length === 0;
