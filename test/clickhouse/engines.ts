@@ -119,6 +119,10 @@ export async function startDebianClickHouse(): Promise<DebianClickHouse> {
     let stderr = '';
     c.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     child = c;
+    // A test process that dies must not leave its ClickHouse running.
+    const reap = (): void => void c.kill('SIGKILL');
+    process.once('exit', reap);
+    c.once('exit', () => process.off('exit', reap));
     const deadline = Date.now() + 20_000;
     for (;;) {
       if (c.exitCode !== null) throw new Error(`clickhouse-server exited (${c.exitCode}): ${stderr}`);
