@@ -86,7 +86,7 @@ export interface RunSpec {
   config: Record<string, unknown>;
 }
 
-/** login() then init(), as the seed's SDK user did (server-protocol.md §6). */
+/** login() then init(), as the seed's SDK user did (docs/protocol/load-test-suite.md §6.5). */
 export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: RunSpec): Promise<SdkRun> {
   const settings = sdkSettings(target, stats);
   await login(settings);

@@ -1,5 +1,5 @@
 /**
- * Baseline comparison, after the seed's compare_baseline.py (server-protocol.md §6): fail when
+ * Baseline comparison, after the seed's compare_baseline.py (docs/protocol/load-test-suite.md §6.8): fail when
  * p95 or p99 grew by more than 20 % relative ((cur − base) / base), or error_rate grew by more
  * than 0.05 absolute.
  *

@@ -1,6 +1,6 @@
 /**
  * Pass/fail gates on the stats: a k6-like expression form (`e2e:p95<800`) and the seed's
- * environment limits (server-protocol.md §6, config.py: P95_THRESHOLD_MS 500,
+ * environment limits (docs/protocol/load-test-suite.md §6.2 and §6.7, config.py: P95_THRESHOLD_MS 500,
  * P99_THRESHOLD_MS 1000, MAX_ERROR_RATE 0.01; the build fails when p95 > limit, p99 > limit or
  * the fail ratio > limit, so a value equal to its limit passes).
  */

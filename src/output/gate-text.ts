@@ -40,11 +40,11 @@ function baselineValue(metric: BaselineCheck['metric'], value: number): string {
 export function describeBaselineCheck(c: BaselineCheck): string {
   const values = `(${baselineValue(c.metric, c.baseline)} → ${baselineValue(c.metric, c.current)})`;
   if (c.metric === 'error_rate') {
-    // server-protocol.md §6: the error rate is compared in absolute terms.
+    // docs/protocol/load-test-suite.md §6.8: the error rate is compared in absolute terms.
     const change = `${c.change >= 0 ? '+' : ''}${formatNumber(c.change, 4)}`;
     return `error_rate changed by ${change} ${values}; the limit is +${formatNumber(c.limit, 4)}${withNote(c.note)}.`;
   }
-  // server-protocol.md §6: p95/p99 are compared relative to the baseline.
+  // docs/protocol/load-test-suite.md §6.8: p95/p99 are compared relative to the baseline.
   const change = Number.isFinite(c.change)
     ? `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)} %`
     : 'an unbounded amount from a zero baseline';

@@ -3,7 +3,7 @@
  * <prefix>_failures.csv, with the column headers of Locust 2.x `locust/stats.py`
  * (`requests_csv_columns`, `stats_history_csv_columns`, `failures_columns`; checked against
  * Debian's python3-locust 2.12.1 and unchanged through 2.20, the seed's pinned version,
- * server-protocol.md §6).
+ * docs/protocol/load-test-suite.md §6.3).
  *
  * Differences from Locust, on purpose: response times keep sub-millisecond decimals (Locust
  * writes whole milliseconds); the history has no cumulative median/avg/min/max/size per second,

@@ -1,7 +1,7 @@
 /**
  * The storage audit against a real ClickHouse: after the run, wait until the flush window has
  * passed (counts stop changing, bounded by a timeout), then count each run's rows in
- * `mlop_metrics`, `mlop_logs`, `mlop_data` and `mlop_files` (server-protocol.md §4.1,
+ * `mlop_metrics`, `mlop_logs`, `mlop_data` and `mlop_files` (docs/protocol/ingest.md §4.1,
  * docs/protocol/clickhouse.md) and compare with the rows the SDK saw acknowledged. Stored =
  * distinct row identities, lost = acked − stored (never below 0), duplicated = rows − distinct.
  * Lost rows fail the run. Works against any ingest writing the pluto schema: the real stack or

@@ -1,7 +1,7 @@
 /**
  * When the ingest's flushes make rows visible, as far as the time-to-visible probe has learnt it.
  * The ingest flushes a table on a 1 s ticker once 5 s have passed since its last attempt
- * (server-protocol.md §3.1, docs/protocol/clickhouse.md), so bursts of newly visible rows fall
+ * (docs/protocol/ingest.md §3.1, docs/protocol/clickhouse.md), so bursts of newly visible rows fall
  * on a 1 s grid, 5 or 6 ticks apart. Each burst the probe brackets narrows the grid's phase
  * (the intersection of the brackets, taken modulo the tick); the next bursts are then predicted
  * at a few grid points, each to within the phase's uncertainty.

@@ -31,7 +31,7 @@ export const THRESHOLD_ALIASES: Readonly<Record<string, string>> = {
 
 /**
  * What the seed's limits allow on top for `E2E log→ack`: the SDK's sync interval
- * (sdk-protocol.md §1.4 sync_process_flush_interval = 1.0 s), the time a record may wait in the
+ * (docs/protocol/sdk.md §1.4 sync_process_flush_interval = 1.0 s), the time a record may wait in the
  * client's queue before the request that carries it starts.
  */
 export const E2E_SYNC_ALLOWANCE_MS = 1000;
@@ -75,7 +75,7 @@ export function thresholdSpecs(inputs: ThresholdInputs, judged: readonly string[
     }
     return specs;
   } catch (err) {
-    if (err instanceof ThresholdSyntaxError) throw new SimUsageError(err.message.replace(/\.$/, ''));
+    if (err instanceof ThresholdSyntaxError) throw new SimUsageError(`${err.message.replace(/\.$/, '')}.`);
     throw err;
   }
 }
@@ -92,7 +92,7 @@ export function judgeBaseline(
   return compareBaseline(baseline, current, file);
 }
 
-/** The stress test's assessment (server-protocol.md §6): good < 1 % errors, at_capacity < 5 %, else overloaded. */
+/** The stress test's assessment (docs/protocol/load-test-suite.md §6.6): good < 1 % errors, at_capacity < 5 %, else overloaded. */
 export function assessCapacity(errorRate: number): CapacityAssessment {
   if (errorRate < 0.01) return 'good';
   if (errorRate < 0.05) return 'at_capacity';

@@ -138,7 +138,7 @@ export const DEFAULT_PROBE_BUDGET = 0.01;
 
 export const DEFAULT_USERS = 50;
 export const DEFAULT_RUN_TIME_S = 30;
-export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30; // sdk-protocol.md §1.4 sync_process_shutdown_timeout
+export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30; // docs/protocol/sdk.md §1.4 sync_process_shutdown_timeout
 export const DEFAULT_REPORT_DIR = 'reports';
 
 export function resolvePlan(o: SimulationOptions): Plan {

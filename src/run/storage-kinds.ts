@@ -1,5 +1,5 @@
 /**
- * The four kinds of stored rows and their ClickHouse tables (server-protocol.md §4.1,
+ * The four kinds of stored rows and their ClickHouse tables (docs/protocol/ingest.md §4.1,
  * docs/protocol/clickhouse.md), and which table each SDK record kind lands in.
  */
 import type { TableName } from '../core/clickhouse/tables.js';

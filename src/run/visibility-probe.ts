@@ -7,7 +7,7 @@
  * never makes more than `budgetFraction` (1 %) of the run's requests so far. A sample became
  * visible between the last poll that did not see it and the first that did; the midpoint is
  * recorded and half the bracket is its error bound. Rows become visible in bursts — the ingest
- * flushes each table on a 1 s ticker every 5 s (server-protocol.md §3.1,
+ * flushes each table on a 1 s ticker every 5 s (docs/protocol/ingest.md §3.1,
  * docs/protocol/clickhouse.md) — so the poll adapts (flush-rhythm.ts): each bracketed burst
  * narrows the ticker's phase, and the next bursts are aimed at with three polls each (just
  * before the predicted window, at its centre, just after it), which halves the uncertainty per

@@ -141,7 +141,7 @@ export class FaultInjector {
   }
 }
 
-/** Bodies of injected error statuses, in the ingest's envelope (server-protocol.md §1.6). */
+/** Bodies of injected error statuses, in the ingest's envelope (docs/protocol/ingest.md §1.6). */
 export function injectedErrorBody(status: 500 | 503 | 429): string {
   const code = status === 500 ? 'INTERNAL_ERROR' : status === 503 ? 'SERVICE_UNAVAILABLE' : 'RATE_LIMIT_EXCEEDED';
   return JSON.stringify({ code, message: `Injected fault: ${status}` });

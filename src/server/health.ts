@@ -1,4 +1,4 @@
-/** `GET /health`, `/health/dlq`, `/health/ready`, `/version` (server-protocol.md §3.5). */
+/** `GET /health`, `/health/dlq`, `/health/ready`, `/version` (docs/protocol/ingest.md §3.5). */
 import type { ServerContext } from './context.js';
 import { collectBody, jsonReply, textReply, type BodyConsumer, type RequestHead } from './http/types.js';
 

@@ -28,7 +28,7 @@ export interface ReferenceServerOptions {
   keys?: Array<string | ApiKeySpec>;
   /** The default key, or false for none (default DEFAULT_API_KEY). */
   defaultKey?: string | false;
-  /** Rows per table channel (default 1,000, server-protocol.md §3.1). */
+  /** Rows per table channel (default 1,000, docs/protocol/ingest.md §3.1). */
   queueCapacity?: number;
   /** Batch flush interval (default 5,000 ms, §3.1). */
   flushIntervalMs?: number;

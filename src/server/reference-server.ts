@@ -22,7 +22,7 @@ import { MemoryRowStore } from './store/memory/row-storage.js';
 import type { RowStore } from './store/ports.js';
 
 const DEFAULTS = {
-  queueCapacity: 1000, // server-protocol.md §3.1
+  queueCapacity: 1000, // docs/protocol/ingest.md §3.1
   flushIntervalMs: 5000, // §3.1
   flushRetryDelaysMs: [2000, 4000], // §3.2
   batchSize: 500_000, // §3.1

@@ -1,6 +1,6 @@
 /**
  * Route dispatch for the one port that serves ingest, backend, heartbeat and control routes:
- * unknown path → 404 empty body, wrong method → 405 with `Allow` (axum defaults, §1.1), request
+ * unknown path → 404 empty body, wrong method → 405 with `Allow` (axum defaults, docs/protocol/ingest.md §1.1), request
  * counting by "METHOD route status", and the request faults (reset, error status, latency).
  */
 import { backendRoutes } from './backend/routes.js';

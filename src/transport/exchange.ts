@@ -9,7 +9,7 @@ import { describeNetworkError } from '../core/errors.js';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import type { Http1Request } from './http1/connection.js';
 
-/** Statuses the seed's locust users count as success (server-protocol.md §5, §6). */
+/** Statuses the seed's locust users count as success (docs/protocol/load-test-suite.md §6.4). */
 export const SEED_OK_STATUSES: ReadonlySet<number> = new Set([200, 201, 202]);
 
 export type HeaderMap = Record<string, string>;

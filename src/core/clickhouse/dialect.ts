@@ -1,6 +1,6 @@
 /**
  * What the ClickHouse at the other end can do, from its version, and how query values reach
- * it. The pluto schema (server-protocol.md §4.1, docs/protocol/clickhouse.md) needs DateTime64,
+ * it. The pluto schema (docs/protocol/ingest.md §4.1, docs/protocol/clickhouse.md) needs DateTime64,
  * CODECs and LowCardinality (all present from 20.1); the ingest's async inserts need 21.11.
  * Debian's packaged server (18.16) has none of them, so the reference server's DDL degrades on
  * it (docs/protocol/clickhouse.md, "Our DDL").

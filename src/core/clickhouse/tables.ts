@@ -1,5 +1,5 @@
 /**
- * The ClickHouse tables the ingest writes (server-protocol.md §4.1, docs/protocol/clickhouse.md)
+ * The ClickHouse tables the ingest writes (docs/protocol/ingest.md §4.1, docs/protocol/clickhouse.md)
  * and what makes a row the same row: said once for the reference server's store and the run's
  * storage audit.
  */

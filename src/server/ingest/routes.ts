@@ -1,4 +1,4 @@
-/** `POST /ingest/{metrics,logs,data}` and `POST /step` (server-protocol.md §1.3, §1.5). */
+/** `POST /ingest/{metrics,logs,data}` and `POST /step` (docs/protocol/ingest.md §1.3, §1.5). */
 import type { ServerContext } from '../context.js';
 import type { IngestKind } from '../errors.js';
 import { collectBody, fixedReply, jsonReply, type BodyConsumer, type RequestHead } from '../http/types.js';

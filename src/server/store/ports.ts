@@ -1,6 +1,6 @@
 /**
  * The storage port: what the routes, the pipeline and the control routes need from the place
- * flushed rows end up (ClickHouse in the real stack, server-protocol.md §4.1). Two adapters:
+ * flushed rows end up (ClickHouse in the real stack, docs/protocol/ingest.md §4.1). Two adapters:
  * memory/ (the default) and clickhouse/ (a real ClickHouse through @clickhouse/client).
  */
 import type { Row, TableName } from './rows.js';

@@ -1,4 +1,4 @@
-/** Row shapes of the ClickHouse tables the ingest writes (server-protocol.md §4.1). */
+/** Row shapes of the ClickHouse tables the ingest writes (docs/protocol/ingest.md §4.1). */
 
 import type { TableName } from '../../core/clickhouse/tables.js';
 

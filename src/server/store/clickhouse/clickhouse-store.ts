@@ -1,7 +1,7 @@
 /**
  * The RowStore on a real ClickHouse. Batches come from the ingest pipeline (1,000-row channels,
  * the 5 s flusher, retries, DLQ: ../pipeline.ts); this adapter writes them the way the ingest
- * does (server-protocol.md §3.1, docs/protocol/clickhouse.md): batches of ≤ 1,000 rows with
+ * does (docs/protocol/ingest.md §3.1, docs/protocol/clickhouse.md): batches of ≤ 1,000 rows with
  * `async_insert=1, wait_for_async_insert=0`, larger ones and DLQ replays as plain inserts.
  * A failed insert throws, so the pipeline retries and then writes the DLQ.
  */

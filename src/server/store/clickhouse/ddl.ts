@@ -1,6 +1,6 @@
 /**
  * The reference server's own DDL for the four tables the ingest writes, modelled on
- * server-protocol.md §4.1 (docs/protocol/clickhouse.md): plain MergeTree, the same columns,
+ * docs/protocol/ingest.md §4.1 (docs/protocol/clickhouse.md): plain MergeTree, the same columns,
  * types, codecs and ORDER BY. On a server older than 20.1 (Debian's 18.16) it degrades:
  * `time` is UInt64 epoch milliseconds (DateTime has no milliseconds and DateTime64 does not
  * exist), LowCardinality(String) is String, and there are no codecs.

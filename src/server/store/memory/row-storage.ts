@@ -125,7 +125,7 @@ export class MemoryRowStore implements RowStore {
     return Promise.resolve();
   }
 
-  /** `select max(step) from mlop_metrics where tenant, project, run` (server-protocol.md §1.5). */
+  /** `select max(step) from mlop_metrics where tenant, project, run` (docs/protocol/ingest.md §1.5). */
   maxMetricStepNow(tenantId: string, projectName: string, runId: number): number {
     const run = this.runs.get(`${tenantId}\u0000${projectName}\u0000${runId}`);
     return run && run.maxMetricStep >= 0 ? run.maxMetricStep : 0;
