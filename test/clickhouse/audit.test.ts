@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditClickHouseStorage } from '../../src/run/clickhouse-audit.js';
+import { VisibilityProbe } from '../../src/run/visibility-probe.js';
 import { ClickHouseSession } from '../../src/core/clickhouse/session.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
-import { startDebianClickHouse, type DebianClickHouse } from './engines.js';
+import { chdbConnection, startDebianClickHouse, type DebianClickHouse } from './engines.js';
 import { AckLedger, startRun } from './chain.js';
 
 let ch: DebianClickHouse;
@@ -92,6 +93,39 @@ describe('storage audit against a real ClickHouse', () => {
       const audit = await auditClickHouseStorage(session, ledger.ackedRuns(), { project: 'dup-p', settleTimeoutMs: 5_000, quietMs: 600, pollMs: 200 });
       expect(audit.totals.metrics).toEqual({ acked: 60, stored: 61, lost: 0, duplicated: 11, unacked: 1 });
       expect(audit).toMatchObject({ lostRows: 0, duplicatedRows: 11, pass: true });
+    } finally {
+      await session.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('the audit and probe queries on a current ClickHouse (chdb 26.7: server-side parameters, DateTime64)', () => {
+  it('count stored, lost and duplicated rows and find probe samples with the same queries', async () => {
+    const chdb = await chdbConnection();
+    const conn = { url: 'http://chdb.invalid', connection: chdb.connection, database: 'modern' };
+    const server = await startReferenceServer({ clickhouse: conn, flushIntervalMs: 100_000 });
+    const session = await ClickHouseSession.open(conn);
+    try {
+      expect(session.dialect.modern).toBe(true);
+      const ledger = new AckLedger();
+      const [id] = await logRuns(server, ledger, 'modern-p', 1, 12); // 24 rows
+      await server.flush();
+      const stored = await server.readRows(id, 'mlop_metrics', 'modern-p');
+      await session.insert(session.table('mlop_metrics'), stored.slice(0, 3)); // 3 duplicates
+      const acked = ledger.ackedRuns().map((r) => ({ ...r, rows: { mlop_metrics: (r.rows.mlop_metrics ?? 0) + 5 } })); // 5 acked rows never stored
+      const audit = await auditClickHouseStorage(session, acked, { project: 'modern-p', settleTimeoutMs: 3_000, quietMs: 300, pollMs: 100 });
+      expect(audit.totals.metrics).toEqual({ acked: 29, stored: 24, lost: 5, duplicated: 3, unacked: 0 });
+      expect(audit.pass).toBe(false);
+
+      const probe = new VisibilityProbe(session, { project: 'modern-p', requests: () => 1000, budgetFraction: 0.05 });
+      probe.start();
+      const t0 = performance.now();
+      expect(probe.offer({ runId: id, step: 3, logName: 'train/loss', loggedAt: t0 })).toBe(true);
+      expect(probe.offer({ runId: id, step: 999, logName: 'train/loss', loggedAt: t0 })).toBe(true); // never stored
+      const summary = await probe.drain(1_500);
+      expect(summary).toMatchObject({ sampled: 2, seen: 1, unseen: 1, failedQueries: 0 });
+      expect(summary.queries).toBeGreaterThan(0);
     } finally {
       await session.close();
       await server.stop();
