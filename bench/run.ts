@@ -20,6 +20,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'timing-fidelity', script: 'bench/timing-fidelity.ts' },
   // 30 minutes: only with --only soak (pass --minutes 10 through for the CI-sized variant).
   { name: 'soak', script: 'bench/soak.ts', nodeArgs: ['--expose-gc'], optIn: true },
+  { name: 'time-to-visible', script: 'bench/time-to-visible.ts' },
 ];
 
 const argv = process.argv.slice(2);

@@ -73,6 +73,31 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...numeric('server-error-rate', 'a number between 0 and 1'), describe: 'embedded server: answer this share of ingest requests with an error',
     to: (v: number, o) => void (o.embeddedServer = { ...o.embeddedServer, errorRate: v }),
   },
+  'clickhouse-url': {
+    ...single, type: 'string', describe: 'audit stored rows and measure time to visible in this ClickHouse (HTTP URL); the embedded server writes there too',
+    defaultDescription: 'CLICKHOUSE_URL', to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, url: v }),
+  },
+  'clickhouse-user': { ...single, type: 'string', describe: 'ClickHouse user', defaultDescription: 'CLICKHOUSE_USER or default', to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, user: v }) },
+  'clickhouse-password': {
+    ...single, type: 'string', describe: 'ClickHouse password (never printed)', defaultDescription: 'CLICKHOUSE_PASSWORD',
+    to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, password: v }),
+  },
+  'clickhouse-database': {
+    ...single, type: 'string', describe: 'ClickHouse database of the mlop_* tables', defaultDescription: 'CLICKHOUSE_DATABASE or default',
+    to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, database: v }),
+  },
+  'clickhouse-settle-timeout': {
+    ...single, type: 'string', describe: 'longest wait after the load for stored counts to stop changing', defaultDescription: '30s',
+    to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, settleTimeout: v }),
+  },
+  'clickhouse-probe-rate': {
+    ...single, type: 'number', describe: 'time-to-visible samples per second', defaultDescription: '5',
+    to: (v: number, o) => void (o.clickhouse = { ...o.clickhouse, probeRate: v }),
+  },
+  'clickhouse-probe-budget': {
+    ...single, type: 'number', describe: "time-to-visible queries as a share of the run's requests, at most", defaultDescription: '0.01',
+    to: (v: number, o) => void (o.clickhouse = { ...o.clickhouse, probeBudget: v }),
+  },
   'shutdown-timeout': { ...single, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s', to: 'shutdownTimeout' },
 };
 
@@ -107,6 +132,7 @@ export async function runCommand(a: Args): Promise<void> {
   const quiet = a.quiet === true;
   const options = runOptions(a);
   hideSecret(options.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY);
+  hideSecret(options.clickhouse?.password ?? process.env.CLICKHOUSE_PASSWORD);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {

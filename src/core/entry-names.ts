@@ -13,6 +13,9 @@ export const SDK_EXPLICIT_LOG_ENTRY = { method: 'SDK', route: 'run._log (explici
 /** Each record's delay from log() to the 2xx that carried it (SDK observer's onRecord). */
 export const E2E_ENTRY = { method: 'E2E', route: 'log→ack' } as const;
 export const E2E_ENTRY_NAME = `${E2E_ENTRY.method} ${E2E_ENTRY.route}`;
+/** Sampled records' delay from log() until a query finds them in ClickHouse (--clickhouse-url). */
+export const VISIBLE_ENTRY = { method: 'E2E', route: 'log→visible' } as const;
+export const VISIBLE_ENTRY_NAME = `${VISIBLE_ENTRY.method} ${VISIBLE_ENTRY.route}`;
 /** The judged aggregate of every HTTP request the SDK made. */
 export const SDK_HTTP_GROUP = 'SDK HTTP (all)';
 export const AGGREGATED = 'Aggregated';

@@ -69,7 +69,7 @@ export interface ThresholdVerdict {
 }
 
 export interface BaselineCheck {
-  metric: 'p95_ms' | 'p99_ms' | 'error_rate';
+  metric: 'p95_ms' | 'p99_ms' | 'error_rate' | 'visible_p95_ms';
   baseline: number;
   current: number;
   /** Relative change for latencies ((cur-base)/base; Infinity if base=0 and cur>0), absolute for error_rate. */
@@ -119,6 +119,69 @@ export interface DeliveryAudit {
   runs: RunAudit[];
   totals: Omit<RunAudit, 'runId' | 'runName'>;
   pass: boolean;
+}
+
+/** The four kinds of stored rows (tables mlop_metrics, mlop_logs, mlop_data, mlop_files). */
+export type StorageKind = 'metrics' | 'logs' | 'data' | 'files';
+
+export interface KindCounts {
+  /** Rows acknowledged to the SDK. */
+  acked: number;
+  /** Distinct row identities found in ClickHouse. */
+  stored: number;
+  /** acked − stored, never below 0. */
+  lost: number;
+  /** Rows − distinct identities. */
+  duplicated: number;
+  /** Distinct rows beyond the acked ones (e.g. a record stored whose ack never arrived). */
+  unacked: number;
+}
+
+export interface RunStorageAudit {
+  runId: number;
+  runName?: string;
+  kinds: Record<StorageKind, KindCounts>;
+}
+
+/** The storage audit against a real ClickHouse (--clickhouse-url). */
+export interface StorageAudit {
+  /** The ClickHouse URL without credentials, and the database. */
+  url: string;
+  database: string;
+  /** True when the counts stopped changing before the timeout. */
+  settled: boolean;
+  waitedMs: number;
+  /** Count polls made while waiting. */
+  polls: number;
+  runs: RunStorageAudit[];
+  totals: Record<StorageKind, KindCounts>;
+  lostRows: number;
+  duplicatedRows: number;
+  pass: boolean;
+  /** Why ClickHouse could not be counted (the audit then fails). */
+  error?: string;
+}
+
+/** The time-to-visible probe's own account: samples, cost and error (entry `E2E log→visible`). */
+export interface VisibilitySummary {
+  sampled: number;
+  seen: number;
+  /** Still not visible when the probe stopped. */
+  unseen: number;
+  refused: number;
+  queries: number;
+  failedQueries: number;
+  /** queries / the run's requests. */
+  costFraction: number;
+  /** Half-bracket error bounds of the samples seen (ms). */
+  errorMs: { p50: number; max: number };
+  /** The same for the samples seen once the flush rhythm was learnt (the adapted poll's error). */
+  lockedErrorMs?: { p50: number; seen: number };
+  /** p50 time to visible of the samples seen (ms). */
+  p50Ms: number;
+  /** Flush bursts seen, and the period learnt from them. */
+  bursts: number;
+  periodMs?: number;
 }
 
 export interface DlqHealth {
@@ -186,6 +249,10 @@ export interface SimulationResult {
   thresholds: ThresholdVerdict[];
   baseline?: BaselineVerdict;
   audit?: DeliveryAudit;
+  /** Rows stored in ClickHouse vs acked (with --clickhouse-url). */
+  storage?: StorageAudit;
+  /** The time-to-visible probe (with --clickhouse-url). */
+  visibility?: VisibilitySummary;
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
 

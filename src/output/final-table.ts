@@ -3,8 +3,11 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
-import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
-import { auditStorage, describeAudit, describeAuditCounts, describeBaselineCheck, describeGenerator, describeThreshold } from './gate-text.js';
+import { QUANTILE_KEYS, type EntrySummary, type SimulationResult, type StorageKind } from '../metrics/result.js';
+import {
+  auditStorage, describeAudit, describeAuditCounts, describeBaselineCheck, describeGenerator, describeKindCounts, describeStorageAudit,
+  describeThreshold, describeVisibility,
+} from './gate-text.js';
 import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
 
 const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
@@ -88,6 +91,15 @@ function gateLines(result: SimulationResult): string[] {
       lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, auditStorage(result.audit), result.audit.storageProblem)}`);
     }
   }
+  if (result.storage) {
+    const s = result.storage;
+    lines.push(describeStorageAudit(s));
+    for (const run of s.runs) {
+      const bad = (Object.keys(run.kinds) as StorageKind[]).filter((k) => run.kinds[k].lost > 0 || run.kinds[k].duplicated > 0);
+      if (bad.length) lines.push(`  run ${oneLine(run.runName ?? '')} (#${run.runId}): ${bad.map((k) => describeKindCounts(k, run.kinds[k])).join('; ')}`);
+    }
+  }
+  if (result.visibility) lines.push(describeVisibility(result.visibility));
   if (result.capacity) {
     lines.push(`Capacity: ${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`);
   }

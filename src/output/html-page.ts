@@ -10,6 +10,7 @@ import { CHART_SCRIPT } from './html-charts.js';
 import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
 } from './html-tables.js';
+import { storageSection } from './html-storage.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -91,6 +92,8 @@ ${thresholdsTable(result)}
 ${baselineSection(result)}
 <h2>Delivery audit</h2>
 ${auditSection(result)}
+<h2>ClickHouse: storage audit and time to visible</h2>
+${storageSection(result)}
 <h2>Dead-letter queue (/health/dlq)</h2>
 ${dlqTable(result)}
 </main>

@@ -7,7 +7,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-type Cell = string | number | { html: string };
+export type Cell = string | number | { html: string };
 
 function cell(c: Cell, tag: 'td' | 'th'): string {
   if (typeof c === 'object') return `<${tag}>${c.html}</${tag}>`;

@@ -27,6 +27,24 @@ export interface EmbeddedServerOptions {
 
 export type { LiveConsoleOptions };
 
+/** `--clickhouse-*`: audit storage and measure time to visible in this ClickHouse. */
+export interface ClickHouseOptions {
+  /** The ClickHouse HTTP URL; default env CLICKHOUSE_URL. */
+  url?: string;
+  /** Default env CLICKHOUSE_USER, else `default`. */
+  user?: string;
+  /** Default env CLICKHOUSE_PASSWORD (never printed or reported). */
+  password?: string;
+  /** Default env CLICKHOUSE_DATABASE, else `default`. */
+  database?: string;
+  /** Longest wait for the flush window after the load (default 30 s). */
+  settleTimeout?: string | number;
+  /** Time-to-visible samples per second (default 5). */
+  probeRate?: number;
+  /** The probe's queries stay at most this share of the run's requests (default 0.01). */
+  probeBudget?: number;
+}
+
 export interface SimulationOptions {
   /** `sdk` (default), `http`, `stress`, a path to a scenario file, or a definition object. */
   scenario?: string | ScenarioDefinition;
@@ -67,6 +85,8 @@ export interface SimulationOptions {
   env?: Env;
   /** Faults of the embedded server (ignored with --host). */
   embeddedServer?: EmbeddedServerOptions;
+  /** Storage audit and time to visible in a real ClickHouse (the embedded server then writes there too). */
+  clickhouse?: ClickHouseOptions;
   /** Budget for users to finish their runs after the stop (default 30 s, the SDK's shutdown timeout). */
   shutdownTimeout?: string | number;
   /** Aborting stops the users early; the result is then marked interrupted (exit code 130). */
@@ -98,7 +118,23 @@ export interface Plan {
   overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
   embeddedServer: EmbeddedServerOptions;
   shutdownTimeoutS: number;
+  clickhouse?: ClickHousePlan;
 }
+
+export interface ClickHousePlan {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+  settleTimeoutS: number;
+  probeRate: number;
+  probeBudget: number;
+}
+
+export const DEFAULT_CLICKHOUSE_SETTLE_S = 30;
+export const DEFAULT_PROBE_RATE = 5;
+/** The issue's cost limit: the probe makes at most 1 % of the run's requests. */
+export const DEFAULT_PROBE_BUDGET = 0.01;
 
 export const DEFAULT_USERS = 50;
 export const DEFAULT_RUN_TIME_S = 30;
@@ -148,6 +184,34 @@ export function resolvePlan(o: SimulationOptions): Plan {
     overrides: { p95Ms: o.p95Ms, p99Ms: o.p99Ms, maxErrorRate: o.maxErrorRate },
     embeddedServer: server,
     shutdownTimeoutS: parseDuration(o.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S, '--shutdown-timeout'),
+    clickhouse: resolveClickHouse(o.clickhouse ?? {}, env),
+  };
+}
+
+/** The ClickHouse flags, else CLICKHOUSE_URL / _USER / _PASSWORD / _DATABASE; none without a URL. */
+function resolveClickHouse(c: ClickHouseOptions, env: Env): ClickHousePlan | undefined {
+  const url = nonEmpty(c.url) ?? nonEmpty(env.CLICKHOUSE_URL);
+  if (!url) {
+    if (c.user !== undefined || c.password !== undefined || c.database !== undefined) {
+      throw new SimUsageError('--clickhouse-user, --clickhouse-password and --clickhouse-database need --clickhouse-url (or CLICKHOUSE_URL).');
+    }
+    return undefined;
+  }
+  checkUrl(url, '--clickhouse-url');
+  const database = nonEmpty(c.database) ?? nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'default';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new SimUsageError(`--clickhouse-database must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got "${database}".`);
+  const probeRate = c.probeRate ?? DEFAULT_PROBE_RATE;
+  if (!(probeRate > 0) || !Number.isFinite(probeRate)) throw new SimUsageError(`--clickhouse-probe-rate must be above 0, got ${probeRate}.`);
+  const probeBudget = c.probeBudget ?? DEFAULT_PROBE_BUDGET;
+  checkFraction(probeBudget, '--clickhouse-probe-budget');
+  return {
+    url,
+    username: nonEmpty(c.user) ?? nonEmpty(env.CLICKHOUSE_USER) ?? 'default',
+    password: c.password ?? env.CLICKHOUSE_PASSWORD ?? '',
+    database,
+    settleTimeoutS: parseDuration(c.settleTimeout ?? DEFAULT_CLICKHOUSE_SETTLE_S, '--clickhouse-settle-timeout'),
+    probeRate,
+    probeBudget,
   };
 }
 

@@ -4,7 +4,10 @@
  * `Aggregated` otherwise (docs/cli.md "Which entries are judged").
  */
 import type { EntrySelector, Recorder } from '../metrics/recorder.js';
-import type { BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, ThresholdVerdict, TimeSeriesPoint } from '../metrics/result.js';
+import type {
+  BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, StorageAudit, ThresholdVerdict,
+  TimeSeriesPoint, VisibilitySummary,
+} from '../metrics/result.js';
 import { healthSummary, type GeneratorHealthReport } from './generator-health.js';
 import type { BaselineFigures } from '../metrics/baseline.js';
 import type { ThresholdSpec } from '../metrics/thresholds.js';
@@ -12,7 +15,7 @@ import type { LiveSample } from '../output/index.js';
 import { assessCapacity, failureReasons, judgeBaseline, judgeThresholds } from './judging.js';
 import type { Plan } from './plan.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
-import { AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, SDK_HTTP_GROUP } from '../core/entry-names.js';
+import { AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME } from '../core/entry-names.js';
 import { EXIT_CODES } from '../core/exit-codes.js';
 
 
@@ -53,6 +56,8 @@ export interface ResultInputs {
   baseline?: BaselineFigures;
   baselineFile?: string;
   audit?: DeliveryAudit;
+  storage?: StorageAudit;
+  visibility?: VisibilitySummary;
   plan: Plan;
   startedAt: Date;
   endedAt: Date;
@@ -86,9 +91,9 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
   const baseline: BaselineVerdict | undefined =
-    i.baseline && i.baselineFile ? judgeBaseline(i.baseline, seedKeys, i.baselineFile) : undefined;
+    i.baseline && i.baselineFile ? judgeBaseline(i.baseline, { ...seedKeys, visible_p95_ms: rows.get(VISIBLE_ENTRY_NAME)?.percentiles.p95 }, i.baselineFile) : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
-  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit) : [];
+  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit, i.storage) : [];
   const pass = reasons.length === 0;
   const aggErrorRate = aggregated.count > 0 ? aggregated.failures / aggregated.count : 0;
   return {
@@ -109,6 +114,8 @@ export function buildResult(i: ResultInputs): SimulationResult {
     thresholds,
     baseline,
     audit: i.audit,
+    storage: i.storage,
+    visibility: i.visibility,
     capacity: i.scenario.capacityAssessment ? { assessment: assessCapacity(aggErrorRate), error_rate: aggErrorRate } : undefined,
     dlq: i.dlq,
     generator,
