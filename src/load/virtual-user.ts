@@ -97,10 +97,10 @@ export class VirtualUser {
     return onStart ? this.guard('TASK', 'onStart', () => onStart(this.ctx)) : true;
   }
 
-  /** Runs one task picked by weight; never throws (a task's error is recorded as `TASK <name>`). */
-  async iterate(): Promise<void> {
+  /** Runs one task picked by weight; never throws (a task's error is recorded as `TASK <name>`); false when it threw. */
+  async iterate(): Promise<boolean> {
     const task = this.env.picker.pick(this.ctx.random);
-    await this.guard('TASK', task.name, () => task.run(this.ctx));
+    return this.guard('TASK', task.name, () => task.run(this.ctx));
   }
 
   /** The scenario's wait between tasks (Locust's wait_time); ends early when the user is stopped. */

@@ -16,6 +16,8 @@ import { Recorder } from '../metrics/recorder.js';
 import type { DlqHealth, SimulationResult } from '../metrics/result.js';
 import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
+import { followTarget, iterationSink, liveLoad } from './load-feed.js';
+import { peakUsers, resolveLoad } from './load-plan.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
 import { readBaseline } from './baseline-file.js';
@@ -34,6 +36,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
   const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
+  const load = resolveLoad(o.loadOptions, o.seed, { sdkRuns: Boolean(scenario.sdk), stages: scenario.stages, shape: scenario.shape });
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
@@ -43,7 +46,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const abort = new AbortController();
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   const control = new TargetControl();
-  const pools = new PoolSet(o.load.users);
+  const pools = new PoolSet(peakUsers(load));
   // The SDK runs share one pool per simulation (the SDK's default size), closed at the end.
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
@@ -69,19 +72,21 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
 
     const recorder = new Recorder();
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
-    const executor = createExecutor(o.load, {
+    const executor = createExecutor(load, {
       newUser: (index) => new VirtualUser(env, index),
       onActiveUsers: (n) => recorder.setUsers(n),
       clock: realClock,
       segment: o.segment,
       shutdownTimeoutS: o.shutdownTimeoutS,
+      iterations: iterationSink(recorder),
     });
     log(`${scenario.name} scenario, ${executor.describe()} against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
     const startedAt = new Date();
     const t0 = performance.now();
-    for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
-    const outcome = await executor.run(abort.signal);
+    const following = followTarget(executor, recorder);
+    for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
+    const outcome = await executor.run(abort.signal).finally(() => following.stop());
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
@@ -94,6 +99,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       target: { ingestUrl: displayUrl(ingestUrl), apiUrl: displayUrl(apiUrl), embedded: embedded !== undefined },
       dlq: { start: dlqStart, end: dlqEnd },
       interrupted: outcome.interrupted,
+      load, loadDescription: executor.describe(), outcome,
     });
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;
