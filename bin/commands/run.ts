@@ -62,7 +62,7 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   },
   'arrival-rate': { ...single, type: 'string', describe: 'open model: iterations per second (50, 50/s, 300/m); with --stage, the start rate', to: 'arrivalRate' },
   'max-users': { ...single, type: 'number', describe: 'arrival rate: most users at once', defaultDescription: '--pre-allocated-users', to: 'maxUsers' },
-  'pre-allocated-users': { ...single, type: 'number', describe: 'arrival rate: users started before the first iteration', defaultDescription: 'peak rate × 1 s (SDK: × run length)', to: 'preAllocatedUsers' },
+  'pre-allocated-users': { ...single, type: 'number', describe: 'arrival rate: users started before the first iteration', defaultDescription: 'peak rate × 1 s (SDK: × (run length + 5 s))', to: 'preAllocatedUsers' },
   arrivals: { ...single, type: 'string', choices: ['uniform', 'poisson'], describe: 'arrival rate: evenly spaced or Poisson arrivals', defaultDescription: 'uniform', to: 'arrivals' },
   'on-saturation': { ...single, type: 'string', choices: ['drop', 'queue'], describe: 'arrival rate, no free user: drop and count the iteration, or queue it', defaultDescription: 'drop', to: 'onSaturation' },
   'run-length': { ...single, type: 'string', describe: 'arrival rate, SDK scenario: how long each arriving training run logs', defaultDescription: '60s', to: 'runLength' },

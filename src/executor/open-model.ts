@@ -104,7 +104,7 @@ export class OpenModel {
       signal.removeEventListener('abort', onAbort);
     }
     const interrupted = signal.aborted && clock.now() < t0 + endMs - 1;
-    const unfinishedUsers = await this.shutdown();
+    const unfinishedUsers = await this.shutdown(signal.aborted);
     const { started, dropped, lateStarts } = this.state;
     return { interrupted, unfinishedUsers, durationS: (clock.now() - t0) / 1000, users: this.users, iterations: { started, dropped, lateStarts } };
   }
@@ -143,9 +143,11 @@ export class OpenModel {
     this.release(user);
   }
 
-  private startTask(user: VirtualUser, due: Due, at: number): void {
+  private startTask(user: VirtualUser, due: Due, dueAt: number): void {
     const { clock } = this.ctx;
     const startedAt = clock.now();
+    // The scheduler may start an iteration up to 0.5 ms before its due time (timers have 1 ms grain).
+    const at = Math.min(dueAt, startedAt);
     this.noteStart(startedAt, at);
     const end = user.iterate().then(
       (ok) => {
@@ -171,6 +173,7 @@ export class OpenModel {
     this.users.push(user);
     this.setActive(this.active + 1);
     const startedAt = clock.now();
+    at = Math.min(at, startedAt);
     this.noteStart(startedAt, at);
     const life = async (): Promise<void> => {
       let ok = false;
@@ -215,25 +218,29 @@ export class OpenModel {
   }
 
   /**
-   * The end: iterations still queued were never sent and count as dropped; running ones get the
-   * shutdown budget to finish (a run is asked to stop, which finishes its SDK run); then every
-   * user stops. Returns how many did not end within the budget.
+   * The end of the arrivals: iterations still queued were never sent and count as dropped;
+   * running ones finish — a task within the shutdown budget, a training run at the end of its
+   * run length (plus the budget) unless the load was interrupted, which asks runs to stop now.
+   * Then every user stops. Returns how many did not end in time.
    */
-  private async shutdown(): Promise<number> {
+  private async shutdown(interrupted: boolean): Promise<number> {
     this.stopping = true;
     const { clock } = this.ctx;
     for (let q = this.takeQueued(); q !== undefined; q = this.takeQueued()) {
       this.state.dropped++;
       this.sink.dropped(this.t0 + q.atMs);
     }
-    if (this.pool.iteration === 'run') for (const u of this.users) u.requestStop();
+    const runs = this.pool.iteration === 'run';
+    if (runs && interrupted) for (const u of this.users) u.requestStop();
     for (const u of this.free.splice(0)) this.retire(u);
-    const deadline = clock.now() + this.ctx.shutdownTimeoutS * 1000 + SHUTDOWN_GRACE_MS;
+    const runLengthMs = runs && !interrupted ? this.pool.runLengthS * 1000 : 0;
+    const deadline = clock.now() + runLengthMs + this.ctx.shutdownTimeoutS * 1000 + SHUTDOWN_GRACE_MS;
     const budget = new AbortController();
     while (this.ends.size > 0 && clock.now() < deadline) {
       await Promise.race([Promise.race([...this.ends]), clock.sleep(deadline - clock.now(), budget.signal)]);
     }
     budget.abort();
+    if (runs) for (const u of this.users) u.requestStop(); // overran even that: cut short
     return this.ends.size;
   }
 

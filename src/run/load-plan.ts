@@ -40,6 +40,8 @@ export interface ScenarioLoad {
 export const DEFAULT_USERS = 50;
 export const DEFAULT_RUN_TIME_S = 30;
 export const DEFAULT_RUN_LENGTH_S = 60;
+/** Headroom per SDK run in the default pool size: login, init and finish besides the run length. */
+export const RUN_OVERHEAD_S = 5;
 
 /** `50`, `50/s`, `300/m`, `3600/h` → iterations per second; throws SimUsageError naming the flag. */
 export function parseRate(text: string | number, flag: string): number {
@@ -131,7 +133,7 @@ export function resolveLoad(o: LoadOptions, seed: number, scenario?: ScenarioLoa
 
 /**
  * The pool of an arrival rate. Defaults: enough users for the peak rate at an iteration time of
- * 1 s (tasks) or of the run length (SDK runs); --max-users defaults to the pre-allocated count (k6).
+ * 1 s (tasks) or of the run length + 5 s (SDK runs); --max-users defaults to the pre-allocated count (k6).
  */
 function pool(o: LoadOptions, peakRate: number, sdkRuns: boolean): ArrivalPool {
   if (o.onSaturation !== undefined && o.onSaturation !== 'drop' && o.onSaturation !== 'queue') {
@@ -139,7 +141,8 @@ function pool(o: LoadOptions, peakRate: number, sdkRuns: boolean): ArrivalPool {
   }
   const runLengthS = parseDuration(o.runLength ?? DEFAULT_RUN_LENGTH_S, '--run-length');
   if (sdkRuns && !(runLengthS > 0)) throw new SimUsageError('--run-length must be longer than 0 s.');
-  const perIterationS = sdkRuns ? runLengthS : 1;
+  // A run also logs in, inits and finishes: allow 5 s on top of its length.
+  const perIterationS = sdkRuns ? runLengthS + RUN_OVERHEAD_S : 1;
   const guess = Math.max(1, Math.ceil(peakRate * perIterationS));
   const preAllocatedUsers = o.preAllocatedUsers ?? Math.min(guess, o.maxUsers ?? guess);
   const maxUsers = o.maxUsers ?? Math.max(preAllocatedUsers, guess);
