@@ -1,0 +1,82 @@
+/**
+ * Issue 11 — scheduler speed and timing error: how many iterations per second the open-model
+ * scheduler (src/executor/open-model.ts, constant arrival rate, uniform arrivals) starts on one
+ * core, and how late it starts them. Users are stand-ins whose iteration resolves at once, so
+ * the figure is the scheduler's own cost (dispatch, user hand-off, both latency callbacks), not
+ * a target's. Late starts: started > 1 ms after the due time; lateness = start − due.
+ *
+ * Usage: taskset -c 1 node --import tsx bench/scheduler-speed.ts [--runs 5] [--seconds 5]
+ */
+import { realClock } from '../src/core/clock.js';
+import { constantArrivalRate } from '../src/executor/constant-arrival-rate.js';
+import type { ExecutionContext } from '../src/executor/executor.js';
+import { WHOLE } from '../src/executor/segment.js';
+import type { VirtualUser } from '../src/load/virtual-user.js';
+import { fmt, machineLine, spread } from './lib/proc.js';
+
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
+const RUNS = opt('--runs', 5);
+const SECONDS = opt('--seconds', 5);
+const RATES = [10_000, 20_000, 40_000];
+
+interface Figures { achieved: number; cpuUsPerIteration: number; lateShare: number; p50Us: number; p99Us: number; maxUs: number; dropped: number }
+
+async function once(rate: number): Promise<Figures> {
+  const lateness = new Float64Array(Math.ceil(rate * SECONDS) + 16);
+  let n = 0;
+  const user = (index: number): VirtualUser => {
+    let stopping = false;
+    return {
+      index, run: undefined,
+      get stopping() { return stopping; },
+      requestStop: () => void (stopping = true),
+      start: async () => true, iterate: async () => true, think: async () => undefined,
+      stop: async () => void (stopping = true),
+    } as unknown as VirtualUser;
+  };
+  const ctx: ExecutionContext = {
+    clock: realClock, segment: WHOLE, shutdownTimeoutS: 1, onActiveUsers: () => undefined, newUser: user,
+    iterations: { completed: (due, started) => void (lateness[n++] = started - due), dropped: () => undefined },
+  };
+  const ex = constantArrivalRate({
+    executor: 'constant-arrival-rate', rate, runTimeS: SECONDS, arrivals: { kind: 'uniform' },
+    preAllocatedUsers: 64, maxUsers: 64, onSaturation: 'drop', iteration: 'task', runLengthS: 0,
+  }, ctx);
+  const cpu0 = process.cpuUsage();
+  const out = await ex.run();
+  const cpu = process.cpuUsage(cpu0);
+  const late = Array.from(lateness.subarray(0, n)).sort((a, b) => a - b);
+  const q = (p: number): number => late[Math.min(late.length - 1, Math.floor(p * late.length))] * 1000;
+  return {
+    achieved: (out.iterations?.started ?? 0) / SECONDS,
+    cpuUsPerIteration: ((cpu.user + cpu.system) / Math.max(1, out.iterations?.started ?? 1)),
+    lateShare: (out.iterations?.lateStarts ?? 0) / Math.max(1, out.iterations?.started ?? 1),
+    p50Us: q(0.5), p99Us: q(0.99), maxUs: late[late.length - 1] * 1000,
+    dropped: out.iterations?.dropped ?? 0,
+  };
+}
+
+const rows: string[] = [];
+for (const rate of RATES) {
+  const runs: Figures[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    process.stderr.write(`scheduler-speed: ${rate}/s, run ${i + 1}/${RUNS}\n`);
+    runs.push(await once(rate));
+  }
+  const s = (k: keyof Figures, d = 1): string => {
+    const x = spread(runs.map((r) => r[k]));
+    return `${fmt(x.median, d)} (${fmt(x.min, d)}–${fmt(x.max, d)})`;
+  };
+  rows.push(`| ${rate} | ${s('achieved', 0)} | ${s('cpuUsPerIteration', 2)} | ${s('lateShare', 4)} | ${s('p50Us', 0)} | ${s('p99Us', 0)} | ${s('maxUs', 0)} | ${s('dropped', 0)} |`);
+}
+const lines = [
+  `_Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}, pinned to one core (taskset -c 1); other helpers use the machine at the same time._`, '',
+  `### Open-model scheduler: iterations started per second on one core (${SECONDS} s runs × ${RUNS}, median (min–max))`, '',
+  '| target rate /s | started /s | CPU µs / iteration | share started > 1 ms late | lateness p50 µs | p99 µs | max µs | dropped |',
+  '|---|---|---|---|---|---|---|---|',
+  ...rows, '',
+  'Users are stand-ins whose iteration resolves at once (the scheduler\'s own cost). Goal: ≥ 10,000 iterations/s started on one core.', '',
+  `Command: \`taskset -c 1 node --import tsx bench/scheduler-speed.ts --runs ${RUNS} --seconds ${SECONDS}\``,
+];
+process.stdout.write(lines.join('\n') + '\n');
