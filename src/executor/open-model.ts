@@ -97,13 +97,14 @@ export class OpenModel {
         if (stop.signal.aborted) break;
         this.dispatch(due, at);
       }
-      // The schedule is over: the load lasts until its planned end unless aborted.
+      // The schedule is over: the load lasts until its planned end unless aborted (a shape
+      // without a planned end stops when it says so).
       const rest = t0 + endMs - clock.now();
-      if (rest > 0 && !stop.signal.aborted) await clock.sleep(rest, stop.signal);
+      if (rest > 0 && rest < Infinity && !stop.signal.aborted) await clock.sleep(rest, stop.signal);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-    const interrupted = signal.aborted && clock.now() < t0 + endMs - 1;
+    const interrupted = signal.aborted && (endMs === Infinity || clock.now() < t0 + endMs - 1);
     const unfinishedUsers = await this.shutdown(signal.aborted);
     const { started, dropped, lateStarts } = this.state;
     return { interrupted, unfinishedUsers, durationS: (clock.now() - t0) / 1000, users: this.users, iterations: { started, dropped, lateStarts } };
