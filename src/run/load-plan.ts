@@ -102,6 +102,9 @@ export function resolveLoad(o: LoadOptions, seed: number, scenario?: ScenarioLoa
   const flag = specs.length > 0 ? '--stage' : "the scenario's stages";
 
   if (rateMode) {
+    if (o.users !== undefined || o.spawnRate !== undefined) {
+      throw new SimUsageError('--users and --spawn-rate set closed-model users; under an arrival rate size the pool with --max-users and --pre-allocated-users.');
+    }
     const startRate = o.arrivalRate !== undefined ? parseRate(o.arrivalRate, '--arrival-rate') : 0;
     const arrivals: ArrivalProcess = o.arrivals === 'poisson' ? { kind: 'poisson', seed } : { kind: 'uniform' };
     if (o.arrivals !== undefined && o.arrivals !== 'uniform' && o.arrivals !== 'poisson') throw new SimUsageError(`--arrivals must be uniform or poisson, got "${String(o.arrivals)}".`);

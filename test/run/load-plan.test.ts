@@ -40,6 +40,7 @@ describe('resolveLoad', () => {
     [{ arrivalRate: 5, maxUsers: 2, preAllocatedUsers: 3 }, /--max-users \(2\) must be at least --pre-allocated-users \(3\)/],
     [{ arrivalRate: 5, onSaturation: 'wait' as never }, /--on-saturation must be drop or queue/],
     [{ stages: ['10s:1.5'] }, /whole numbers of users/],
+    [{ arrivalRate: 5, users: 10 }, /size the pool with --max-users/],
   ])('rejects %j', (o, message) => {
     expect(() => resolveLoad(o, 1, task)).toThrow(SimUsageError);
     expect(() => resolveLoad(o, 1, task)).toThrow(message);
