@@ -121,6 +121,7 @@ export function resolveLoad(o: LoadOptions, seed: number, scenario?: ScenarioLoa
     throw new SimUsageError('--max-users, --pre-allocated-users, --arrivals and --on-saturation need --arrival-rate (or rate stages such as 1m:50/s).');
   }
   if (stageSpecs.length > 0) {
+    if (o.spawnRate !== undefined) throw new SimUsageError('--spawn-rate does not apply to stages: each stage ramps the users linearly over its duration.');
     const stages = parseStages(stageSpecs, false, flag);
     if (!(stagesDurationS(stages) > 0)) throw new SimUsageError(`${flag} must last longer than 0 s in total.`);
     const startUsers = o.users ?? 0;

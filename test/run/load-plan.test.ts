@@ -41,6 +41,7 @@ describe('resolveLoad', () => {
     [{ arrivalRate: 5, onSaturation: 'wait' as never }, /--on-saturation must be drop or queue/],
     [{ stages: ['10s:1.5'] }, /whole numbers of users/],
     [{ arrivalRate: 5, users: 10 }, /size the pool with --max-users/],
+    [{ stages: ['10s:5'], spawnRate: 2 }, /--spawn-rate does not apply to stages/],
   ])('rejects %j', (o, message) => {
     expect(() => resolveLoad(o, 1, task)).toThrow(SimUsageError);
     expect(() => resolveLoad(o, 1, task)).toThrow(message);
