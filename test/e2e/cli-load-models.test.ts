@@ -3,7 +3,7 @@
  * latency from the intended start sees the stall that latency from the actual start hides, drops
  * are counted and gateable, an SDK arrival is a whole training run, and bad load flags exit 2.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, tempDir } from './cli-process.js';
@@ -64,6 +64,39 @@ describe('mlop-sim run with an arrival rate', () => {
     expect(entry(latest, 'ITERATION from actual start').percentiles.p50).toBeGreaterThanOrEqual(2000);
     expect(latest.audit.runs).toHaveLength(6);
     expect(latest.audit.pass).toBe(true);
+  });
+
+  it('--stage ramps closed-model users and the history carries the target', async () => {
+    const dir = tempDir();
+    const r = await runCli(['--scenario', 'http', '--stage', '2s:6', '--stage', '1s:6', '--seed', '2', '--report-dir', dir, '--csv', join(dir, 'run')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const latest = readLatest(dir);
+    expect(latest.load.executor).toBe('ramping-users');
+    expect(latest.users).toBe(6);
+    const targets = latest.history.Aggregated.map((p: { target?: number }) => p.target);
+    expect(Math.max(...targets)).toBe(6);
+    expect(latest.dropped_iterations).toBeUndefined();
+    expect(readFileSync(join(dir, 'run_stats_history.csv'), 'utf8').split(/\r?\n/)[0]).toMatch(/,Target$/);
+  });
+
+  it("a scenario file's shape sets an arrival rate each second and stops the run with null", async () => {
+    const dir = tempDir();
+    const file = join(dir, 'shaped.mjs');
+    writeFileSync(file, `
+      export default {
+        name: 'shaped',
+        tasks: [{ name: 'noop', weight: 1, run: (ctx) => ctx.record('TASK', 'noop', 1, true) }],
+      };
+      export function shape({ elapsedS }) { return elapsedS < 2 ? { rate: 20 } : null; }
+    `);
+    const r = await runCli(['--scenario', file, '--report-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const latest = readLatest(dir);
+    expect(latest.load.executor).toBe('load-shape');
+    expect(entry(latest, 'TASK noop').count).toBe(40);
+    expect(latest.durationS).toBeLessThan(4);
   });
 
   it('bad load flags exit 2 with one sentence', async () => {
