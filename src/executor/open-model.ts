@@ -48,6 +48,10 @@ export interface OpenModelState {
   lateStarts: number;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 const NO_SINK: IterationSink = { completed: () => undefined, dropped: () => undefined };
 
 export class OpenModel {
@@ -94,6 +98,10 @@ export class OpenModel {
         const at = t0 + due.atMs;
         const wait = at - clock.now();
         if (wait > 0.5) await clock.sleep(wait, stop.signal);
+        if (stop.signal.aborted) break;
+        // No user free: let completions already waiting in the event loop hand their users
+        // back first, so a drop means no user was free, not that the loop was busy.
+        if (this.pool.iteration === 'task' && this.free.length === 0 && this.allocated > 0) await yieldToEventLoop();
         if (stop.signal.aborted) break;
         this.dispatch(due, at);
       }
