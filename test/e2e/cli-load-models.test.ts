@@ -109,5 +109,9 @@ describe('mlop-sim run with an arrival rate', () => {
     expect(pool.stderr).toMatch(/need --arrival-rate/);
     const stall = await runCli(['--server-stall', '3s', '--run-time', '1s']);
     expect(stall.code).toBe(2);
+    expect(stall.stderr).toMatch(/--server-stall must look like 3s@20s/);
+    const serve = await runCli(['serve', '--server-stall', 'soon@1s']);
+    expect(serve.code).toBe(2);
+    expect(serve.stderr).toMatch(/--server-stall must look like 30s, 5m, 1h/);
   });
 });
