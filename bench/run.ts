@@ -18,6 +18,8 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[] }> = [
   { name: 'quantiles', script: 'bench/quantiles.ts' },
   { name: 'server-throughput', script: 'bench/server-throughput.ts' },
   { name: 'timing-fidelity', script: 'bench/timing-fidelity.ts' },
+  { name: 'stall-case', script: 'bench/stall-case.ts' },
+  { name: 'scheduler-speed', script: 'bench/scheduler-speed.ts' },
 ];
 
 const argv = process.argv.slice(2);
