@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fmt, machineLine, spread } from './lib/proc.js';
+import { fmt, spread } from './lib/proc.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
@@ -86,7 +86,6 @@ const rng = (xs: number[], d = 0): string => {
   return RUNS > 1 ? `${fmt(s.median, d)} (${fmt(s.min, d)}–${fmt(s.max, d)})` : fmt(s.median, d);
 };
 const lines: string[] = [];
-lines.push(`_Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine()}. The machine is shared with other helpers' builds and tests; generator and embedded server (a worker thread) share its 2 cores._`, '');
 lines.push(`### Stall case (100 iterations/s for ${SECONDS} s, server stalls 3 s at 20 s; median (min–max) of ${RUNS} run(s))`, '');
 lines.push(`Truth: 300 of ${N} iterations due in the stall wait uniformly 0–3 s → p99 ≈ ${fmt(TRUTH.p99, 0)} ms, p99.9 ≈ ${fmt(TRUTH.p999, 0)} ms.`, '');
 lines.push('| load | sent | dropped | actual-send p99 ms | p99.9 ms | corrected (intended-start) p99 ms | p99.9 ms | corrected p99 vs truth | actual p99 vs truth |');
@@ -99,5 +98,5 @@ for (const c of CONFIGS) {
     `${c.id === 'D' ? 'n/a' : within(med(pick('correctedP99')), TRUTH.p99)} | ${within(med(pick('actualP99')), TRUTH.p99)} |`);
 }
 lines.push('', '"actual-send" is `ITERATION from actual start` (what Locust and k6 report; for the closed model, `Aggregated`); "corrected" is `ITERATION from intended start (corrected)` (wrk2). Goal: A both within 10 % of the truth; B corrected within 10 %, actual not; C about 290 dropped.');
-lines.push('', `Command: \`node --import tsx bench/stall-case.ts --runs ${RUNS} --seconds ${SECONDS}\``);
+lines.push('', 'The machine (2 cores) is shared with other helpers\' builds, tests and benchmarks running at the same time; the generator and the embedded server (a worker thread) share it.');
 process.stdout.write(lines.join('\n') + '\n');
