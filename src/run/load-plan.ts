@@ -157,6 +157,18 @@ function pool(o: LoadOptions, peakRate: number, sdkRuns: boolean): ArrivalPool {
   return { preAllocatedUsers, maxUsers, onSaturation: o.onSaturation ?? 'drop', iteration: sdkRuns ? 'run' : 'task', runLengthS };
 }
 
+/**
+ * The plan's load once its scenario is known (an SDK scenario's arrival is a whole run; a file
+ * may bring stages or a shape). Whoever runs a plan — the runner, a worker — calls this before
+ * createExecutor(); the Plan's `load` is only the flags' view until then.
+ */
+export function loadForScenario(
+  plan: { loadOptions: LoadOptions; seed: number },
+  scenario: { sdk?: unknown; stages?: StageSpec[]; shape?: LoadShape },
+): LoadPlan {
+  return resolveLoad(plan.loadOptions, plan.seed, { sdkRuns: Boolean(scenario.sdk), stages: scenario.stages, shape: scenario.shape });
+}
+
 /** Users to size shared resources for (HTTP pools) and to print: the most the load may run at once. */
 export function peakUsers(load: LoadPlan): number {
   switch (load.executor) {

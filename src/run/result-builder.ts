@@ -94,7 +94,8 @@ export function buildResult(i: ResultInputs): SimulationResult {
   };
   const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, notIteration) };
   for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name));
-  const open = 'onSaturation' in i.load ? i.load : undefined;
+  // An open model ran when the executor reported iterations (a load shape of users did not).
+  const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
   if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name]);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
 

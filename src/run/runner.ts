@@ -17,7 +17,7 @@ import type { DlqHealth, SimulationResult } from '../metrics/result.js';
 import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
 import { followTarget, iterationSink, liveLoad } from './load-feed.js';
-import { peakUsers, resolveLoad } from './load-plan.js';
+import { loadForScenario, peakUsers } from './load-plan.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
 import { readBaseline } from './baseline-file.js';
@@ -36,7 +36,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
   const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
-  const load = resolveLoad(o.loadOptions, o.seed, { sdkRuns: Boolean(scenario.sdk), stages: scenario.stages, shape: scenario.shape });
+  const load = loadForScenario(o, scenario);
+  o.load = load;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
