@@ -114,6 +114,31 @@ describe('constant arrival rate', () => {
   });
 });
 
+describe('SDK runs as iterations', () => {
+  it('each arrival is a fresh user (plan-wide index = iteration + 1) running for the run length; a run due with every slot busy is dropped', async () => {
+    const clock = new ManualClock();
+    const { ctx, rec } = fakeContext(clock, 10);
+    // 2 runs/s for 2 s, each 1 s long (10 ms tasks, 100 ms waits, so a run ends just past 1 s); at most 3 at once.
+    const ex = constantArrivalRate(constant(2, 2, { iteration: 'run', runLengthS: 1, preAllocatedUsers: 3, maxUsers: 3 }), ctx);
+    await runFor(clock, ex.run(), 20_000);
+    expect(rec.users).toEqual([1, 2, 3, 4]);
+    expect(rec.completed.map((c) => c.startedAt)).toEqual([0, 500, 1000, 1500].slice(0, rec.completed.length));
+    for (const c of rec.completed) {
+      expect(c.endedAt - c.startedAt).toBeGreaterThanOrEqual(1000);
+      expect(c.endedAt - c.startedAt).toBeLessThan(1120);
+    }
+    // Runs keep going after the arrivals stop (2 s) until their length is up.
+    expect(rec.completed).toHaveLength(4);
+
+    const tight = new ManualClock();
+    const one = fakeContext(tight, 10);
+    await runFor(tight, constantArrivalRate(constant(2, 2, { iteration: 'run', runLengthS: 1, preAllocatedUsers: 1, maxUsers: 1 }), one.ctx).run(), 20_000);
+    // One slot: the run due at 0 lasts past 1 s, so those due at 500 and 1,000 ms find it busy.
+    expect(one.rec.users).toEqual([1, 4]);
+    expect(one.rec.dropped).toEqual([500, 1000]);
+  });
+});
+
 describe('ramping arrival rate', () => {
   it('follows the stage integral within 1 % (0 → 100/s over 10 s, then 100/s for 5 s)', async () => {
     const clock = new ManualClock();
