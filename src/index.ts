@@ -15,7 +15,7 @@ export { runSimulation, type RunSimulationOptions } from './run/runner.js';
 export type { SimulationOptions, EmbeddedServerOptions, LiveConsoleOptions, Env, Plan, ClickHouseOptions } from './run/plan.js';
 export { saveBaseline, DEFAULT_BASELINE_FILE, type SaveBaselineOptions } from './run/baseline-file.js';
 export { defineScenario } from './load/scenario.js';
-export type { ScenarioDefinition, ScenarioContext, TaskDefinition, SdkRunOptions } from './load/scenario.js';
+export type { ScenarioDefinition, ScenarioContext, TaskDefinition, SdkRunOptions, StageSpec, LoadShape, ShapeTick } from './load/scenario.js';
 export type { SdkRun, SdkDelivery } from './load/sdk-session.js';
 export { BUILTIN_SCENARIOS } from './load/scenarios/index.js';
 export type { Segment } from './executor/segment.js';

@@ -10,6 +10,7 @@ import {
   validateFaults,
   type ReferenceServerOptions,
 } from '../../src/index.js';
+import { parseStall } from './run.js';
 import { exit, hideSecret, lastValue, out, usageError } from './terminal.js';
 
 interface ServeArgs {
@@ -22,6 +23,7 @@ interface ServeArgs {
   'error-status'?: number;
   'reset-rate'?: number;
   'flush-stall'?: string;
+  'server-stall'?: string;
   'flush-failing'?: boolean;
   'flush-interval'?: string;
   'dlq-path'?: string;
@@ -47,6 +49,7 @@ export function serveBuilder(y: Argv): Argv {
     .option('flush-failing', { type: 'boolean', describe: 'fault: every flush fails, batches go to the dead-letter queue' })
     .option('flush-interval', { ...single, type: 'string', describe: 'flush interval of the row buffers', defaultDescription: '5s' })
     .option('dlq-path', { ...single, type: 'string', describe: 'dead-letter queue folder', defaultDescription: 'a temporary folder' })
+    .option('server-stall', { ...single, type: 'string', describe: 'fault: stop answering for D, starting T after the start, e.g. 3s@20s' })
     .option('faults', { ...single, type: 'string', describe: 'all faults as JSON (the /_sim/faults shape)' })
     .option('clickhouse-url', { ...single, type: 'string', describe: 'store rows in this ClickHouse (HTTP URL) instead of memory', defaultDescription: 'CLICKHOUSE_URL' })
     .option('clickhouse-user', { ...single, type: 'string', describe: 'ClickHouse user', defaultDescription: 'CLICKHOUSE_USER or default' })
@@ -64,6 +67,10 @@ function serveOptions(a: ServeArgs): ReferenceServerOptions {
     if (a['reset-rate'] !== undefined) faults.resetRate = a['reset-rate'];
     if (a['flush-stall'] !== undefined) faults.flushStallMs = parseDuration(a['flush-stall'], '--flush-stall') * 1000;
     if (a['flush-failing']) faults.flushFailing = true;
+    if (a['server-stall'] !== undefined) {
+      const { durationS, atS } = parseStall(a['server-stall']);
+      faults.stall = { durationMs: durationS * 1000, atMs: atS * 1000 };
+    }
     const envKeys = (process.env.MLOP_SIM_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     return {
       port: parsePort(a.port),

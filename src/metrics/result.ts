@@ -45,6 +45,8 @@ export interface TimeSeriesPoint {
   /** Cumulative counts up to and including this second. */
   totalRequests: number;
   totalFailures: number;
+  /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
+  target?: number;
 }
 
 export interface FailureGroup {
@@ -218,6 +220,19 @@ export interface GeneratorHealth {
   timingWarning: string;
 }
 
+export interface LoadSummary {
+  /** constant-users, ramping-users, constant-arrival-rate, ramping-arrival-rate or load-shape. */
+  executor: string;
+  /** The load in a few words, e.g. `100 iterations/s for 60 s (uniform, up to 400 users, drop when saturated)`. */
+  description: string;
+  /** Open model: what one iteration is (`task`, or a whole SDK `run`) and what happens when no user is free. */
+  iteration?: 'task' | 'run';
+  onSaturation?: 'drop' | 'queue';
+  /** Open model: iterations started, and how many of those started more than 1 ms after they were due. */
+  started?: number;
+  lateStarts?: number;
+}
+
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';
 
 export interface SimulationResult {
@@ -230,8 +245,17 @@ export interface SimulationResult {
   rps: number;
 
   scenario: string;
+  /** The most users the load may run at once (constant users: --users; stages: the peak; arrival rates: --max-users). */
   users: number;
   spawnRate: number;
+  /** The load model that ran (docs/cli.md "Load models"). */
+  load?: LoadSummary;
+  /**
+   * Open model only: iterations that were due but never started (k6's dropped_iterations), and
+   * the latency of the iterations measured from their intended start (wrk2's corrected latency).
+   */
+  dropped_iterations?: number;
+  corrected?: { p50_ms: number; p95_ms: number; p99_ms: number };
   seed: number;
   startedAt: string; // ISO 8601
   endedAt: string;

@@ -110,6 +110,17 @@ function gateLines(result: SimulationResult): string[] {
   return lines;
 }
 
+/** Under an arrival rate: the load, the drops, and which iteration latency is which. */
+function openModelLines(result: SimulationResult): string[] {
+  if (!result.corrected || !result.load) return [];
+  const c = result.corrected;
+  return [
+    `Load: ${result.load.executor}, ${result.load.description}`,
+    `Open model: ${result.dropped_iterations ?? 0} dropped iterations; iteration latency from the intended start (corrected, wrk2) ` +
+      `p50 ${formatMs(c.p50_ms)} ms, p95 ${formatMs(c.p95_ms)} ms, p99 ${formatMs(c.p99_ms)} ms — "ITERATION from actual start" is timed from the send`,
+  ];
+}
+
 /** The whole summary, lines joined with `\n`, ending with the verdict and its reasons. */
 export function formatFinalTable(result: SimulationResult): string {
   const width = nameWidth(result);
@@ -124,6 +135,7 @@ export function formatFinalTable(result: SimulationResult): string {
     '',
     ...errorReport(result),
     header,
+    ...openModelLines(result),
     ...gateLines(result),
     '',
     ...(result.warnings ?? []).map((w) => `WARNING: ${w}`),

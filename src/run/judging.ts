@@ -16,7 +16,9 @@ import {
 } from '../metrics/thresholds.js';
 import { SimUsageError } from '../core/errors.js';
 import { describeAuditFailures, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../output/gate-text.js';
-import { AGGREGATED, E2E_ENTRY_NAME, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME } from '../core/entry-names.js';
+import {
+  AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
+} from '../core/entry-names.js';
 
 /** Short names usable before the `:` of a threshold expression. */
 export const THRESHOLD_ALIASES: Readonly<Record<string, string>> = {
@@ -27,7 +29,17 @@ export const THRESHOLD_ALIASES: Readonly<Record<string, string>> = {
   all: AGGREGATED,
   sdk_http: SDK_HTTP_GROUP,
   'sdk-http': SDK_HTTP_GROUP,
+  // Open model (docs/cli.md "Load models"): latency from the intended start, from the actual start, drops.
+  corrected: ITERATION_CORRECTED_NAME,
+  intended: ITERATION_CORRECTED_NAME,
+  actual: ITERATION_ACTUAL_NAME,
+  iteration: ITERATION_ACTUAL_NAME,
+  dropped: ITERATION_DROPPED_NAME,
+  dropped_iterations: ITERATION_DROPPED_NAME,
 };
+
+/** k6's `dropped_iterations<1`: the count of dropped iterations, written without an entry. */
+const DROPPED_FORM = /^\s*dropped_iterations\s*(<=|>=|<|>)/;
 
 /**
  * What the seed's limits allow on top for `E2E log→ack`: the SDK's sync interval
@@ -70,7 +82,8 @@ export function thresholdSpecs(inputs: ThresholdInputs, judged: readonly string[
       }
     }
     for (const expr of inputs.expressions) {
-      if (expr.includes(':')) specs.push(parseThreshold(expr, THRESHOLD_ALIASES));
+      if (DROPPED_FORM.test(expr)) specs.push({ ...parseThreshold(expr.replace('dropped_iterations', `${ITERATION_DROPPED_NAME}:count`)), expression: expr.trim() });
+      else if (expr.includes(':')) specs.push(parseThreshold(expr, THRESHOLD_ALIASES));
       else for (const entry of judged) specs.push({ ...parseThreshold(`${entry}:${expr}`), expression: expr.trim() });
     }
     return specs;

@@ -19,6 +19,8 @@ import type { StatsSink } from '../metrics/stats-sink.js';
 import { NON_HTTP_METHODS } from '../core/entry-names.js';
 import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
+import { followTarget, iterationSink, liveLoad } from './load-feed.js';
+import { loadForScenario, peakUsers } from './load-plan.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
 import { assertComparable, readBaseline } from './baseline-file.js';
@@ -39,6 +41,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
   const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
+  const load = loadForScenario(o, scenario);
+  o.load = load;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
@@ -49,7 +53,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const abort = new AbortController();
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   const control = new TargetControl();
-  const pools = new PoolSet(o.load.users);
+  const pools = new PoolSet(peakUsers(load));
   // The SDK runs share one pool per simulation (the SDK's default size), closed at the end.
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
@@ -85,7 +89,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
 
     // Start-up work stays out of the measured window: raw-HTTP users find the connections of
     // the first second's spawn open (SDK users connect through the SDK's own pool).
-    if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(o.load, o.segment));
+    if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(load, o.segment));
     const recorder = new Recorder();
     // The run's HTTP requests, counted as they are recorded: the time-to-visible probe's budget.
     let requests = 0;
@@ -96,12 +100,13 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       },
     };
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };
-    const executor = createExecutor(o.load, {
+    const executor = createExecutor(load, {
       newUser: (index) => new VirtualUser(env, index),
       onActiveUsers: (n) => recorder.setUsers(n),
       clock: realClock,
       segment: o.segment,
       shutdownTimeoutS: o.shutdownTimeoutS,
+      iterations: iterationSink(recorder),
     });
     log(`${scenario.name} scenario, ${executor.describe()} against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
@@ -109,9 +114,10 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const t0 = performance.now();
     const health = new GeneratorHealthMonitor();
     health.start();
-    for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
+    const following = followTarget(executor, recorder);
+    for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
     if (usesSdk) storage?.startProbe(stats, () => requests, log);
-    const outcome = await executor.run(abort.signal);
+    const outcome = await executor.run(abort.signal).finally(() => following.stop());
     const generator = health.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
@@ -138,6 +144,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       dlq: { start: dlqStart, end: dlqEnd },
       interrupted: outcome.interrupted,
       generator,
+      load, loadDescription: executor.describe(), outcome,
     });
     for (const warning of result.warnings ?? []) log(`warning: ${warning}`);
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
@@ -169,5 +176,13 @@ export type { Plan };
 
 /** Users the load starts within its first second (this segment's share): the connections opened ahead. */
 function firstSecondUsers(load: LoadPlan, segment: Segment): number {
-  return share(segment, Math.min(load.users, Math.max(1, Math.ceil(load.spawnRate))));
+  switch (load.executor) {
+    case 'constant-users':
+      return share(segment, Math.min(load.users, Math.max(1, Math.ceil(load.spawnRate))));
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return share(segment, load.preAllocatedUsers);
+    default:
+      return 0; // stages and shapes start from their own first target
+  }
 }
