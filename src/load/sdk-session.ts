@@ -11,6 +11,9 @@ import { E2E_CONSOLE_ENTRY, E2E_ENTRY, E2E_STARTUP_ENTRY, E2E_SYSTEM_ENTRY } fro
 /** The SDK's delivery counts of one run (records logged, acked, FAILED, pending; rows acked). */
 export type SdkDelivery = DeliveryCounts;
 
+/** One record the SDK settled (acked or FAILED), as its observer reports it. */
+export type SettledRecord = RecordSettled;
+
 /** The part of the SDK's Run the simulator and scenario files use. */
 export type SdkRun = Pick<Run, 'id' | 'name' | 'log' | '_log' | 'console' | 'delivery' | 'finish'>;
 
@@ -26,6 +29,8 @@ export interface SdkTarget {
   systemMetrics?: boolean;
   /** Console capture: the SDK's start-up lines and the user's prints (the SDK's default: on). */
   console?: boolean;
+  /** Also told of every settled record (the storage audit's acked rows, the time-to-visible probe). */
+  onRecordSettled?: (ev: RecordSettled) => void;
 }
 
 /**
@@ -34,7 +39,7 @@ export interface SdkTarget {
  * run's sync loop started —, console lines as `E2E console→ack`, system samples as
  * `E2E system→ack`.
  */
-export function statsObserver(stats: StatsSink): SdkObserver {
+export function statsObserver(stats: StatsSink, onRecordSettled?: (ev: RecordSettled) => void): SdkObserver {
   return {
     onRequest(ev: RequestExchange): void {
       const status = ev.status ?? 0;
@@ -49,6 +54,7 @@ export function statsObserver(stats: StatsSink): SdkObserver {
         : ev.kind === 'system' ? E2E_SYSTEM_ENTRY
           : ev.beforeSyncStart ? E2E_STARTUP_ENTRY : E2E_ENTRY;
       stats.record(entry.method, entry.route, ev.settledAt - ev.loggedAt, ok, ev.rows, error);
+      onRecordSettled?.(ev);
     },
   };
 }
@@ -72,7 +78,7 @@ export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Se
     url_ingest: target.ingestUrl,
     url_py: target.apiUrl,
     _auth: target.key,
-    observer: stats ? statsObserver(stats) : undefined,
+    observer: stats ? statsObserver(stats, target.onRecordSettled) : undefined,
     disable_console: target.console === false,
     disable_system_metrics: target.systemMetrics === false,
     sync_process_shutdown_timeout: target.shutdownTimeoutS,
@@ -97,7 +103,7 @@ export interface RunSpec {
   config: Record<string, unknown>;
 }
 
-/** login() then init(), as the seed's SDK user did (server-protocol.md §6). */
+/** login() then init(), as the seed's SDK user did (docs/protocol/load-test-suite.md §6.5). */
 export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: RunSpec): Promise<SdkRun> {
   const settings = sdkSettings(target, stats);
   await login(settings);

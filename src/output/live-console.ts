@@ -21,6 +21,8 @@ export interface LiveSample {
   failRate: number;
   /** Name of the judged entry whose p50/p95 are shown, e.g. `e2e log→ack`. */
   judged: string;
+  /** Stages and arrival rates: the target now (`stage 2/3 → 80 users`, `50.0 it/s`) and iterations dropped so far. */
+  load?: { target: string; dropped?: number };
 }
 
 const DEFAULT_INTERVAL_MS = 2000; // issue 4: "a live line every 2 s"
@@ -43,7 +45,8 @@ export function formatLiveLine(s: LiveSample, labelS = s.elapsedS): string {
   const rate = Number.isFinite(s.rps) ? s.rps.toFixed(1) : NONE;
   return `[${formatElapsed(labelS).padStart(6)}] users ${s.users} | ${rate} HTTP req/s | ` +
     `${s.judged} p50 ${ms(s.p50Ms)} p95 ${ms(s.p95Ms)} | ` +
-    `errors ${s.failures} (${formatPercent(s.failRate)})`;
+    `errors ${s.failures} (${formatPercent(s.failRate)})` +
+    (s.load ? ` | target ${s.load.target}${s.load.dropped !== undefined ? ` | dropped ${s.load.dropped}` : ''}` : '');
 }
 
 export class LiveConsole {

@@ -11,10 +11,12 @@ import { writeJunit } from './junit.js';
 import { writeLatestJson } from './latest-json.js';
 import { writeCsv } from './locust-csv.js';
 import type { Output } from './output.js';
+import { prepareFile, prepareFolder } from './output-paths.js';
 
 export function latestJsonOutput(dir: string): Output {
   return {
     name: 'latest.json',
+    prepare: () => prepareFolder(dir, 'latest.json (--report-dir)'),
     async stop(result) {
       const files = [await writeLatestJson(result, dir)];
       if (result.capacity) files.push(await writeStressResults(result, dir));
@@ -24,29 +26,32 @@ export function latestJsonOutput(dir: string): Output {
 }
 
 export function locustCsvOutput(prefix: string): Output {
-  return { name: 'csv', stop: (result) => writeCsv(result, prefix) };
+  return { name: 'csv', prepare: () => prepareFile(`${prefix}_stats.csv`, 'the Locust CSVs (--csv)'), stop: (result) => writeCsv(result, prefix) };
 }
 
 export function htmlOutput(file: string): Output {
-  return { name: 'html', stop: async (result) => [await writeHtml(result, file)] };
+  return { name: 'html', prepare: () => prepareFile(file, 'the HTML report (--html)'), stop: async (result) => [await writeHtml(result, file)] };
 }
 
 export function junitOutput(file: string): Output {
-  return { name: 'junit', stop: async (result) => [await writeJunit(result, file)] };
+  return { name: 'junit', prepare: () => prepareFile(file, 'the JUnit report (--junit)'), stop: async (result) => [await writeJunit(result, file)] };
 }
 
 /** The seed's locustfile_stress.py summary (docs/protocol/load-test-suite.md). */
 async function writeStressResults(result: SimulationResult, dir: string): Promise<string> {
   const a = result.aggregated;
+  // The seed's keys and order (§6.6).
   const body = {
+    test_type: 'stress',
     p50_ms: a.percentiles.p50,
     p95_ms: a.percentiles.p95,
     p99_ms: a.percentiles.p99,
-    'p99.9_ms': a.percentiles['p99.9'],
+    p999_ms: a.percentiles['p99.9'],
     max_ms: a.maxMs,
     error_rate: result.capacity?.error_rate ?? 0,
-    rps: a.rps,
     total_requests: a.count,
+    failed_requests: a.failures,
+    rps_avg: a.rps,
     capacity_assessment: result.capacity?.assessment,
   };
   await mkdir(dir, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * Structured values logged to `/ingest/data` (pluto 0.0.28 `pluto/data.py`; docs/protocol/sdk.md
- * "Values"): the line's `data` is the JSON of `toDict()` = the value's fields plus `"type": <class
- * name>` and `"v": 1`; `dataType` and the logName/add logType are the class name upper-cased.
+ * §5.6, §11.2): the line's `data` is the JSON of `toDict()` = the value's fields plus `"type":
+ * <class name>` and `"v": 1`; `dataType` and the logName/add logType are the class name upper-cased.
  */
 export class Data {
   protected readonly fields: Record<string, unknown>;

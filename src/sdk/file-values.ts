@@ -5,7 +5,7 @@ import path from 'node:path';
 import { encodeWav } from './wav.js';
 
 /**
- * Files logged with `run.log` (pluto 0.0.28 `pluto/file.py`; docs/protocol/sdk.md "Values"):
+ * Files logged with `run.log` (pluto 0.0.28 `pluto/file.py`; docs/protocol/sdk.md §5.6):
  * each is registered under its class name upper-cased (`logName/add` logType FILE, TEXT, IMAGE,
  * AUDIO, VIDEO, ARTIFACT) and uploaded by the sync loop: one entry in `POST /files`, then a PUT
  * of its bytes to the presigned URL.

@@ -8,7 +8,7 @@ import { printable } from './wire-headers.js';
 /** String-series values longer than this are skipped (pluto/op.py STRING_SERIES_MAX_LEN). */
 export const STRING_SERIES_MAX_LEN = 200;
 
-/** Names met for the first time, by logName/add type (docs/protocol/sdk.md "Values"). */
+/** Names met for the first time, by logName/add type (docs/protocol/sdk.md §5.6). */
 export type NewNames = Map<string, string[]>;
 
 export function addNewName(newNames: NewNames, logType: string, name: string): void {

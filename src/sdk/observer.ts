@@ -33,6 +33,11 @@ export interface RecordSettled {
    */
   beforeSyncStart: boolean;
   error?: string;
+  /** The record's step and time (epoch ms) as sent; absent for console lines. */
+  step?: number;
+  time?: number;
+  /** Metric records: the first metric name; files: the log name. Lets a caller find the stored row. */
+  name?: string;
 }
 
 export interface SdkObserver {

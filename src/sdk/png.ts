@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 /**
  * A minimal PNG encoder (8-bit grey, RGB or RGBA; no interlace; filter 0 on every row), for
  * what the Python SDK encodes with Pillow: images given as pixels and segmentation masks
- * (docs/protocol/sdk.md "Values"). The bytes differ from Pillow's; the image does not.
+ * (docs/protocol/sdk.md §5.6). The bytes differ from Pillow's; the image does not.
  */
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

@@ -178,7 +178,12 @@ export class RecordQueue {
     const kind = r instanceof QueuedFile ? 'file' : OBSERVED_KIND[r.kind];
     if (!kind) return;
     try {
-      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error, beforeSyncStart: r.loggedAt < this.syncStartAt });
+      const name = r instanceof QueuedFile ? r.logName : (r.names?.[0] ?? undefined);
+      const step = kind === 'console' ? undefined : r.step;
+      onRecord({
+        runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error, step, time: r.time, name,
+        beforeSyncStart: r.loggedAt < this.syncStartAt,
+      });
     } catch {
       // An observer must not break the sync loop.
     }

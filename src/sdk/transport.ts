@@ -76,7 +76,7 @@ function classify(err: unknown): { failure: NetworkFailure; error: string } {
   return { failure: 'other', error: msg };
 }
 
-/** We send Accept-Encoding like the real SDK (docs/protocol/sdk.md §4.1), so undo what a server applies. */
+/** We send Accept-Encoding like the real SDK (docs/protocol/sdk.md §15.2), so undo what a server applies. */
 function decode(buf: Buffer, encoding: string | string[] | undefined): Buffer {
   const enc = (Array.isArray(encoding) ? encoding[0] : encoding)?.trim().toLowerCase();
   if (!enc || enc === 'identity' || buf.byteLength === 0) return buf;

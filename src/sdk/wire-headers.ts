@@ -1,7 +1,8 @@
 /**
  * Request headers in the order the real SDK puts them on the wire (docs/protocol/sdk.md
- * "Headers"). undici itself writes `host` and `connection: keep-alive` first and
- * `content-length` last; everything between is ours, in the captured order.
+ * §15.2 "Headers, in wire order"). undici itself writes `host` and
+ * `connection: keep-alive` first and `content-length` last; everything between is ours, in the
+ * captured order.
  */
 
 /** Accept-Encoding as captured from pluto 0.0.28 (httpx default with brotli installed). */

@@ -33,6 +33,10 @@ describe('runSimulation() as a regression test of a stack', () => {
     expect(result.audit?.totals.kinds.system.acked).toBeGreaterThanOrEqual(5);
     expect(result.audit?.totals.kinds.console.acked).toBeGreaterThanOrEqual(10);
     expect(result.audit?.totals.tables?.mlop_logs.storedRows).toBe(result.audit?.totals.kinds.console.expectedRows);
+    // The generator's own timing over the load is reported beside the latencies (never a gate).
+    expect(result.generator?.loopDelayMs.max).toBeGreaterThanOrEqual(result.generator?.loopDelayMs.p50 ?? Infinity);
+    expect(result.generator?.gc.pauses).toBeGreaterThanOrEqual(0);
+    expect(typeof result.generator?.timingWarning).toBe('string');
     // The server saw every run this simulation created.
     const stored = new Set(server.runs('load-test-project').map((r) => Number(r.runId)));
     for (const a of result.audit!.runs) expect(stored.has(a.runId)).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * `sdk` (default): the seed's SDK user (server-protocol.md §6, `locustfile.py`): login, init of
+ * `sdk` (default): the seed's SDK user (docs/protocol/load-test-suite.md §6.5, `locustfile.py`): login, init of
  * `load-test-run-<n>` in `load-test-project`, then run.log of six metrics (weight 5) and
  * run._log with an explicit step and time (weight 3), waiting 0.1–0.5 s; finish() on stop. Every
  * fifth step the job prints a line (uploaded by the SDK's console capture, like the real SDK's).
@@ -34,12 +34,12 @@ export const sdkScenario = defineScenario({
         const r = ctx.random;
         const step = nextStep(ctx.state);
         const data = {
-          'train/loss': r.uniform(0.1, 2),
-          'train/accuracy': r.uniform(0.5, 0.99),
-          'val/loss': r.uniform(0.1, 2.5),
-          'val/accuracy': r.uniform(0.4, 0.95),
-          learning_rate: r.uniform(0.0001, 0.01),
-          epoch: Math.floor(step / 100),
+          'train/loss': r.uniform(0, 1),
+          'train/accuracy': r.uniform(0.8, 1),
+          'val/loss': r.uniform(0, 1),
+          'val/accuracy': r.uniform(0.75, 0.95),
+          learning_rate: r.uniform(0.0001, 0.001),
+          epoch: step,
         };
         // A training job prints as it goes: every 5th step one stdout line (captured by the SDK)
         if (step % 5 === 0) ctx.run!.console.write('stdout', `iteration ${step} loss=${data['train/loss'].toFixed(4)} acc=${data['train/accuracy'].toFixed(4)}\n`);
@@ -52,7 +52,7 @@ export const sdkScenario = defineScenario({
       run: (ctx) => {
         const r = ctx.random;
         const step = nextStep(ctx.state);
-        const data = { 'batch/loss': r.uniform(0.1, 2), 'batch/size': r.int(16, 128) };
+        const data = { 'batch/loss': r.uniform(0, 1.5), 'batch/size': r.int(16, 128) };
         return timed(ctx, SDK_EXPLICIT_LOG_ENTRY, () => ctx.run!._log(data, step, Date.now() / 1000));
       },
     },
