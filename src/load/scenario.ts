@@ -35,6 +35,8 @@ export interface TaskDefinition {
   name: string;
   /** Relative weight, like Locust's @task(weight). Must be > 0. */
   weight: number;
+  /** Locust's @tag(...): `--tags` runs only tasks with one of the given tags, `--exclude-tags` leaves them out. */
+  tags?: string[];
   run(ctx: ScenarioContext): void | Promise<void>;
 }
 

@@ -23,8 +23,8 @@ export function latestJsonOutput(dir: string): Output {
   };
 }
 
-export function locustCsvOutput(prefix: string): Output {
-  return { name: 'csv', stop: (result) => writeCsv(result, prefix) };
+export function locustCsvOutput(prefix: string, fullHistory = false): Output {
+  return { name: 'csv', stop: (result) => writeCsv(result, prefix, fullHistory) };
 }
 
 export function htmlOutput(file: string): Output {

@@ -79,6 +79,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   };
   const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, () => true) };
   for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name));
+  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name]);
 
   const thresholds = judgeThresholds(i.specs, rows);
   const baseline: BaselineVerdict | undefined =
@@ -101,6 +102,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     entries,
     aggregated,
     failures: recorder.failures(),
+    exceptions: recorder.exceptions(),
     history,
     thresholds,
     baseline,

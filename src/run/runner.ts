@@ -23,6 +23,8 @@ import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
 import { preflight } from './preflight.js';
+import { startSecondTicker, type SecondTicker } from './second-ticker.js';
+import { filterTasksByTags } from '../load/task-tags.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
 
@@ -33,11 +35,12 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const o = resolvePlan(options);
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
-  const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
+  const tagged = filterTasksByTags(resolved, o.tags, o.excludeTags);
+  const scenario = o.wait ? { ...tagged, wait: o.wait } : tagged;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
-  const outputs = outputsFor(o.outputs);
+  const outputs = outputsFor(o.outputs, { log });
   for (const output of outputs) await output.prepare?.();
 
   const abort = new AbortController();
@@ -47,6 +50,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   // The SDK runs share one pool per simulation (the SDK's default size), closed at the end.
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
+  let ticker: SecondTicker | undefined;
   try {
     let ingestUrl: string, apiUrl: string, key: string | undefined;
     if (o.host) {
@@ -68,10 +72,19 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const dlqStart = await control.readDlq(ingestUrl);
 
     const recorder = new Recorder();
+    let statsReset = false;
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
     const executor = createExecutor(o.load, {
       newUser: (index) => new VirtualUser(env, index),
-      onActiveUsers: (n) => recorder.setUsers(n),
+      onActiveUsers: (n) => {
+        recorder.setUsers(n);
+        // Locust's --reset-stats: once every user is running, start the statistics afresh.
+        if (o.resetStats && !statsReset && n >= o.load.users) {
+          statsReset = true;
+          recorder.reset();
+          log('all users started: statistics reset (--reset-stats)');
+        }
+      },
       clock: realClock,
       segment: o.segment,
       shutdownTimeoutS: o.shutdownTimeoutS,
@@ -81,7 +94,10 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const startedAt = new Date();
     const t0 = performance.now();
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
+    // Arrival-rate executors will report dropped iterations here; closed-model users drop none.
+    ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => 0, t0 });
     const outcome = await executor.run(abort.signal);
+    ticker?.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
@@ -98,6 +114,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;
   } finally {
+    ticker?.stop();
     for (const output of outputs) output.end?.();
     unhook();
     await pools.close();
