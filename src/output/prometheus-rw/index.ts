@@ -36,8 +36,8 @@ export function prometheusRwOutput(url: string, opts: PrometheusRwOptions = {}):
       if (r.status < 200 || r.status >= 300) firstError ??= `HTTP ${r.status}${r.errorMessage ? `: ${r.errorMessage.trim().slice(0, 200)}` : ''}`;
       else pushed++;
     } catch (err) {
-      const e = err as { cause?: { code?: string }; message?: string };
-      firstError ??= e.cause?.code ?? e.message ?? String(err);
+      const e = err as { cause?: { code?: string; message?: string }; message?: string };
+      firstError ??= e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
     }
   };
   const drain = (): void => {
