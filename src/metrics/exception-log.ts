@@ -36,7 +36,9 @@ function describe(err: unknown): { message: string; traceback: string } {
   if (err instanceof Error) {
     const head = `${err.name}: ${err.message}`;
     const stack = err.stack ?? '';
-    const frames = stack.split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim());
+    // Node's own scheduling frames (timers, microtask queue) vary call by call: leaving them out
+    // groups one throw site under one traceback, as Locust groups by traceback.
+    const frames = stack.split('\n').filter((l) => /^\s+at /.test(l) && !l.includes('node:internal')).map((l) => l.trim());
     return { message: head, traceback: frames.join('\n') };
   }
   return { message: String(err), traceback: '' };

@@ -46,11 +46,15 @@ function num(n: number, digits: number): CsvField {
   return Number.isFinite(n) ? Number(n.toFixed(digits)) : NA;
 }
 
-/** Locust sorts entries by (name, method) and writes the total row last. */
+/** Locust sorts entries by (name, method) in Python's code-point order and writes the total row last. */
 function sortedEntries(result: SimulationResult): EntrySummary[] {
   return result.entries
     .filter((e) => e.name !== 'Aggregated')
-    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+    .sort((a, b) => codepoint(a.route, b.route) || codepoint(a.method, b.method));
+}
+
+function codepoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function statsRow(e: EntrySummary, name: string): CsvField[] {
