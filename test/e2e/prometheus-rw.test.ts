@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, tempDir } from './cli-process.js';
+import { ensureBuilt, ROOT, runCli, tempDir } from './cli-process.js';
 import { ensurePrometheus, startPrometheus, type RunningPrometheus } from './prometheus-server.js';
 
 let prom: RunningPrometheus;
@@ -75,6 +75,12 @@ describe('--out prometheus-rw against a real Prometheus', () => {
     for (const name of ['mlop_sim_dropped_iterations_total', 'mlop_sim_generator_saturation', 'mlop_sim_run_pass']) {
       expect((await prom.query(name)).length, name).toBe(1);
     }
+
+    // Every query of the Grafana dashboard in examples/ finds series.
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'examples/grafana-dashboard.json'), 'utf8'));
+    const exprs: string[] = dashboard.panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThan(10);
+    for (const expr of exprs) expect((await prom.query(expr.replaceAll('$entry', '.*'))).length, expr).toBeGreaterThan(0);
   }, 120_000);
 
   it('a receiver that is not there never fails the run: one warning line at the end', async () => {
