@@ -6,7 +6,7 @@
  * slows the load: pushes queue (at most MAX_QUEUED; older ones are dropped) and a failure is
  * reported once, as a log line, at the end.
  */
-import { pushTimeseries } from 'prometheus-remote-write';
+import type { pushTimeseries } from 'prometheus-remote-write';
 import { SimUsageError } from '../../core/errors.js';
 import type { SimulationResult } from '../../metrics/result.js';
 import type { Output } from '../output.js';
@@ -29,10 +29,13 @@ export function prometheusRwOutput(url: string, opts: PrometheusRwOptions = {}):
   let pushing: Promise<void> | undefined;
   let pushed = 0, dropped = 0;
   let firstError: string | undefined;
+  // Loaded in prepare(), so runs without this output never load protobufjs.
+  let push: typeof pushTimeseries | undefined;
 
   const send = async (batch: Series[]): Promise<void> => {
     try {
-      const r = await pushTimeseries(batch, { url, fetch: timedFetch as never, headers: { 'X-Prometheus-Remote-Write-Version': '0.1.0' } });
+      if (push === undefined) return;
+      const r = await push(batch, { url, fetch: timedFetch as never, headers: { 'X-Prometheus-Remote-Write-Version': '0.1.0' } });
       if (r.status < 200 || r.status >= 300) firstError ??= `HTTP ${r.status}${r.errorMessage ? `: ${r.errorMessage.trim().slice(0, 200)}` : ''}`;
       else pushed++;
     } catch (err) {
@@ -74,6 +77,7 @@ export function prometheusRwOutput(url: string, opts: PrometheusRwOptions = {}):
         throw new SimUsageError(`--out prometheus-rw needs an http:// or https:// URL, got "${url}".`);
       }
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SimUsageError(`--out prometheus-rw needs an http:// or https:// URL, got "${url}".`);
+      push = (await import('prometheus-remote-write')).pushTimeseries;
     },
     second(s) {
       enqueue(toSeries(metricPoints(s), labels));
