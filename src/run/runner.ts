@@ -7,6 +7,7 @@ import { Agent } from 'undici';
 import { realClock } from '../core/clock.js';
 import { SimUsageError } from '../core/errors.js';
 import { createExecutor } from '../executor/registry.js';
+import { share } from '../executor/segment.js';
 import { DEFAULT_PROJECT } from '../load/scenario.js';
 import { resolveScenario } from '../load/scenario-resolve.js';
 import type { SdkRun, SdkTarget } from '../load/sdk-session.js';
@@ -78,8 +79,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       newUser: (index) => new VirtualUser(env, index),
       onActiveUsers: (n) => {
         recorder.setUsers(n);
-        // Locust's --reset-stats: once every user is running, start the statistics afresh.
-        if (o.resetStats && !statsReset && n >= o.load.users) {
+        // Locust's --reset-stats: once every user (of this segment) is running, start the statistics afresh.
+        if (o.resetStats && !statsReset && n >= share(o.segment, o.load.users)) {
           statsReset = true;
           recorder.reset();
           log('all users started: statistics reset (--reset-stats)');
