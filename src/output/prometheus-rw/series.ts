@@ -10,8 +10,26 @@ export interface Series {
   samples: { value: number; timestamp: number }[];
 }
 
-export function toSeries(points: readonly MetricPoint[], extra: Record<string, string>): Series[] {
-  return points.map((p) => ({ labels: sortedLabels(p.metric, { ...extra, ...p.tags }), samples: [{ value: p.value, timestamp: p.timeMs }] }));
+/** Label sets by series, built once per run and reused every second (the package only reads them). */
+export class LabelCache {
+  private readonly byKey = new Map<string, Series['labels']>();
+  constructor(private readonly extra: Record<string, string>) {}
+
+  labels(p: MetricPoint): Series['labels'] {
+    const t = p.tags;
+    const key = `${p.metric}\u0000${t.entry ?? ''}\u0000${t.method ?? ''}\u0000${t.name ?? ''}\u0000${t.quantile ?? ''}\u0000${t.expression ?? ''}`;
+    let labels = this.byKey.get(key);
+    if (labels === undefined) {
+      labels = sortedLabels(p.metric, { ...this.extra, ...t });
+      this.byKey.set(key, labels);
+    }
+    return labels;
+  }
+}
+
+export function toSeries(points: readonly MetricPoint[], extra: Record<string, string> | LabelCache): Series[] {
+  const cache = extra instanceof LabelCache ? extra : new LabelCache(extra);
+  return points.map((p) => ({ labels: cache.labels(p), samples: [{ value: p.value, timestamp: p.timeMs }] }));
 }
 
 function sortedLabels(name: string, tags: Record<string, string>): Series['labels'] {
