@@ -52,6 +52,7 @@ describe('--out prometheus-rw against a real Prometheus', () => {
 
     // Seen live: samples arrived during the run, each within 2 s of its second's end.
     const live = lags.slice(0, -2);
+    console.info(`prometheus-rw: newest sample queryable ${Math.min(...live).toFixed(2)}–${Math.max(...live).toFixed(2)} s after its second ended (${live.length} polls)`);
     expect(live.length).toBeGreaterThan(10);
     expect(Math.max(...live)).toBeLessThan(2);
 
