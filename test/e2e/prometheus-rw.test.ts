@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT, runCli, tempDir } from './cli-process.js';
 import { ensurePrometheus, startPrometheus, type RunningPrometheus } from './prometheus-server.js';
@@ -90,6 +90,22 @@ describe('--out prometheus-rw against a real Prometheus', () => {
     const run = await runCli(['-f', 'http', '-u', '2', '-t', '2s', '--report-dir', dir, '--out', `prometheus-rw=http://127.0.0.1:${port}/api/v1/write`]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/prometheus-rw: 0 pushes accepted .*a push failed \(ECONNREFUSED\)/);
+  }, 60_000);
+
+  it('a receiver that accepts and never answers holds the end at most 10 s more', async () => {
+    const sockets: Socket[] = [];
+    const hanging = createServer((s) => void sockets.push(s)).listen(0, '127.0.0.1');
+    await new Promise((r) => hanging.once('listening', r));
+    const port = (hanging.address() as { port: number }).port;
+    const dir = tempDir();
+    const t0 = Date.now();
+    const run = await runCli(['-f', 'http', '-u', '2', '-t', '3s', '--report-dir', dir, '--out', `prometheus-rw=http://127.0.0.1:${port}/api/v1/write`]);
+    const tookS = (Date.now() - t0) / 1000;
+    for (const s of sockets) s.destroy();
+    hanging.close();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/prometheus-rw: 0 pushes accepted .*a push failed .*seconds dropped/);
+    expect(tookS).toBeLessThan(3 + 10 + 8); // run time + the stop budget + start-up and shutdown
   }, 60_000);
 });
 

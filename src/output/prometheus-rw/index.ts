@@ -3,8 +3,8 @@
  * package prometheus-remote-write). Each second's points are pushed right after the second ends,
  * one request per second, in order; at the end one more push carries the run's final figures
  * (the same numbers as latest.json) and each gate's verdict. A receiver that is down or slow never
- * slows the load: pushes queue (at most MAX_QUEUED; older ones are dropped) and a failure is
- * reported once, as a log line, at the end.
+ * slows the load: pushes queue (at most MAX_QUEUED; older ones are dropped), the end waits for
+ * them at most STOP_BUDGET_MS, and a failure is reported once, as a log line, at the end.
  */
 import type { pushTimeseries } from 'prometheus-remote-write';
 import { request } from 'undici';
@@ -16,6 +16,8 @@ import { finalPoints, LabelCache, type Series, toSeries } from './series.js';
 
 const MAX_QUEUED = 30;
 const PUSH_TIMEOUT_MS = 5_000;
+/** At the end, queued pushes get this long in all; a hanging receiver never holds the run's exit longer. */
+const STOP_BUDGET_MS = 10_000;
 
 export interface PrometheusRwOptions {
   /** Progress and warning lines (the run's log). */
@@ -85,7 +87,13 @@ export function prometheusRwOutput(url: string, opts: PrometheusRwOptions = {}):
     },
     async stop(result: SimulationResult) {
       enqueue(toSeries(finalPoints(result, Date.now()), labels));
-      await settled();
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_BUDGET_MS)));
+      if ((await Promise.race([settled(), outOfTime])) === 'late') {
+        dropped += queue.length;
+        queue.length = 0;
+      }
+      clearTimeout(timer);
       if (firstError !== undefined || dropped > 0) {
         opts.log?.(`prometheus-rw: ${pushed} pushes accepted by ${url}` +
           `${firstError !== undefined ? `; a push failed (${firstError})` : ''}${dropped > 0 ? `; ${dropped} seconds dropped while the receiver lagged` : ''}`);
