@@ -21,7 +21,7 @@ export { BUILTIN_SCENARIOS } from './load/scenarios/index.js';
 export type { Segment } from './executor/segment.js';
 export type { ScenarioHttpClient } from './transport/http-client.js';
 export type { HttpCallOptions, HttpCallResult } from './transport/exchange.js';
-export { formatFinalTable } from './output/index.js';
+export { formatFinalTable, locustStatsJson, STREAM_OUTPUTS, METRICS } from './output/index.js';
 export {
   startReferenceServer,
   startReferenceServerInWorker,

@@ -42,11 +42,28 @@ export interface TimeSeriesPoint {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** Every reported quantile of this second, in QUANTILES order (0 when no sample). */
+  quantilesMs: number[];
   /** Cumulative counts up to and including this second. */
   totalRequests: number;
   totalFailures: number;
   /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
   target?: number;
+  /** Cumulative latency figures up to and including this second (Locust's history "Total" columns; 0 before any sample). */
+  totalMedianMs: number;
+  totalAvgMs: number;
+  totalMinMs: number;
+  totalMaxMs: number;
+  totalAvgBytes: number;
+}
+
+/** An error thrown by scenario code, grouped by message and stack (Locust's exceptions table). */
+export interface ExceptionGroup {
+  count: number;
+  /** `Error: message` as thrown. */
+  message: string;
+  /** The stack without its first line, or `` when the thrown value had none. */
+  traceback: string;
 }
 
 export interface FailureGroup {
@@ -267,6 +284,8 @@ export interface SimulationResult {
   entries: EntrySummary[];
   aggregated: EntrySummary;
   failures: FailureGroup[];
+  /** Errors thrown by scenario code (tasks, onStart, onStop), most frequent first. */
+  exceptions: ExceptionGroup[];
   /** Per-second series: key `Aggregated` plus one per judged entry. */
   history: Record<string, TimeSeriesPoint[]>;
 

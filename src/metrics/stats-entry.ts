@@ -44,9 +44,10 @@ export class StatsEntry {
     // A clock step can make a duration negative, a bug upstream NaN: neither may poison the sums.
     const ms = durationMs >= 0 ? durationMs : 0;
     this.count++;
-    this.bytes += bytes >= 0 ? bytes : 0;
+    const b = bytes >= 0 ? bytes : 0;
+    this.bytes += b;
     this.digest.push(ms);
-    this.series.add(second, ms, ok);
+    this.series.add(second, ms, ok, b);
     if (!ok) {
       this.failures++;
       this.countError(error === undefined || error === '' ? UNKNOWN_ERROR : error, 1);

@@ -109,6 +109,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
   if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name]);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
+  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name]);
 
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
@@ -142,6 +143,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     entries,
     aggregated,
     failures: recorder.failures(),
+    exceptions: recorder.exceptions(),
     history,
     thresholds,
     baseline,

@@ -30,6 +30,8 @@ import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
 import { GeneratorHealthMonitor } from './generator-health.js';
 import { preflight } from './preflight.js';
 import { StorageCheck } from './storage-check.js';
+import { startSecondTicker, type SecondTicker } from './second-ticker.js';
+import { filterTasksByTags } from '../load/task-tags.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
 
@@ -40,14 +42,15 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const o = resolvePlan(options);
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
-  const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
+  const tagged = filterTasksByTags(resolved, o.tags, o.excludeTags);
+  const scenario = o.wait ? { ...tagged, wait: o.wait } : tagged;
   const load = loadForScenario(o, scenario);
   o.load = load;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
   if (baseline && o.baseline) assertComparable(baseline, o.baseline, scenario.name, judged);
-  const outputs = outputsFor(o.outputs);
+  const outputs = outputsFor(o.outputs, { log });
   for (const output of outputs) await output.prepare?.();
 
   const abort = new AbortController();
@@ -58,6 +61,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
   let storage: StorageCheck | undefined;
+  let ticker: SecondTicker | undefined;
   try {
     const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
@@ -100,9 +104,18 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       },
     };
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };
+    let statsReset = false;
     const executor = createExecutor(load, {
       newUser: (index) => new VirtualUser(env, index),
-      onActiveUsers: (n) => recorder.setUsers(n),
+      onActiveUsers: (n) => {
+        recorder.setUsers(n);
+        // Locust's --reset-stats: once every user (of this segment) is running, start the statistics afresh.
+        if (o.resetStats && !statsReset && n >= share(o.segment, peakUsers(load))) {
+          statsReset = true;
+          recorder.reset();
+          log('all users started: statistics reset (--reset-stats)');
+        }
+      },
       clock: realClock,
       segment: o.segment,
       shutdownTimeoutS: o.shutdownTimeoutS,
@@ -116,8 +129,10 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     health.start();
     const following = followTarget(executor, recorder);
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
+    ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 });
     if (usesSdk) storage?.startProbe(stats, () => requests, log);
     const outcome = await executor.run(abort.signal).finally(() => following.stop());
+    ticker?.stop();
     const generator = health.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
@@ -150,6 +165,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;
   } finally {
+    ticker?.stop();
     for (const output of outputs) output.end?.();
     unhook();
     await pools.close();
