@@ -37,9 +37,10 @@ export class Recorder {
   /** Users per epoch second, as set by setUsers() (carried forward over quiet seconds). */
   private readonly usersAt = new Map<number, number>();
 
-  constructor(opts: { now?: () => number } = {}) {
+  /** `startMs`: when the load started, if before now (a recorder rebuilt from workers' snapshots). */
+  constructor(opts: { now?: () => number; startMs?: number } = {}) {
     this.now = opts.now ?? Date.now;
-    this.startMs = this.now();
+    this.startMs = opts.startMs ?? this.now();
   }
 
   /** Record one completed request or call. Failures count in `count` too (Locust semantics). */

@@ -25,10 +25,14 @@ export async function auditDelivery(
   ingestUrl: string,
   storageCheck: boolean,
 ): Promise<DeliveryAudit> {
-  const stored = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
-  const audits: RunAudit[] = runs.map((run) => {
+  return auditRuns(runDeliveries(runs), project, control, ingestUrl, storageCheck);
+}
+
+/** What the SDK says of each run: logged, acked, failed, pending, rows expected. */
+export function runDeliveries(runs: readonly SdkRun[]): RunAudit[] {
+  return runs.map((run) => {
     const d = run.delivery();
-    const a: RunAudit = {
+    return {
       runId: Number(run.id),
       runName: run.name,
       logged: d.logged,
@@ -37,8 +41,25 @@ export async function auditDelivery(
       pending: d.pending,
       expectedRows: d.ackedRows,
     };
+  });
+}
+
+/**
+ * The audit of runs whose SDK counts are known (from this process or from workers): with the
+ * storage check, the reference server's stored rows are read once for all of them.
+ */
+export async function auditRuns(
+  deliveries: readonly RunAudit[],
+  project: string,
+  control: TargetControl,
+  ingestUrl: string,
+  storageCheck: boolean,
+): Promise<DeliveryAudit> {
+  const stored = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
+  const audits: RunAudit[] = deliveries.map((d) => {
+    const a: RunAudit = { ...d };
     if (stored) {
-      const tables = Object.values(stored.get(String(run.id))?.tables ?? {});
+      const tables = Object.values(stored.get(String(d.runId))?.tables ?? {});
       const rows = tables.reduce((s, t) => s + t.rows, 0);
       const distinct = tables.reduce((s, t) => s + t.distinct, 0);
       a.storedRows = distinct;
@@ -47,6 +68,11 @@ export async function auditDelivery(
     }
     return a;
   });
+  return auditTotals(audits, stored !== undefined);
+}
+
+/** Totals and the verdict over audited runs (also of shards that each checked their own runs). */
+export function auditTotals(audits: RunAudit[], storageChecked: boolean): DeliveryAudit {
   const sum = (k: keyof Omit<RunAudit, 'runId' | 'runName'>): number => audits.reduce((s, a) => s + (a[k] ?? 0), 0);
   const totals: DeliveryAudit['totals'] = {
     logged: sum('logged'),
@@ -55,12 +81,12 @@ export async function auditDelivery(
     pending: sum('pending'),
     expectedRows: sum('expectedRows'),
   };
-  if (stored) {
+  if (storageChecked) {
     totals.storedRows = sum('storedRows');
     totals.lostRows = sum('lostRows');
     totals.duplicatedRows = sum('duplicatedRows');
   }
-  return { storageChecked: stored !== undefined, runs: audits, totals, pass: (totals.lostRows ?? 0) === 0 };
+  return { storageChecked, runs: audits, totals, pass: (totals.lostRows ?? 0) === 0 };
 }
 
 /** `POST /_sim/flush`, then `GET /_sim/runs?project=P`, keyed by run id. */

@@ -10,6 +10,7 @@ import { freshSeed } from '../core/random.js';
 import type { LoadPlan } from '../executor/registry.js';
 import { segmentProblem, WHOLE, type Segment } from '../executor/segment.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
+import type { Recorder } from '../metrics/recorder.js';
 import type { LiveConsoleOptions, OutputPlan } from '../output/index.js';
 
 export type Env = Record<string, string | undefined>;
@@ -79,6 +80,12 @@ export interface SimulationOptions {
   log?: (line: string) => void;
   /** Run only this segment of the plan (0-based index of `count` equal parts); default the whole plan. */
   segment?: Segment;
+  /** Start the load at this moment (epoch ms or a Date) after the target checks; a moment past starts at once. */
+  startAt?: number | Date;
+  /** Given the run's recorder when the load starts (a worker or shard snapshots it). */
+  onRecorder?: (recorder: Recorder) => void;
+  /** Read the stored rows of the reference server for the delivery audit (default true; a worker leaves it to its coordinator). */
+  auditStorage?: boolean;
 }
 
 /** A checked, defaulted simulation: what runs, against what, judged how, written where. */

@@ -68,6 +68,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const dlqStart = await control.readDlq(ingestUrl);
 
     const recorder = new Recorder();
+    options.onRecorder?.(recorder);
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
     const executor = createExecutor(o.load, {
       newUser: (index) => new VirtualUser(env, index),
@@ -78,6 +79,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     });
     log(`${scenario.name} scenario, ${executor.describe()} against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
+    if (options.startAt !== undefined) await sleepUntil(Number(options.startAt), abort.signal);
     const startedAt = new Date();
     const t0 = performance.now();
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
@@ -86,7 +88,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
     const runs = outcome.users.map((u) => u.run).filter((r): r is SdkRun => r !== undefined);
-    const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference) : undefined;
+    const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference && options.auditStorage !== false) : undefined;
     const dlqEnd: DlqHealth | undefined = await control.readDlq(ingestUrl);
     const result = buildResult({
       recorder, scenario, judged, specs, baseline, baselineFile: o.baseline, audit,
@@ -107,8 +109,23 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   }
 }
 
+/** Waits until epoch ms `at` (at once if it has passed) or the abort. */
+function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  const ms = at - Date.now();
+  if (!(ms > 0) || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Stops every output with the result; a write that fails is a usage error naming the path. */
-async function stopOutputs(outputs: readonly Output[], result: SimulationResult): Promise<string[]> {
+export async function stopOutputs(outputs: readonly Output[], result: SimulationResult): Promise<string[]> {
   const files: string[] = [];
   try {
     for (const output of outputs) files.push(...(await output.stop(result)));
