@@ -185,4 +185,6 @@ export interface SegmentStatus {
   /** A shard file that was given more than once (a retried pod): the copies not used. */
   duplicates?: number;
   file?: string;
+  /** CPU seconds the worker process used (user + system). */
+  cpuS?: number;
 }

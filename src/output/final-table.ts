@@ -3,7 +3,7 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
-import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
+import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult } from '../metrics/result.js';
 import { describeAudit, describeAuditCounts, describeBaselineCheck, describeThreshold } from './gate-text.js';
 import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
 
@@ -94,7 +94,18 @@ function gateLines(result: SimulationResult): string[] {
   const dlq = (label: string, d: SimulationResult['dlq']['start']): string =>
     d ? `${label} ${d.batches_pending} batches, ${d.records_pending} records, ${d.disk_usage_mb} MB` : `${label} n/a`;
   lines.push(`DLQ: ${dlq('start', result.dlq.start)}; ${dlq('end', result.dlq.end)}`);
+  if (result.scaleOut) lines.push(describeScaleOut(result.scaleOut));
   return lines;
+}
+
+/** `Workers: 2, all complete (coordinator CPU 0.4 s)` or `Shards: 3 merged, shard 1 incomplete (…)`. */
+function describeScaleOut(s: ScaleOutReport): string {
+  const what = s.mode === 'workers' ? 'worker' : 'shard';
+  const broken = s.parts.filter((p) => !p.complete).map((p) => `${what} ${p.index} incomplete (${p.reason ?? 'no result'})`);
+  const dups = s.parts.filter((p) => p.duplicates).map((p) => `${what} ${p.index} given ${p.duplicates! + 1} times, counted once`);
+  const cpu = s.coordinatorCpuS !== undefined ? ` (coordinator CPU ${s.coordinatorCpuS.toFixed(2)} s)` : '';
+  const plan = s.fingerprint ? `, plan ${s.fingerprint}` : '';
+  return `${s.mode === 'workers' ? 'Workers' : 'Shards'}: ${s.segments}${plan}, ${[...broken, ...dups].join('; ') || 'all complete'}${cpu}`;
 }
 
 /** The whole summary, lines joined with `\n`, ending with the verdict and its reasons. */
