@@ -186,7 +186,8 @@ function partial(h: WorkerHandle, startAtMs: number): SegmentResult {
     segment: h.segment,
     startedAtMs: startAtMs,
     durationS: lastT > 0 ? Math.max(0, (lastT + 1) * 1000 - startAtMs) / 1000 : 0,
-    interrupted: true,
+    // Not an interruption of the run: the status reports the death and fails the run (exit 1).
+    interrupted: false,
     stats,
     runs: [],
     storageChecked: false,

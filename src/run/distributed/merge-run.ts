@@ -81,6 +81,16 @@ function endMs(s: ShardFile): number {
   return s.result.startedAtMs + s.result.durationS * 1000;
 }
 
+const IDENTITY_WORDS: Record<keyof PlanIdentity, string> = {
+  scenario: 'scenario',
+  seed: 'seed',
+  segments: 'number of shards',
+  load: 'load (users, spawn rate, run time)',
+  wait: 'wait',
+  shutdownTimeoutS: 'shutdown timeout',
+  embeddedServer: 'embedded server faults',
+};
+
 /** One sentence naming two files whose plans differ, and in what. */
 function checkSamePlan(shards: readonly { file: string; data: ShardFile }[]): void {
   const a = shards[0];
@@ -88,7 +98,7 @@ function checkSamePlan(shards: readonly { file: string; data: ShardFile }[]): vo
   if (!b) return;
   const fields = (Object.keys(a.data.identity) as (keyof PlanIdentity)[])
     .filter((k) => JSON.stringify(a.data.identity[k]) !== JSON.stringify(b.data.identity[k]))
-    .map((k) => (k === 'segments' ? 'number of shards' : k === 'load' ? 'load (users, spawn rate, run time)' : k));
+    .map((k) => IDENTITY_WORDS[k]);
   throw new SimUsageError(
     `${shardLabel(a.file)} and ${shardLabel(b.file)} come from different plans (${fields.join(', ') || 'fingerprint'} differ${fields.length === 1 ? 's' : ''}): merge only the shards of one run.`,
   );
