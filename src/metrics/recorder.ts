@@ -164,10 +164,11 @@ export class Recorder {
     return { rps: count / coveredS, p50Ms: digest.quantile(0.5), p95Ms: digest.quantile(0.95), failures, count };
   }
 
-  snapshot(): RecorderSnapshot {
+  /** `fromT`: the per-second series only from that epoch second on (counters and digests are always whole). */
+  snapshot(fromT?: number): RecorderSnapshot {
     return {
       version: 1,
-      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot()),
+      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot(fromT)),
       users: [...this.usersAt].sort((a, b) => a[0] - b[0]),
     };
   }

@@ -187,4 +187,9 @@ export interface SegmentStatus {
   file?: string;
   /** CPU seconds the worker process used (user + system). */
   cpuS?: number;
+  /** A worker's heap (MB) once its scenario was loaded, and the most while its users ran (sampled each second). */
+  heapBaseMB?: number;
+  heapPeakMB?: number;
+  /** True when those samples followed a full GC (node --expose-gc): live objects only. */
+  heapAfterGc?: boolean;
 }

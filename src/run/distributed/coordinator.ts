@@ -140,6 +140,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
       signal: h.end?.signal ?? null,
       ...(h.problem(scrub) ? { reason: h.problem(scrub) } : {}),
       ...(h.cpuS !== undefined ? { cpuS: h.cpuS } : {}),
+      ...(h.heap ? { heapBaseMB: h.heap.baseMB, heapPeakMB: h.heap.peakMB, heapAfterGc: h.heap.afterGc } : {}),
     }));
     for (const s of statuses) if (!s.complete) log(`worker ${s.index} of ${workers}: ${s.reason}`);
     const result = mergedResult({

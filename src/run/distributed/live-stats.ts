@@ -10,11 +10,6 @@ import type { SecondBucketSnapshot } from '../../metrics/time-series.js';
 /** Seconds of series a live message carries: the current second and the two before it. */
 export const LIVE_SERIES_SECONDS = 3;
 
-/** The snapshot with only the series buckets of second `fromT` on (what a worker sends each second). */
-export function recentOnly(s: RecorderSnapshot, fromT: number): RecorderSnapshot {
-  return { ...s, entries: s.entries.map((e) => ({ ...e, series: e.series.filter((b) => b.t >= fromT) })) };
-}
-
 export class SegmentLiveStats {
   private entries: StatsEntrySnapshot[] = [];
   private readonly series = new Map<string, Map<number, SecondBucketSnapshot>>();

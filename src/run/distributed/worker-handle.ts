@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Segment } from '../../executor/segment.js';
 import { SegmentLiveStats } from './live-stats.js';
 import type { SegmentResult } from './segment-result.js';
-import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
 
 /** After `done`, how long a worker may take to exit before it is killed (its result is in). */
 const EXIT_GRACE_MS = 5_000;
@@ -24,6 +24,7 @@ export class WorkerHandle {
   readonly live = new SegmentLiveStats();
   result: SegmentResult | undefined;
   cpuS: number | undefined;
+  heap: WorkerHeap | undefined;
   failure: { message: string; exitCode: number } | undefined;
   end: WorkerEnd | undefined;
   readonly exited: Promise<WorkerEnd>;
@@ -83,6 +84,7 @@ export class WorkerHandle {
     else if (m.type === 'done') {
       this.result = m.result;
       this.cpuS = m.cpuS;
+      this.heap = m.heap;
       setTimeout(() => this.kill(), EXIT_GRACE_MS).unref();
     } else if (m.type === 'failed') {
       this.failure = { message: m.message, exitCode: m.exitCode };

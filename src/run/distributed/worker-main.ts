@@ -8,9 +8,9 @@ import { EXIT_CODES } from '../../core/exit-codes.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import { resolveScenario } from '../../load/scenario-resolve.js';
 import { runSimulation } from '../runner.js';
-import { LIVE_SERIES_SECONDS, recentOnly } from './live-stats.js';
+import { LIVE_SERIES_SECONDS } from './live-stats.js';
 import { segmentResultOf } from './segment-result-of.js';
-import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
 
 const abort = new AbortController();
 let signals = 0;
@@ -53,16 +53,24 @@ async function prepare(o: WorkerOptions): Promise<void> {
   }
 }
 
+/** Heap in MB, after a full GC when the process was started with --expose-gc (benchmarks do). */
+function heapMB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
 async function run(at: number): Promise<void> {
   let recorder: Recorder | undefined;
+  const heap: WorkerHeap = { baseMB: heapMB(), peakMB: 0, afterGc: typeof (globalThis as { gc?: unknown }).gc === 'function' };
   const ticker = setInterval(() => {
-    if (recorder) void send({ type: 'live', stats: recentOnly(recorder.snapshot(), Math.floor(Date.now() / 1000) - LIVE_SERIES_SECONDS + 1) });
+    heap.peakMB = Math.max(heap.peakMB, heapMB());
+    if (recorder) void send({ type: 'live', stats: recorder.snapshot(Math.floor(Date.now() / 1000) - LIVE_SERIES_SECONDS + 1) });
   }, 1000);
   try {
     const result = await runSimulation({ ...(options as WorkerOptions), startAt: at, signal: abort.signal, onRecorder: (r) => (recorder = r) });
     clearInterval(ticker);
     const cpu = process.cpuUsage();
-    await send({ type: 'done', result: segmentResultOf(options?.segment ?? { index: 0, count: 1 }, recorder, result), cpuS: (cpu.user + cpu.system) / 1e6 });
+    await send({ type: 'done', result: segmentResultOf(options?.segment ?? { index: 0, count: 1 }, recorder, result), cpuS: (cpu.user + cpu.system) / 1e6, heap });
     process.disconnect?.();
     process.exitCode = 0;
   } finally {

@@ -20,5 +20,13 @@ export type FromWorker =
   | { type: 'booted' }
   | { type: 'ready' }
   | { type: 'live'; stats: RecorderSnapshot }
-  | { type: 'done'; result: SegmentResult; cpuS: number }
+  | { type: 'done'; result: SegmentResult; cpuS: number; heap: WorkerHeap }
   | { type: 'failed'; message: string; exitCode: number };
+
+/** Heap of a worker: when its scenario was loaded, and the most seen in a once-a-second sample while users ran. */
+export interface WorkerHeap {
+  baseMB: number;
+  peakMB: number;
+  /** True when the samples followed a full GC (the process ran with --expose-gc): live objects only. */
+  afterGc: boolean;
+}

@@ -8,7 +8,7 @@ import { mulberry32 } from '../../../src/core/random.js';
 import { owns } from '../../../src/executor/segment.js';
 import { Recorder } from '../../../src/metrics/recorder.js';
 import { QUANTILE_KEYS, type RunAudit } from '../../../src/metrics/result.js';
-import { recentOnly, SegmentLiveStats } from '../../../src/run/distributed/live-stats.js';
+import { SegmentLiveStats } from '../../../src/run/distributed/live-stats.js';
 import { mergeSegments, sumUsers } from '../../../src/run/distributed/merge.js';
 import { subSegment } from '../../../src/run/distributed/segment-of.js';
 import type { SegmentResult } from '../../../src/run/distributed/segment-result.js';
@@ -132,7 +132,7 @@ describe('SegmentLiveStats (what the coordinator keeps of a worker)', () => {
         clock.ms = T0 + s * 1000 + k;
         rec.record('POST', '/ingest/metrics', 5 + k, k % 7 !== 0);
       }
-      live.update(recentOnly(rec.snapshot(), Math.floor(clock.ms / 1000) - 2));
+      live.update(rec.snapshot(Math.floor(clock.ms / 1000) - 2));
     }
     const kept = new Recorder();
     kept.mergeSnapshot(live.snapshot());
