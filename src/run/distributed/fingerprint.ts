@@ -32,7 +32,8 @@ export async function planIdentity(plan: Plan): Promise<PlanIdentity> {
     load: plan.load,
     wait: plan.wait ?? null,
     shutdownTimeoutS: plan.shutdownTimeoutS,
-    embeddedServer: plan.host ? null : plan.embeddedServer,
+    // Faults of the embedded server shape the load's answers; with --host (or none set) they do not exist.
+    embeddedServer: plan.host || Object.values(plan.embeddedServer).every((v) => v === undefined) ? null : plan.embeddedServer,
   };
 }
 
