@@ -18,6 +18,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[] }> = [
   { name: 'quantiles', script: 'bench/quantiles.ts' },
   { name: 'server-throughput', script: 'bench/server-throughput.ts' },
   { name: 'timing-fidelity', script: 'bench/timing-fidelity.ts' },
+  { name: 'scale-out', script: 'bench/scale-out.ts' },
 ];
 
 const argv = process.argv.slice(2);

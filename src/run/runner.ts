@@ -19,10 +19,11 @@ import { PoolSet } from '../transport/http-client.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
 import { readBaseline } from './baseline-file.js';
-import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
+import type { EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
 import { preflight } from './preflight.js';
+import { openTarget } from './target-session.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
 
@@ -48,19 +49,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
   try {
-    let ingestUrl: string, apiUrl: string, key: string | undefined;
-    if (o.host) {
-      ingestUrl = o.host;
-      apiUrl = o.apiUrl ?? o.host;
-      key = o.key;
-    } else {
-      embedded = await startEmbeddedTarget(o.embeddedServer, o.seed);
-      ingestUrl = embedded.url;
-      apiUrl = o.apiUrl ?? embedded.url;
-      key = o.key ?? embedded.key;
-      log(`started the embedded reference server at ${embedded.url}`);
-    }
-    if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
+    const opened = await openTarget(o, log);
+    embedded = opened.embedded;
+    const { ingestUrl, apiUrl, key } = opened;
     const target: SdkTarget = { ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher };
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
     await preflight(control, target, project, scenario.sdk !== undefined && scenario.sdk !== false);

@@ -18,13 +18,14 @@ import { outputsFor } from '../../output/index.js';
 import { linkAbort } from '../abort-link.js';
 import { auditRuns } from '../audit.js';
 import { readBaseline } from '../baseline-file.js';
-import { startEmbeddedTarget, type EmbeddedTarget } from '../embedded-target.js';
+import type { EmbeddedTarget } from '../embedded-target.js';
 import { thresholdSpecs } from '../judging.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { preflight } from '../preflight.js';
 import { judgedEntries, liveSample } from '../result-builder.js';
 import { stopOutputs } from '../runner.js';
 import { TargetControl, displayUrl } from '../target-control.js';
+import { openTarget } from '../target-session.js';
 import { LIVE_SERIES_SECONDS } from './live-stats.js';
 import { mergeSegments } from './merge.js';
 import { mergedResult } from './merged-result.js';
@@ -77,20 +78,10 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
   const handles: WorkerHandle[] = [];
   let embedded: EmbeddedTarget | undefined;
   try {
-    let ingestUrl: string, apiUrl: string, key: string | undefined;
-    if (plan.host) {
-      ingestUrl = plan.host;
-      apiUrl = plan.apiUrl ?? plan.host;
-      key = plan.key;
-    } else {
-      embedded = await startEmbeddedTarget(plan.embeddedServer, plan.seed);
-      ingestUrl = embedded.url;
-      apiUrl = plan.apiUrl ?? embedded.url;
-      key = plan.key ?? embedded.key;
-      log(`started the embedded reference server at ${embedded.url}`);
-    }
-    if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
-    const scrub = (s: string): string => (key && key.length >= 6 ? s.split(key).join('***') : s);
+    const opened = await openTarget(plan, log);
+    embedded = opened.embedded;
+    const { ingestUrl, apiUrl, key } = opened;
+    const scrub = (s: string): string => (key.length >= 6 ? s.split(key).join('***') : s);
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
     const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
     await preflight(control, { ingestUrl, apiUrl, key, shutdownTimeoutS: plan.shutdownTimeoutS, dispatcher }, project, usesSdk);
@@ -114,6 +105,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     for (const h of handles) h.send({ type: 'start', startAtMs });
     const onAbort = (): void => handles.forEach((h) => h.send({ type: 'stop' }));
     abort.signal.addEventListener('abort', onAbort, { once: true });
+    if (abort.signal.aborted) onAbort();
     log(`${scenario.name} scenario, ${workers} worker processes against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${plan.seed}`);
     const startedAt = new Date(startAtMs);
