@@ -4,7 +4,7 @@
  * --workers coordinator (which starts it once for all its workers).
  */
 import { SimUsageError } from '../core/errors.js';
-import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
+import type { EmbeddedTarget } from './embedded-target.js';
 import type { Plan } from './plan.js';
 
 export interface OpenedTarget {
@@ -20,6 +20,8 @@ export async function openTarget(plan: Plan, log: (line: string) => void): Promi
     if (!plan.key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
     return { ingestUrl: plan.host, apiUrl: plan.apiUrl ?? plan.host, key: plan.key };
   }
+  // Loaded only when needed: worker processes (always given --host) never load the server's code.
+  const { startEmbeddedTarget } = await import('./embedded-target.js');
   const embedded = await startEmbeddedTarget(plan.embeddedServer, plan.seed);
   log(`started the embedded reference server at ${embedded.url}`);
   return { ingestUrl: embedded.url, apiUrl: plan.apiUrl ?? embedded.url, key: plan.key ?? embedded.key, embedded };
