@@ -6,6 +6,7 @@
  * Ctrl+C stops every worker and the reports are still written; a worker that dies is reported
  * (exit code, reason) and what it sent until then is kept.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Agent } from 'undici';
 import { SimUsageError } from '../../core/errors.js';
@@ -41,10 +42,13 @@ const LIVE_LAG_MS = 1_000;
 /** How long a worker may take to load the scenario before the run gives up. */
 const READY_TIMEOUT_MS = 60_000;
 
-/** `--workers`: a whole number ≥ 1, or `auto` = cores − 1 (one left for the embedded server or the OS), at least 1. */
+/**
+ * `--workers`: a whole number ≥ 1, or `auto` = cores − 1 (one left for the embedded server or the
+ * OS), at least 1. In a container the cores are its CPU limit (cgroup v2 cpu.max), not the node's.
+ */
 export function resolveWorkers(w: number | string | undefined): number {
   if (w === undefined) return 1;
-  if (w === 'auto') return Math.max(1, availableParallelism() - 1);
+  if (w === 'auto') return Math.max(1, Math.min(availableParallelism(), cgroupCpuLimit() ?? Infinity) - 1);
   const n = typeof w === 'number' ? w : Number(w);
   if (!Number.isInteger(n) || n < 1) throw new SimUsageError(`--workers must be a whole number of at least 1 or "auto", got ${w}.`);
   return n;
@@ -157,6 +161,18 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     await dispatcher.destroy().catch(() => undefined);
     await control.close();
     if (embedded) await embedded.stop();
+  }
+}
+
+/** The CPU limit of this container in whole cores (cgroup v2 `cpu.max`: quota period), if any. */
+function cgroupCpuLimit(): number | undefined {
+  try {
+    const [quota, period] = readFileSync('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+    if (quota === 'max') return undefined;
+    const cores = Math.ceil(Number(quota) / Number(period));
+    return Number.isFinite(cores) && cores >= 1 ? cores : undefined;
+  } catch {
+    return undefined;
   }
 }
 

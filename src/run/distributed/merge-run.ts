@@ -28,13 +28,14 @@ export async function mergeShardFiles(files: readonly string[], options: MergeOp
   const shards: { file: string; data: ShardFile }[] = [];
   for (const file of files) shards.push({ file, data: await readShardFile(file) });
   checkSamePlan(shards);
-  const first = shards[0].data;
-  const count = first.identity.segments;
+  const count = shards[0].data.identity.segments;
   for (const s of shards) {
     if (s.data.result.segment.index >= count) throw new SimUsageError(`${shardLabel(s.file)} claims shard ${s.data.result.segment.index} of a ${count}-shard plan.`);
   }
   const merged = mergeSegments(shards.map((s) => s.data.result), count);
   const { chosen } = pickParts(shards.map((s) => s.data.result));
+  // Gates, scenario and target come from the lowest shard used, whatever order the files were given in.
+  const first = (shards.find((s) => s.data.result === chosen[0]) ?? shards[0]).data;
   const parts: SegmentStatus[] = [];
   for (let i = 0; i < count; i++) {
     const used = shards.find((s) => s.data.result === chosen.find((c) => c.segment.index === i));
