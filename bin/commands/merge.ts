@@ -11,11 +11,20 @@ import { exit, out } from './terminal.js';
 /** The run flags that mean something to a merge: where reports go and how the run is judged. */
 const MERGE_FLAGS = ['report-dir', 'csv', 'html', 'junit', 'baseline', 'threshold', 'p95', 'p99', 'max-error-rate'] as const;
 
+/** A merge judges with the gates the shards were given unless told otherwise. */
+const GATE_DEFAULTS: Partial<Record<(typeof MERGE_FLAGS)[number], string>> = {
+  threshold: "the shards'",
+  p95: "P95_THRESHOLD_MS, else the shards'",
+  p99: "P99_THRESHOLD_MS, else the shards'",
+  'max-error-rate': "MAX_ERROR_RATE, else the shards'",
+};
+
 export function mergeBuilder(y: Argv): Argv {
   const withFiles = y.positional('files', { type: 'string', array: true, describe: 'shard files (reports/shard-*.json)' });
   const withFlags = MERGE_FLAGS.reduce((acc, flag) => {
     const { to: _to, ...def } = RUN_FLAGS[flag];
-    return acc.option(flag, def);
+    const shards = GATE_DEFAULTS[flag];
+    return acc.option(flag, shards ? { ...def, defaultDescription: shards } : def);
   }, withFiles);
   return withFlags.option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'print only PASS/FAIL' });
 }

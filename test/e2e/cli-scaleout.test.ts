@@ -160,7 +160,7 @@ describe('--shard / --shards and merge', () => {
 });
 
 describe('--seed across a split', () => {
-  it("gives user i the same task choices and draws alone, in workers and in shards", async () => {
+  it("gives user i the same task choices and draws alone, in workers, in shards and in a shard's workers", async () => {
     const dir = tempDir();
     const scenario = join(dir, 'draws.mjs');
     // Each user records its first three task choices and random draws as entry names.
@@ -178,9 +178,15 @@ describe('--seed across a split', () => {
     expect((await runCli([...args, '--workers', '2', '--report-dir', workers])).code).toBe(0);
     for (const shard of ['0/2', '1/2']) expect((await runCli([...args, '--shard', shard, '--report-dir', shards])).code).toBe(0);
     expect((await runCli(['merge', join(shards, 'shard-0-of-2.json'), join(shards, 'shard-1-of-2.json'), '--report-dir', merged, '-q'])).code).toBe(0);
+    // Shard 1 of 2 over two workers of its own (worker w runs segment 1 + 2w of 4).
+    const mixed = tempDir(), mixedMerged = tempDir();
+    expect((await runCli([...args, '--shard', '0/2', '--report-dir', mixed])).code).toBe(0);
+    expect((await runCli([...args, '--shard', '1/2', '--workers', '2', '--report-dir', mixed])).code).toBe(0);
+    expect((await runCli(['merge', join(mixed, 'shard-1-of-2.json'), join(mixed, 'shard-0-of-2.json'), '--report-dir', mixedMerged, '-q'])).code).toBe(0);
     const expected = draws(readJson(join(single, 'latest.json')));
     expect(expected).toHaveLength(15);
     expect(draws(readJson(join(workers, 'latest.json')))).toEqual(expected);
     expect(draws(readJson(join(merged, 'latest.json')))).toEqual(expected);
+    expect(draws(readJson(join(mixedMerged, 'latest.json')))).toEqual(expected);
   });
 });
