@@ -24,6 +24,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'stall-case', script: 'bench/stall-case.ts' },
   { name: 'scheduler-speed', script: 'bench/scheduler-speed.ts' },
   { name: 'output-cost', script: 'bench/output-cost.ts' },
+  { name: 'scale-out', script: 'bench/scale-out.ts' },
 ];
 
 const argv = process.argv.slice(2);

@@ -11,7 +11,8 @@ import {
   locustStatsJson,
   parseDuration,
   parseLatencySpec,
-  runSimulation,
+  parseStartAt,
+  runScaled,
   type LatencySpec,
   type SimulationOptions,
 } from '../../src/index.js';
@@ -124,6 +125,22 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...single, type: 'string', describe: 'embedded server: stop answering for D, starting T after its start (3s@20s)',
     to: (v: string, o) => void (o.embeddedServer = { ...o.embeddedServer, stall: parseStall(v) }),
   },
+  workers: {
+    ...single, type: 'string', describe: 'worker processes on this machine, each running its share of the users: N or auto (cores − 1)', defaultDescription: '1',
+    to: (v: string, o) => void (o.scaleOut = { ...o.scaleOut, workers: /^\s*\d+\s*$/.test(v) ? Number(v) : (v as 'auto') }),
+  },
+  shard: {
+    ...single, type: 'string', describe: 'run shard I of N (I from 0) and write reports/shard-I-of-N.json for mlop-sim merge',
+    to: (v: string, o) => void (o.scaleOut = { ...o.scaleOut, shard: v }),
+  },
+  shards: {
+    ...single, type: 'number', describe: 'N shards, this one\'s index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)',
+    to: (v: number, o) => void (o.scaleOut = { ...o.scaleOut, shards: v }),
+  },
+  'start-at': {
+    ...single, type: 'string', describe: 'start the load at this time (ISO 8601 or epoch seconds), so shards start together',
+    to: (v: string, o) => void (o.startAt = parseStartAt(v)),
+  },
   'shutdown-timeout': { ...single, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s', to: 'shutdownTimeout' },
   'stop-timeout': { ...single, type: 'string', describe: "Locust's name for --shutdown-timeout", to: 'shutdownTimeout' },
   'reset-stats': { type: 'boolean', describe: 'reset statistics once every user has started (Locust)', to: 'resetStats' },
@@ -210,13 +227,19 @@ export async function runCommand(a: Args): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const liveLine = !quiet && !json && a['only-summary'] !== true;
-  const result = await runSimulation({
+  const { result, shardFile } = await runScaled({
     ...options,
     env: process.env,
     signal: controller.signal,
     console: liveLine ? { out: process.stdout, tty: process.stdout.isTTY === true } : false,
     log: quiet ? undefined : log,
   });
+  if (shardFile) {
+    // A shard is judged with the others by mlop-sim merge: it passes when its file is written.
+    if (!quiet) out('\n' + formatFinalTable(result));
+    out(`shard written: ${shardFile} (judge the shards with mlop-sim merge)\n`);
+    exit(result.interrupted ? EXIT_CODES.interrupted : EXIT_CODES.pass);
+  }
   const summary = quiet ? `${result.pass ? 'PASS' : 'FAIL'}${result.reasons.map((r) => `\n  - ${r}`).join('')}\n` : '\n' + formatFinalTable(result);
   if (json) {
     err(summary);

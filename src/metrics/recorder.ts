@@ -62,9 +62,10 @@ export class Recorder {
   private readonly targetAt = new Map<number, number>();
   private readonly thrown = new ExceptionLog();
 
-  constructor(opts: { now?: () => number } = {}) {
+  /** `startMs`: when the load started, if before now (a recorder rebuilt from workers' snapshots). */
+  constructor(opts: { now?: () => number; startMs?: number } = {}) {
     this.now = opts.now ?? Date.now;
-    this.startMs = this.now();
+    this.startMs = opts.startMs ?? this.now();
   }
 
   /** Record one completed request or call. Failures count in `count` too (Locust semantics). */
@@ -259,10 +260,11 @@ export class Recorder {
     return { rps: count / coveredS, p50Ms: digest.quantile(0.5), p95Ms: digest.quantile(0.95), failures, count };
   }
 
-  snapshot(): RecorderSnapshot {
+  /** `fromT`: the per-second series only from that epoch second on (counters and digests are always whole). */
+  snapshot(fromT?: number): RecorderSnapshot {
     return {
       version: 1,
-      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot()),
+      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot(fromT)),
       users: [...this.usersAt].sort((a, b) => a[0] - b[0]),
       ...(this.targetAt.size > 0 ? { targets: [...this.targetAt].sort((a, b) => a[0] - b[0]) } : {}),
       exceptions: this.thrown.list(),

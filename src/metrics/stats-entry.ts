@@ -58,7 +58,8 @@ export class StatsEntry {
     return summarize(this.name, this.method, this.route, this.count, this.failures, this.bytes, this.digest, durationS);
   }
 
-  snapshot(): StatsEntrySnapshot {
+  /** `fromT`: only the series buckets from that epoch second on (a worker's live report). */
+  snapshot(fromT?: number): StatsEntrySnapshot {
     return {
       method: this.method,
       route: this.route,
@@ -67,7 +68,7 @@ export class StatsEntry {
       bytes: this.bytes,
       errors: [...this.errors],
       digest: this.digest.toJSON(),
-      series: this.series.snapshot(),
+      series: this.series.snapshot(fromT),
     };
   }
 

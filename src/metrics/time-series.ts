@@ -51,8 +51,9 @@ export class TimeSeries {
     return [...this.buckets.values()].sort((a, b) => a.t - b.t);
   }
 
-  snapshot(): SecondBucketSnapshot[] {
-    return this.all().map((b) => ({ t: b.t, count: b.count, failures: b.failures, bytes: b.bytes, digest: b.digest.toJSON() }));
+  /** Buckets from second `fromT` on (all by default), oldest first. */
+  snapshot(fromT = -Infinity): SecondBucketSnapshot[] {
+    return this.all().filter((b) => b.t >= fromT).map((b) => ({ t: b.t, count: b.count, failures: b.failures, bytes: b.bytes, digest: b.digest.toJSON() }));
   }
 
   mergeSnapshot(s: readonly SecondBucketSnapshot[]): void {

@@ -11,6 +11,7 @@ import type { LoadPlan } from '../executor/registry.js';
 import { resolveLoad, type LoadOptions, type ScenarioLoad } from './load-plan.js';
 import { segmentProblem, WHOLE, type Segment } from '../executor/segment.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
+import type { Recorder } from '../metrics/recorder.js';
 import { parseStreamSpec, type LiveConsoleOptions, type OutputPlan, type StreamSpec } from '../output/index.js';
 
 export type Env = Record<string, string | undefined>;
@@ -115,6 +116,23 @@ export interface SimulationOptions extends LoadOptions {
   log?: (line: string) => void;
   /** Run only this segment of the plan (0-based index of `count` equal parts); default the whole plan. */
   segment?: Segment;
+  /** Run over several processes or machines: `--workers`, `--shard`, `--shards` (src/run/distributed/). */
+  scaleOut?: ScaleOutOptions;
+  /** Start the load at this moment (epoch ms or a Date) after the target checks; a moment past starts at once. */
+  startAt?: number | Date;
+  /** Given the run's recorder when the load starts (a worker or shard snapshots it). */
+  onRecorder?: (recorder: Recorder) => void;
+  /** Read the stored rows of the reference server for the delivery audit (default true; a worker leaves it to its coordinator). */
+  auditStorage?: boolean;
+}
+
+export interface ScaleOutOptions {
+  /** Worker processes on this machine: a number, or `auto` (cores − 1). */
+  workers?: number | 'auto';
+  /** This process runs segment I of N: `I/N`, I from 0 (as JOB_COMPLETION_INDEX). */
+  shard?: string;
+  /** N shards, with this one's index from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). */
+  shards?: number;
 }
 
 /** A checked, defaulted simulation: what runs, against what, judged how, written where. */

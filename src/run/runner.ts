@@ -24,7 +24,7 @@ import { loadForScenario, peakUsers } from './load-plan.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
 import { assertComparable, readBaseline } from './baseline-file.js';
-import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
+import type { EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
 import { GeneratorHealthMonitor } from './generator-health.js';
@@ -32,6 +32,7 @@ import { preflight } from './preflight.js';
 import { StorageCheck } from './storage-check.js';
 import { startSecondTicker, type SecondTicker } from './second-ticker.js';
 import { filterTasksByTags } from '../load/task-tags.js';
+import { openTarget } from './target-session.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
 
@@ -71,19 +72,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       storage = await StorageCheck.open(o.clickhouse, project, !o.host);
       if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
     }
-    let ingestUrl: string, apiUrl: string, key: string | undefined;
-    if (o.host) {
-      ingestUrl = o.host;
-      apiUrl = o.apiUrl ?? o.host;
-      key = o.key;
-    } else {
-      embedded = await startEmbeddedTarget(o.embeddedServer, o.seed, o.clickhouse);
-      ingestUrl = embedded.url;
-      apiUrl = o.apiUrl ?? embedded.url;
-      key = o.key ?? embedded.key;
-      log(`started the embedded reference server at ${embedded.url}`);
-    }
-    if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
+    const opened = await openTarget(o, log);
+    embedded = opened.embedded;
+    const { ingestUrl, apiUrl, key } = opened;
     const target: SdkTarget = {
       ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher, onRecordSettled: storage?.onRecordSettled,
     };
@@ -103,6 +94,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
         recorder.record(method, route, durationMs, ok, bytes, error);
       },
     };
+    options.onRecorder?.(recorder);
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };
     let statsReset = false;
     const executor = createExecutor(load, {
@@ -123,6 +115,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     });
     log(`${scenario.name} scenario, ${executor.describe()} against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
+    if (options.startAt !== undefined) await sleepUntil(Number(options.startAt), abort.signal);
     const startedAt = new Date();
     const t0 = performance.now();
     const health = new GeneratorHealthMonitor();
@@ -145,7 +138,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       if (!abort.signal.aborted) log('waiting for the last time-to-visible samples');
       visibility = abort.signal.aborted ? await storage.stopProbe() : await storage.finishProbe();
     }
-    const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference) : undefined;
+    const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference && options.auditStorage !== false) : undefined;
     let storageAudit: StorageAudit | undefined;
     if (storage && runs.length > 0) {
       log(`counting stored rows in ClickHouse once the flush window has passed (at most ${o.clickhouse!.settleTimeoutS} s)`);
@@ -176,8 +169,23 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   }
 }
 
+/** Waits until epoch ms `at` (at once if it has passed) or the abort. */
+function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  const ms = at - Date.now();
+  if (!(ms > 0) || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Stops every output with the result; a write that fails is a usage error naming the path. */
-async function stopOutputs(outputs: readonly Output[], result: SimulationResult): Promise<string[]> {
+export async function stopOutputs(outputs: readonly Output[], result: SimulationResult): Promise<string[]> {
   const files: string[] = [];
   try {
     for (const output of outputs) files.push(...(await output.stop(result)));
