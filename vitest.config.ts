@@ -8,6 +8,8 @@ const SERIAL = [
   'test/sdk/**/*.test.ts',
   'test/transport/**/*.test.ts',
   'test/run/library.test.ts',
+  'test/run/audit.test.ts',
+  'test/run/target-control.test.ts',
   'test/run/generator-health.test.ts',
   'test/chaos/**/*.test.ts',
   'test/clickhouse/**/*.test.ts',

@@ -9,7 +9,7 @@
  *   - autocannon 9 (-c 50) posting the seed's metrics line,
  *   - Locust FastHttpUser (Debian's python3-locust), the same line, when installed.
  *
- * Usage: node --import tsx bench/generator-cost.ts [--runs 5] [--seconds 5]
+ * Usage: node --import tsx bench/generator-cost.ts [--runs 5] [--seconds 8] [--before <an older build's bin/mlop-sim.js>]
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -31,15 +31,21 @@ interface Generator {
   command(url: string): [string, string[], NodeJS.ProcessEnv?];
 }
 
+/** Optional older build measured in the same runs (e.g. the commit before a change). */
+const BEFORE = argv.includes('--before') ? argv[argv.indexOf('--before') + 1] : '';
+
+const mlopSim = (name: string, bin: string): Generator => ({
+  name,
+  command: (url) => [
+    process.execPath,
+    [bin, '--scenario', 'http', '--users', String(USERS), '--spawn-rate', String(USERS), '--run-time', `${SECONDS}s`,
+      '--wait', '0', '--host', url, '--key', KEY, '--quiet', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'gencost-'))],
+  ],
+});
+
 const generators: Generator[] = [
-  {
-    name: 'mlop-sim (http scenario)',
-    command: (url) => [
-      process.execPath,
-      ['dist/bin/mlop-sim.js', '--scenario', 'http', '--users', String(USERS), '--spawn-rate', String(USERS), '--run-time', `${SECONDS}s`,
-        '--wait', '0', '--host', url, '--key', KEY, '--quiet', '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'gencost-'))],
-    ],
-  },
+  mlopSim('mlop-sim (http scenario)', 'dist/bin/mlop-sim.js'),
+  ...(BEFORE ? [mlopSim('mlop-sim before', BEFORE)] : []),
   {
     name: 'autocannon 9',
     command: (url) => [

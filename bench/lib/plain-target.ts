@@ -6,11 +6,13 @@
  * Run as a child process: `node --import tsx bench/lib/plain-target.ts --delay fixed:20`
  * (or `lognormal:20:0.5` = median 20 ms, sigma 0.5; `none`). It prints `PORT <n>` when listening;
  * on SIGTERM (or GET /_bench/report) it prints/answers one JSON line:
- * {"requests", "serviceMs": {"p50","p95","p99"}}.
+ * {"requests", "serviceMs": {"p50","p95","p99"}, "loopDelayMs": {"p50","p99","max"}}. `fixed:0` answers at once and
+ * still records (the zero-delay calibration); `none` answers at once without recording.
  * Routes under /_sim and /health answer 404, so mlop-sim treats it as a foreign target.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mulberry32, normal } from './samples.js';
 
 type DelayFn = () => number;
@@ -43,6 +45,11 @@ const record = delaySpec !== 'none';
 
 let requests = 0;
 let service: number[] = [];
+// The target's own event-loop delay (above the 1 ms timer period): a late read of a request adds to
+// what the generator measures but not to the service time recorded here.
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+const aboveMs = (ns: number): number => Math.max(0, ns / 1e6 - 1);
 const body = Buffer.from('Stream processed successfully: 1 records');
 
 function report(): string {
@@ -50,6 +57,7 @@ function report(): string {
   return JSON.stringify({
     requests,
     serviceMs: { p50: exactQuantile(sorted, 0.5), p95: exactQuantile(sorted, 0.95), p99: exactQuantile(sorted, 0.99) },
+    loopDelayMs: { p50: aboveMs(loop.percentile(50)), p99: aboveMs(loop.percentile(99)), max: aboveMs(loop.max) },
   });
 }
 
@@ -61,6 +69,7 @@ const server = http.createServer((req, res) => {
   if (req.url === '/_bench/reset') {
     requests = 0;
     service = [];
+    loop.reset();
     res.end('ok');
     return;
   }

@@ -5,7 +5,7 @@ import { spawnPinned, waitForLine } from './proc.js';
 export interface PlainTarget {
   url: string;
   reset(): Promise<void>;
-  report(): Promise<{ requests: number; serviceMs: { p50: number; p95: number; p99: number } }>;
+  report(): Promise<{ requests: number; serviceMs: { p50: number; p95: number; p99: number }; loopDelayMs: { p50: number; p99: number; max: number } }>;
   stop(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 """Locust peers for mlop-sim's benchmarks (bench/generator-cost.ts, bench/timing-fidelity.ts).
 
 The same request as mlop-sim's http scenario's metrics task and autocannon's run: one NDJSON metrics
-line to /ingest/metrics with the seed's headers (server-protocol.md §6, locustfile_http.py).
+line to /ingest/metrics with the seed's headers (docs/protocol/load-test-suite.md §6.4, locustfile_http.py).
 BENCH_USER_CLASS picks FastHttpUser (Locust's fastest client) or HttpUser (what the seed runs);
 BENCH_WAIT = "0" for no wait, or "min,max" seconds.
 """

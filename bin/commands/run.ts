@@ -73,6 +73,45 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...numeric('server-error-rate', 'a number between 0 and 1'), describe: 'embedded server: answer this share of ingest requests with an error',
     to: (v: number, o) => void (o.embeddedServer = { ...o.embeddedServer, errorRate: v }),
   },
+  'clickhouse-url': {
+    ...single, type: 'string', describe: 'audit stored rows and measure time to visible in this ClickHouse (HTTP URL); the embedded server writes there too',
+    defaultDescription: 'CLICKHOUSE_URL', to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, url: v }),
+  },
+  'clickhouse-user': { ...single, type: 'string', describe: 'ClickHouse user', defaultDescription: 'CLICKHOUSE_USER or default', to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, user: v }) },
+  'clickhouse-password': {
+    ...single, type: 'string', describe: 'ClickHouse password (never printed)', defaultDescription: 'CLICKHOUSE_PASSWORD',
+    to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, password: v }),
+  },
+  'clickhouse-database': {
+    ...single, type: 'string', describe: 'ClickHouse database of the mlop_* tables', defaultDescription: 'CLICKHOUSE_DATABASE or default',
+    to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, database: v }),
+  },
+  'clickhouse-settle-timeout': {
+    ...single, type: 'string', describe: 'longest wait after the load for stored counts to stop changing', defaultDescription: '30s',
+    to: (v: string, o) => void (o.clickhouse = { ...o.clickhouse, settleTimeout: v }),
+  },
+  'clickhouse-probe-rate': {
+    ...single, type: 'number', describe: 'time-to-visible samples per second', defaultDescription: '5',
+    to: (v: number, o) => void (o.clickhouse = { ...o.clickhouse, probeRate: v }),
+  },
+  'clickhouse-probe-budget': {
+    ...single, type: 'number', describe: "time-to-visible queries as a share of the run's requests, at most", defaultDescription: '0.01',
+    to: (v: number, o) => void (o.clickhouse = { ...o.clickhouse, probeBudget: v }),
+  },
+  stage: {
+    type: 'array', string: true, describe: 'a load stage DURATION:TARGET, repeatable (30s:100 users; 1m:50/s with --arrival-rate)',
+    to: (v: (string | number)[], o) => void (o.stages = v.map(String)),
+  },
+  'arrival-rate': { ...single, type: 'string', describe: 'open model: iterations per second (50, 50/s, 300/m); with --stage, the start rate', to: 'arrivalRate' },
+  'max-users': { ...single, type: 'number', describe: 'arrival rate: most users at once', defaultDescription: '--pre-allocated-users', to: 'maxUsers' },
+  'pre-allocated-users': { ...single, type: 'number', describe: 'arrival rate: users started before the first iteration', defaultDescription: 'peak rate × 1 s (SDK: × (run length + 5 s))', to: 'preAllocatedUsers' },
+  arrivals: { ...single, type: 'string', choices: ['uniform', 'poisson'], describe: 'arrival rate: evenly spaced or Poisson arrivals', defaultDescription: 'uniform', to: 'arrivals' },
+  'on-saturation': { ...single, type: 'string', choices: ['drop', 'queue'], describe: 'arrival rate, no free user: drop and count the iteration, or queue it', defaultDescription: 'drop', to: 'onSaturation' },
+  'run-length': { ...single, type: 'string', describe: 'arrival rate, SDK scenario: how long each arriving training run logs', defaultDescription: '60s', to: 'runLength' },
+  'server-stall': {
+    ...single, type: 'string', describe: 'embedded server: stop answering for D, starting T after its start (3s@20s)',
+    to: (v: string, o) => void (o.embeddedServer = { ...o.embeddedServer, stall: parseStall(v) }),
+  },
   'shutdown-timeout': { ...single, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s', to: 'shutdownTimeout' },
 };
 
@@ -84,6 +123,15 @@ function serverLatency(text: string): LatencySpec {
   } catch (err) {
     throw usageError(`--server-latency: ${(err as Error).message}`);
   }
+}
+
+/** `--server-stall D@T` → seconds; bad → exit 2. */
+export function parseStall(text: string): { durationS: number; atS: number } {
+  const [d, t, extra] = String(text).split('@');
+  if (d === undefined || t === undefined || extra !== undefined || d.trim() === '' || t.trim() === '') {
+    throw usageError(`--server-stall must look like 3s@20s (stall for 3 s, 20 s after the start), got "${text}"`);
+  }
+  return { durationS: parseDuration(d, '--server-stall'), atS: parseDuration(t, '--server-stall') };
 }
 
 /** The parsed flags as runSimulation() options (only the flags that were given). */
@@ -107,6 +155,7 @@ export async function runCommand(a: Args): Promise<void> {
   const quiet = a.quiet === true;
   const options = runOptions(a);
   hideSecret(options.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY);
+  hideSecret(options.clickhouse?.password ?? process.env.CLICKHOUSE_PASSWORD);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {

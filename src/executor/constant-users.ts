@@ -9,6 +9,17 @@ import type { ExecutionContext, ExecutionOutcome, Executor } from './executor.js
 import { owns, share } from './segment.js';
 import { closedLoop, UserPool, whenAborted } from './user-pool.js';
 
+/**
+ * Longest run of launching users in one event-loop turn. Many users due at once (spawn rate =
+ * users) would otherwise all send before any response is read, and the first responses would be
+ * timed after the whole wave; yielding lets the loop read (and time) them in between.
+ */
+const SPAWN_TURN_MS = 1;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface ConstantUsersLoad {
   executor: 'constant-users';
   /** Users of the whole plan (a segment runs its share). */
@@ -38,11 +49,14 @@ export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): E
       try {
         const rate = load.spawnRate > 0 ? load.spawnRate : load.users;
         // User i (1-based) is due (i-1)/rate s after the start, in every segment alike.
+        let turnStart = performance.now();
         for (let i = 1; i <= load.users && !stop.signal.aborted; i++) {
           if (!owns(ctx.segment, i - 1)) continue;
           const due = t0 + ((i - 1) / rate) * 1000 - clock.now();
           if (due > 1) await clock.sleep(due, stop.signal);
+          else if (performance.now() - turnStart > SPAWN_TURN_MS) await nextTurn();
           if (stop.signal.aborted) break;
+          if (due > 1) turnStart = performance.now();
           pool.launch(i, closedLoop);
         }
         await whenAborted(stop.signal);

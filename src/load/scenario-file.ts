@@ -39,7 +39,9 @@ export async function loadScenarioFile(file: string): Promise<ScenarioDefinition
   } catch (err) {
     throw new SimUsageError(`cannot load scenario file ${file}: ${describeLoadError(err)}.`);
   }
-  const def = pickExport(mod);
+  const picked = pickExport(mod);
+  // `export const stages = [...]` and `export function shape(...)` beside the definition (docs/cli.md "Load models").
+  const def = picked && typeof picked === 'object' ? withLoadExports(picked as ScenarioDefinition, mod) : picked;
   const problem = scenarioProblem(def);
   if (problem) throw new SimUsageError(`scenario file ${file} is not usable: ${problem}.`);
   return def as ScenarioDefinition;
@@ -53,6 +55,13 @@ function pickExport(mod: Record<string, unknown>): unknown {
   const inner = (v: unknown, key: string): unknown => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined);
   const candidates = [mod.default, mod.scenario, inner(mod.default, 'default'), inner(mod.default, 'scenario')];
   return candidates.find((c) => c && typeof c === 'object' && ('tasks' in c || 'name' in c));
+}
+
+function withLoadExports(def: ScenarioDefinition, mod: Record<string, unknown>): ScenarioDefinition {
+  const inner = mod.default && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : {};
+  const stages = def.stages ?? mod.stages ?? inner.stages;
+  const shape = def.shape ?? mod.shape ?? inner.shape;
+  return stages === undefined && shape === undefined ? def : { ...def, stages: stages as ScenarioDefinition['stages'], shape: shape as ScenarioDefinition['shape'] };
 }
 
 /**

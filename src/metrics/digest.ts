@@ -3,7 +3,7 @@
  *
  * Why not the npm `tdigest` package (welch, v0.1.x) as is — measured by bench/quantiles.ts:
  *  - its compress step shuffles centroids with Math.random, so two runs over the same input
- *    report different quantiles (measurement.md: "deterministic for the same input");
+ *    report different quantiles (docs/protocol/measurement.md: "deterministic for the same input");
  *  - on the gap case recorded in whole ms (96 values over 0–7 ms + 6 of 1,502–1,503 ms) it
  *    reports p95 = 1,323 or 1,019 ms (depending on input order) against the true 1,502: it
  *    interpolates between centroid means straight across the empty 7…1,502 ms range, so a
@@ -38,7 +38,7 @@
  * whole ms); 406–1,451 ns per value; different results from run to run.
  *
  * Quantile definition: nearest rank — the smallest recorded value v such that at least q·n
- * values are ≤ v (Locust's and measurement.md's "true p95 = 1,502" on the gap case).
+ * values are ≤ v (Locust's, and the exact p95 = 1,502 of the gap case in docs/protocol/measurement.md).
  */
 
 import { interpolate, STRIDE } from './centroid-quantile.js';

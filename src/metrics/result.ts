@@ -45,6 +45,8 @@ export interface TimeSeriesPoint {
   /** Cumulative counts up to and including this second. */
   totalRequests: number;
   totalFailures: number;
+  /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
+  target?: number;
 }
 
 export interface FailureGroup {
@@ -69,7 +71,7 @@ export interface ThresholdVerdict {
 }
 
 export interface BaselineCheck {
-  metric: 'p95_ms' | 'p99_ms' | 'error_rate';
+  metric: 'p95_ms' | 'p99_ms' | 'error_rate' | 'visible_p95_ms';
   baseline: number;
   current: number;
   /** Relative change for latencies ((cur-base)/base; Infinity if base=0 and cur>0), absolute for error_rate. */
@@ -121,6 +123,69 @@ export interface DeliveryAudit {
   pass: boolean;
 }
 
+/** The four kinds of stored rows (tables mlop_metrics, mlop_logs, mlop_data, mlop_files). */
+export type StorageKind = 'metrics' | 'logs' | 'data' | 'files';
+
+export interface KindCounts {
+  /** Rows acknowledged to the SDK. */
+  acked: number;
+  /** Distinct row identities found in ClickHouse. */
+  stored: number;
+  /** acked − stored, never below 0. */
+  lost: number;
+  /** Rows − distinct identities. */
+  duplicated: number;
+  /** Distinct rows beyond the acked ones (e.g. a record stored whose ack never arrived). */
+  unacked: number;
+}
+
+export interface RunStorageAudit {
+  runId: number;
+  runName?: string;
+  kinds: Record<StorageKind, KindCounts>;
+}
+
+/** The storage audit against a real ClickHouse (--clickhouse-url). */
+export interface StorageAudit {
+  /** The ClickHouse URL without credentials, and the database. */
+  url: string;
+  database: string;
+  /** True when the counts stopped changing before the timeout. */
+  settled: boolean;
+  waitedMs: number;
+  /** Count polls made while waiting. */
+  polls: number;
+  runs: RunStorageAudit[];
+  totals: Record<StorageKind, KindCounts>;
+  lostRows: number;
+  duplicatedRows: number;
+  pass: boolean;
+  /** Why ClickHouse could not be counted (the audit then fails). */
+  error?: string;
+}
+
+/** The time-to-visible probe's own account: samples, cost and error (entry `E2E log→visible`). */
+export interface VisibilitySummary {
+  sampled: number;
+  seen: number;
+  /** Still not visible when the probe stopped. */
+  unseen: number;
+  refused: number;
+  queries: number;
+  failedQueries: number;
+  /** queries / the run's requests. */
+  costFraction: number;
+  /** Half-bracket error bounds of the samples seen (ms). */
+  errorMs: { p50: number; max: number };
+  /** The same for the samples seen once the flush rhythm was learnt (the adapted poll's error). */
+  lockedErrorMs?: { p50: number; seen: number };
+  /** p50 time to visible of the samples seen (ms). */
+  p50Ms: number;
+  /** Flush bursts seen, and the period learnt from them. */
+  bursts: number;
+  periodMs?: number;
+}
+
 export interface DlqHealth {
   batches_pending: number;
   records_pending: number;
@@ -143,9 +208,29 @@ export interface GeneratorHealth {
   /** One-second windows sampled, and how many had main-thread utilisation ≥ 90 %. */
   windows: number;
   busyWindows: number;
+  /** Garbage-collection pauses during the load: how many, their sum and the longest, ms. */
+  gc: { pauses: number; totalMs: number; maxMs: number };
   saturated: boolean;
   /** One sentence when saturated, else empty. */
   warning: string;
+  /**
+   * One sentence when the event loop's lateness p99 is above max(2 ms, 2 % of the run's p99), so
+   * the reported tail may include that much of the generator's own delay; else empty (never a gate).
+   */
+  timingWarning: string;
+}
+
+export interface LoadSummary {
+  /** constant-users, ramping-users, constant-arrival-rate, ramping-arrival-rate or load-shape. */
+  executor: string;
+  /** The load in a few words, e.g. `100 iterations/s for 60 s (uniform, up to 400 users, drop when saturated)`. */
+  description: string;
+  /** Open model: what one iteration is (`task`, or a whole SDK `run`) and what happens when no user is free. */
+  iteration?: 'task' | 'run';
+  onSaturation?: 'drop' | 'queue';
+  /** Open model: iterations started, and how many of those started more than 1 ms after they were due. */
+  started?: number;
+  lateStarts?: number;
 }
 
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';
@@ -160,8 +245,17 @@ export interface SimulationResult {
   rps: number;
 
   scenario: string;
+  /** The most users the load may run at once (constant users: --users; stages: the peak; arrival rates: --max-users). */
   users: number;
   spawnRate: number;
+  /** The load model that ran (docs/cli.md "Load models"). */
+  load?: LoadSummary;
+  /**
+   * Open model only: iterations that were due but never started (k6's dropped_iterations), and
+   * the latency of the iterations measured from their intended start (wrk2's corrected latency).
+   */
+  dropped_iterations?: number;
+  corrected?: { p50_ms: number; p95_ms: number; p99_ms: number };
   seed: number;
   startedAt: string; // ISO 8601
   endedAt: string;
@@ -179,6 +273,10 @@ export interface SimulationResult {
   thresholds: ThresholdVerdict[];
   baseline?: BaselineVerdict;
   audit?: DeliveryAudit;
+  /** Rows stored in ClickHouse vs acked (with --clickhouse-url). */
+  storage?: StorageAudit;
+  /** The time-to-visible probe (with --clickhouse-url). */
+  visibility?: VisibilitySummary;
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
 

@@ -1,13 +1,13 @@
 /**
  * Pass/fail gates on the stats: a k6-like expression form (`e2e:p95<800`) and the seed's
- * environment limits (server-protocol.md §6, config.py: P95_THRESHOLD_MS 500,
+ * environment limits (docs/protocol/load-test-suite.md §6.2 and §6.7, config.py: P95_THRESHOLD_MS 500,
  * P99_THRESHOLD_MS 1000, MAX_ERROR_RATE 0.01; the build fails when p95 > limit, p99 > limit or
  * the fail ratio > limit, so a value equal to its limit passes).
  */
 import { QUANTILE_KEYS, type EntrySummary, type QuantileKey, type ThresholdVerdict } from './result.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=';
-export const THRESHOLD_METRICS = [...QUANTILE_KEYS, 'avg', 'min', 'max', 'error_rate', 'rps'] as const;
+export const THRESHOLD_METRICS = [...QUANTILE_KEYS, 'avg', 'min', 'max', 'error_rate', 'rps', 'count'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 
 export interface ThresholdSpec {
@@ -66,6 +66,7 @@ export function metricValue(s: EntrySummary, metric: ThresholdMetric): number {
     case 'min': return s.minMs;
     case 'max': return s.maxMs;
     case 'rps': return s.rps;
+    case 'count': return s.count;
     case 'error_rate': return s.count > 0 ? s.failures / s.count : 0;
     default: return s.percentiles[metric as QuantileKey];
   }

@@ -2,7 +2,9 @@
  * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
  * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
  */
-import type { BaselineCheck, DeliveryAudit, GeneratorHealth, RunAudit, ThresholdVerdict } from '../metrics/result.js';
+import type {
+  BaselineCheck, DeliveryAudit, GeneratorHealth, KindCounts, RunAudit, StorageAudit, StorageKind, ThresholdVerdict, VisibilitySummary,
+} from '../metrics/result.js';
 import { formatMs, formatNumber, formatPercent } from './number-format.js';
 
 /** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
@@ -40,11 +42,11 @@ function baselineValue(metric: BaselineCheck['metric'], value: number): string {
 export function describeBaselineCheck(c: BaselineCheck): string {
   const values = `(${baselineValue(c.metric, c.baseline)} → ${baselineValue(c.metric, c.current)})`;
   if (c.metric === 'error_rate') {
-    // server-protocol.md §6: the error rate is compared in absolute terms.
+    // docs/protocol/load-test-suite.md §6.8: the error rate is compared in absolute terms.
     const change = `${c.change >= 0 ? '+' : ''}${formatNumber(c.change, 4)}`;
     return `error_rate changed by ${change} ${values}; the limit is +${formatNumber(c.limit, 4)}${withNote(c.note)}.`;
   }
-  // server-protocol.md §6: p95/p99 are compared relative to the baseline.
+  // docs/protocol/load-test-suite.md §6.8: p95/p99 are compared relative to the baseline.
   const change = Number.isFinite(c.change)
     ? `${c.change >= 0 ? '+' : ''}${(c.change * 100).toFixed(1)} %`
     : 'an unbounded amount from a zero baseline';
@@ -102,4 +104,30 @@ export function describeGenerator(g: GeneratorHealth): string {
   return `Generator: main thread busy ${Math.round(g.utilisation * 100)} % (≥ 90 % in ${g.busyWindows} of ${g.windows} s), ` +
     `event-loop delay p99 ${g.loopDelayMs.p99} ms (max ${g.loopDelayMs.max} ms), CPU ${g.cpuCores.toFixed(2)} of ${g.cores} cores` +
     `${g.saturated ? ' — SATURATED' : ''}`;
+}
+
+/** One kind's rows, e.g. `metrics 1200 acked, 1200 stored, 0 lost, 0 duplicated`. */
+export function describeKindCounts(kind: StorageKind, k: KindCounts): string {
+  return `${kind} ${k.acked} acked, ${k.stored} stored, ${k.lost} lost, ${k.duplicated} duplicated${k.unacked ? `, ${k.unacked} never acked` : ''}`;
+}
+
+/** e.g. `Storage audit (ClickHouse http://…/db) passed over 50 runs: metrics …; logs …` */
+export function describeStorageAudit(s: StorageAudit): string {
+  const where = `ClickHouse ${s.url}, database ${s.database}`;
+  if (s.error) return `Storage audit (${where}) failed: ${s.error.replace(/\.$/, '')}.`;
+  const runs = `${s.runs.length} run${s.runs.length === 1 ? '' : 's'}`;
+  const kinds = (Object.keys(s.totals) as StorageKind[]).filter((k) => s.totals[k].acked > 0 || s.totals[k].stored > 0);
+  const counts = kinds.length ? kinds.map((k) => describeKindCounts(k, s.totals[k])).join('; ') : 'no rows acked';
+  const wait = `counts ${s.settled ? 'settled' : 'not settled (timeout)'} after ${(s.waitedMs / 1000).toFixed(1)} s`;
+  return `Storage audit (${where}) ${s.pass ? 'passed' : 'failed'} over ${runs}: ${counts} (${wait}).`;
+}
+
+/** The probe's own account, e.g. `time to visible: 120 samples seen (0 unseen), ±40 ms p50 error, 11 queries = 0.6 % of requests`. */
+export function describeVisibility(v: VisibilitySummary): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+  const period = v.periodMs !== undefined ? `, flush bursts every ~${(v.periodMs / 1000).toFixed(1)} s` : '';
+  const share = (ms: number): string => (v.p50Ms > 0 ? pct(ms / v.p50Ms) : 'n/a');
+  const locked = v.lockedErrorMs ? `, ±${Math.round(v.lockedErrorMs.p50)} ms (${share(v.lockedErrorMs.p50)}) once the flush rhythm was learnt (${v.lockedErrorMs.seen} samples)` : '';
+  return `time to visible: ${v.seen} of ${v.sampled} samples seen (${v.unseen} unseen), error ±${Math.round(v.errorMs.p50)} ms p50 / ±${Math.round(v.errorMs.max)} ms max` +
+    ` (${share(v.errorMs.p50)} of the p50)${locked}, ${v.queries} queries = ${pct(v.costFraction)} of the run's requests${period}.`;
 }

@@ -10,6 +10,7 @@ import { CHART_SCRIPT } from './html-charts.js';
 import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
 } from './html-tables.js';
+import { storageSection } from './html-storage.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -46,7 +47,8 @@ function banner(result: SimulationResult): string {
   const cls = result.pass ? 'pass' : 'fail';
   const reasons = result.reasons.length ? `<ul>${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
   const note = result.interrupted ? ' (interrupted)' : '';
-  const warnings = (result.warnings ?? []).map((w) => `<p class="warning" id="generator-warning">Warning: ${escapeHtml(w)}</p>`).join('');
+  const id = (w: string): string => (w === result.generator?.timingWarning ? 'generator-timing' : 'generator-warning');
+  const warnings = (result.warnings ?? []).map((w) => `<p class="warning" id="${id(w)}">Warning: ${escapeHtml(w)}</p>`).join('');
   return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}${warnings}</div>`;
 }
 
@@ -90,6 +92,8 @@ ${thresholdsTable(result)}
 ${baselineSection(result)}
 <h2>Delivery audit</h2>
 ${auditSection(result)}
+<h2>ClickHouse: storage audit and time to visible</h2>
+${storageSection(result)}
 <h2>Dead-letter queue (/health/dlq)</h2>
 ${dlqTable(result)}
 </main>

@@ -1,6 +1,6 @@
 /**
  * latest.json: the SimulationResult as is, pretty-printed, with the seed's keys first
- * (server-protocol.md §6: the test_stop hook wrote {p50_ms, p95_ms, p99_ms, error_rate,
+ * (docs/protocol/load-test-suite.md §6.7: the test_stop hook wrote {p50_ms, p95_ms, p99_ms, error_rate,
  * total_requests, rps}), so `compare_baseline.py`-style readers and humans see them at the top.
  */
 import { mkdir, writeFile } from 'node:fs/promises';

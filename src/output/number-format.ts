@@ -1,6 +1,6 @@
 /**
  * Number formatting shared by the text reports (console table, live line, JUnit, HTML tables).
- * Latencies are sub-millisecond (measurement.md), so milliseconds keep decimals where they matter.
+ * Latencies are sub-millisecond (docs/protocol/measurement.md), so milliseconds keep decimals where they matter.
  */
 
 /** Milliseconds for a fixed-width column: 3 decimals under 1 ms, 2 under 10 ms, 1 under 100 ms, whole above. */

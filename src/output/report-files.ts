@@ -40,15 +40,18 @@ export function junitOutput(file: string): Output {
 /** The seed's locustfile_stress.py summary (docs/protocol/load-test-suite.md). */
 async function writeStressResults(result: SimulationResult, dir: string): Promise<string> {
   const a = result.aggregated;
+  // The seed's keys and order (§6.6).
   const body = {
+    test_type: 'stress',
     p50_ms: a.percentiles.p50,
     p95_ms: a.percentiles.p95,
     p99_ms: a.percentiles.p99,
-    'p99.9_ms': a.percentiles['p99.9'],
+    p999_ms: a.percentiles['p99.9'],
     max_ms: a.maxMs,
     error_rate: result.capacity?.error_rate ?? 0,
-    rps: a.rps,
     total_requests: a.count,
+    failed_requests: a.failures,
+    rps_avg: a.rps,
     capacity_assessment: result.capacity?.assessment,
   };
   await mkdir(dir, { recursive: true });

@@ -3,11 +3,14 @@
  * thread was (event-loop utilisation), how late its timers fired (event-loop delay, sampled by
  * perf_hooks.monitorEventLoopDelay) and how much CPU the process used (process.cpuUsage). A
  * saturated generator measures its own queueing, not the target's latency: Locust warns at 90 %
- * CPU for the same reason. The verdict here is a warning attached to the result, never a gate.
+ * CPU for the same reason. Garbage-collection pauses are counted too: a response that arrives
+ * during one is timed late by it (src/run/timing-health.ts judges that part). The verdicts here
+ * are warnings attached to the result, never gates.
  */
 import { availableParallelism } from 'node:os';
-import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import type { GeneratorHealth } from '../metrics/result.js';
+import { timingWarning } from './timing-health.js';
 
 /** A window counts as busy at this main-thread utilisation (Locust's CPU warning level). */
 export const BUSY_UTILISATION = 0.9;
@@ -30,7 +33,7 @@ export interface GeneratorHealthWindow {
 }
 
 /** The figures and verdict of a run (result.generator), plus the per-second timeline. */
-export interface GeneratorHealthReport extends GeneratorHealth {
+export interface GeneratorHealthReport extends Omit<GeneratorHealth, 'timingWarning'> {
   /** One entry per second (not written to latest.json). */
   timeline: GeneratorHealthWindow[];
 }
@@ -46,8 +49,14 @@ export class GeneratorHealthMonitor {
   private lastAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly timeline: GeneratorHealthWindow[] = [];
+  private gcObserver: PerformanceObserver | undefined;
+  private readonly gc = { pauses: 0, totalMs: 0, maxMs: 0 };
 
   start(): void {
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) this.addPause(e.duration);
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
     this.startedAt = this.lastAt = performance.now();
     this.startElu = this.lastElu = performance.eventLoopUtilization();
     this.startCpu = this.lastCpu = process.cpuUsage();
@@ -76,8 +85,19 @@ export class GeneratorHealthMonitor {
     this.lastCpu = cpu;
   }
 
+  private addPause(ms: number): void {
+    this.gc.pauses++;
+    this.gc.totalMs += ms;
+    this.gc.maxMs = Math.max(this.gc.maxMs, ms);
+  }
+
   /** Stops sampling and returns the figures and the verdict. Idempotent in effect. */
   stop(): GeneratorHealthReport {
+    if (this.gcObserver) {
+      for (const e of this.gcObserver.takeRecords()) this.addPause(e.duration);
+      this.gcObserver.disconnect();
+      this.gcObserver = undefined;
+    }
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     const now = performance.now();
@@ -97,6 +117,7 @@ export class GeneratorHealthMonitor {
         p99: has ? round(delayMs(this.histogram.percentile(99)), 1) : 0,
         max: has ? round(delayMs(this.histogram.max), 1) : 0,
       },
+      gc: { pauses: this.gc.pauses, totalMs: round(this.gc.totalMs, 1), maxMs: round(this.gc.maxMs, 1) },
       timeline: this.timeline,
     });
   }
@@ -117,10 +138,13 @@ export function judgeGeneratorHealth(f: Omit<GeneratorHealthReport, 'windows' | 
   return { ...f, windows, busyWindows, saturated, warning };
 }
 
-/** The result's copy: the figures without the timeline. */
-export function healthSummary(r: GeneratorHealthReport): GeneratorHealth {
+/**
+ * The result's copy: the figures without the timeline, with the timing verdict against the run's
+ * reported p99 (src/run/timing-health.ts).
+ */
+export function healthSummary(r: GeneratorHealthReport, reportedP99Ms: number): GeneratorHealth {
   const { timeline: _timeline, ...summary } = r;
-  return summary;
+  return { ...summary, timingWarning: timingWarning(r.loopDelayMs.p99, reportedP99Ms, r.gc) };
 }
 
 /** The histogram records timer lateness in ns, including the sampling resolution. */

@@ -66,7 +66,7 @@ export class TargetControl {
 
   /**
    * Checks the key against the ingest: an empty POST to /ingest/metrics answers 200 "0 records"
-   * with a valid key and 422 "Invalid API key" otherwise; no rows are written (server-protocol.md §1.7).
+   * with a valid key and 422 "Invalid API key" otherwise; no rows are written (docs/protocol/ingest.md §1.7).
    */
   async assertIngestKeyAccepted(base: string, key: string, project: string): Promise<void> {
     let res: ControlResponse;
@@ -99,7 +99,7 @@ export class TargetControl {
     throw new SimTargetError(`${displayUrl(base)} does not look like an mlop ingest service (POST /ingest/metrics answered ${res.status}).`);
   }
 
-  /** `GET /health/dlq` (server-protocol.md §3.5), or undefined when the target has none. */
+  /** `GET /health/dlq` (docs/protocol/ingest.md §3.5), or undefined when the target has none. */
   async readDlq(base: string): Promise<DlqHealth | undefined> {
     try {
       const res = await this.call(base, 'GET', 'health/dlq');

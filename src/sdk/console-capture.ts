@@ -32,7 +32,7 @@ export interface ConsoleOptions {
 }
 
 /**
- * Console lines → /ingest/logs records (sdk-protocol.md §12): split on \n, partial writes
+ * Console lines → /ingest/logs records (docs/protocol/sdk.md §12): split on \n, partial writes
  * carried over, empty lines skipped, numbering per stream from 1, stdout INFO / stderr ERROR.
  * Buffered and handed to the queue at ≥ 50 lines or ≥ 0.2 s since the last hand-over (checked
  * on each write and on each sync tick), and at finish.

@@ -1,5 +1,5 @@
 /**
- * Structured values logged to /ingest/data (sdk-protocol.md §11.2): `data` is the JSON of
+ * Structured values logged to /ingest/data (docs/protocol/sdk.md §11.2): `data` is the JSON of
  * toDict() = the class's data plus "type" and "v": 1; dataType = class name upper-cased.
  */
 export abstract class DataValue {

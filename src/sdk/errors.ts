@@ -6,7 +6,7 @@ export class SdkError extends Error {
   }
 }
 
-/** The server rejected the API key (401 after the retry policy, sdk-protocol.md §2, §9). */
+/** The server rejected the API key (401 after the retry policy, docs/protocol/sdk.md §2, §9). */
 export class SdkAuthError extends SdkError {}
 
 /** The server answered with a non-retryable or persistent error status. */
@@ -21,5 +21,5 @@ export class SdkRequestError extends SdkError {
 /** The server could not be reached (refused, reset, timed out) after the retry policy. */
 export class SdkConnectionError extends SdkError {}
 
-/** init() found an existing run for this id but resume was not requested (sdk-protocol.md §3.5). */
+/** init() found an existing run for this id but resume was not requested (docs/protocol/sdk.md §3.5). */
 export class SdkRunExistsError extends SdkError {}

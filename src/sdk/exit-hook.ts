@@ -1,5 +1,5 @@
 /**
- * The Python SDK registers finish() with atexit (sdk-protocol.md §10.2). Here one process-wide
+ * The Python SDK registers finish() with atexit (docs/protocol/sdk.md §10.2). Here one process-wide
  * 'beforeExit' listener finishes the runs still open when the event loop runs dry (the runs'
  * timers are unref'd, so an unfinished run alone does not keep the process alive).
  */

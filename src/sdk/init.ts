@@ -45,7 +45,7 @@ function classifyRunId(v: number | string | null | undefined): RunRef {
  */
 export async function init(opts: InitOptions = {}): Promise<Run> {
   const s = resolveSettings(opts.settings);
-  // init() logs in itself: /api/slug appears twice (real-sdk-findings.md). With a key given,
+  // init() logs in itself: /api/slug appears twice (docs/protocol/sdk.md §15.1). With a key given,
   // v2 only reports a failed login and goes on (§2 step 5); a rejected key is our typed error.
   try {
     await loginResolved(s);

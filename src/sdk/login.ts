@@ -4,7 +4,7 @@ import { resolveSettings, type ResolvedSettings, type Settings } from './setting
 import { defaultDispatcher, targetOf } from './transport.js';
 import { loginHeaders } from './wire-headers.js';
 
-/** login() timeout: httpx default, 5 s (sdk-protocol.md §2). */
+/** login() timeout: httpx default, 5 s (docs/protocol/sdk.md §2). */
 const LOGIN_TIMEOUT_MS = 5_000;
 
 /**

@@ -14,7 +14,7 @@ function encodedName(name: string): string {
   return e;
 }
 
-/** `{"time": T, "step": S, "data": {...}}`, keys in that order (§11.1, real-sdk-findings.md). */
+/** `{"time": T, "step": S, "data": {...}}`, keys in that order (docs/protocol/sdk.md §11.1, §15.3). */
 export function metricLine(r: QueuedRecord): string {
   const names = r.names!;
   const values = r.values!;

@@ -1,7 +1,7 @@
 /**
- * JSON encoding as Python's `json.dumps` defaults write it (sdk-protocol.md §4): `", "` and `": "`
- * separators, non-ASCII escaped as \uXXXX, NaN/Infinity as bare tokens (real-sdk-findings.md
- * "Values on the wire"). Byte sizes on the wire therefore match the real SDK closely.
+ * JSON encoding as Python's `json.dumps` defaults write it (docs/protocol/sdk.md §4): `", "` and `": "`
+ * separators, non-ASCII escaped as \uXXXX, NaN/Infinity as bare tokens (docs/protocol/sdk.md
+ * §15.3 "Values on the wire"). Byte sizes on the wire therefore match the real SDK closely.
  */
 
 const NON_ASCII = /[\u0080-\uffff]/g;

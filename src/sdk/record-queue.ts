@@ -1,7 +1,7 @@
 import type { File } from './file-values.js';
 import type { RecordKind, SdkObserver } from './observer.js';
 
-/** Record types, numbered in the order a sync cycle sends their groups (sdk-protocol.md §8.4). */
+/** Record types, numbered in the order a sync cycle sends their groups (docs/protocol/sdk.md §8.4). */
 export const KIND = { METRIC: 0, CONFIG: 1, TAGS: 2, SYSTEM: 3, DATA: 4, CONSOLE: 5 } as const;
 export type Kind = (typeof KIND)[keyof typeof KIND];
 export const KIND_COUNT = 6;
@@ -125,7 +125,9 @@ export class RecordQueue {
     const kind = r instanceof QueuedFile ? 'file' : OBSERVED_KIND[r.kind];
     if (!kind) return;
     try {
-      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error });
+      const name = r instanceof QueuedFile ? r.logName : (r.names?.[0] ?? undefined);
+      const step = kind === 'console' ? undefined : r.step;
+      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error, step, time: r.time, name });
     } catch {
       // An observer must not break the sync loop.
     }

@@ -3,7 +3,7 @@ import type { SdkObserver } from './observer.js';
 import type { ResolvedSettings } from './settings.js';
 import { sendOnce, type HttpRequest, type HttpResponse } from './transport.js';
 
-/** Statuses retried although 4xx (sdk-protocol.md §8.5, §9: iface.RETRYABLE_STATUS_CODES). */
+/** Statuses retried although 4xx (docs/protocol/sdk.md §8.5, §9: iface.RETRYABLE_STATUS_CODES). */
 const RETRYABLE_4XX = new Set([401, 408, 429]);
 
 export interface RetryPolicy {

@@ -5,7 +5,7 @@ import { apiPolicy, sendWithRetry, singlePolicy } from './retry.js';
 import type { ResolvedSettings } from './settings.js';
 import { targetOf, type Target } from './transport.js';
 
-/** Heartbeat (trigger) timeout: one attempt, 5 s (sdk-protocol.md §9). */
+/** Heartbeat (trigger) timeout: one attempt, 5 s (docs/protocol/sdk.md §9). */
 const HEARTBEAT_TIMEOUT_MS = 5_000;
 
 interface ApiTargets { meta: Target; trigger: Target; stop: Target }

@@ -118,7 +118,7 @@ export class Run extends EventEmitter {
 
   /**
    * Log with an explicit step and time (epoch s). Unlike pluto 0.0.28, whose _log uploads
-   * nothing on the sync path, this uploads exactly like log() (real-sdk-findings.md).
+   * nothing on the sync path, this uploads exactly like log() (docs/protocol/sdk.md §15.3).
    */
   _log(data: Record<string, unknown>, step: number, t?: number): void | Promise<void> {
     if (data === null || typeof data !== 'object') throw new TypeError('_log() data must be an object of name → value.');

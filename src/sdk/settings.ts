@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { SdkObserver } from './observer.js';
 
-/** User-facing settings (sdk-protocol.md §1). Every field is optional. */
+/** User-facing settings (docs/protocol/sdk.md §1). Every field is optional. */
 export interface Settings {
   host?: string;
   url_app?: string;

@@ -53,7 +53,7 @@ export function syncTargets(s: ResolvedSettings): SyncTargets {
 }
 
 /**
- * One sync cycle (sdk-protocol.md §8.4): take ≤ batch_size records oldest first, group by kind
+ * One sync cycle (docs/protocol/sdk.md §8.4): take ≤ batch_size records oldest first, group by kind
  * in the order METRIC, CONFIG, TAGS, SYSTEM, DATA, CONSOLE; one POST per group (config and tags:
  * one per record); then ≤ file_batch_size files: one presign POST, one PUT per file.
  * Returns how many records and files were acknowledged.

@@ -2,7 +2,7 @@ import os from 'node:os';
 
 let cached: Record<string, unknown> | undefined;
 
-/** `systemMetadata` of the create body (sdk-protocol.md §3.3), built once per process. */
+/** `systemMetadata` of the create body (docs/protocol/sdk.md §3.3), built once per process. */
 export function systemMetadata(): Record<string, unknown> {
   if (cached) return cached;
   const cpus = os.cpus();

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { readFileSync, statfsSync } from 'node:fs';
 
 /**
- * System metrics (sdk-protocol.md §10.1) from Node's os/process. One sampler per process:
+ * System metrics (docs/protocol/sdk.md §10.1) from Node's os/process. One sampler per process:
  * every run asks for a sample each interval, and the machine is read at most once per
  * interval however many runs ask.
  */

@@ -1,6 +1,6 @@
 /**
- * Request headers in the order the real SDK puts them on the wire (real-sdk-findings.md
- * "Headers, in wire order"). undici itself writes `host` and `connection: keep-alive` first
+ * Request headers in the order the real SDK puts them on the wire (docs/protocol/sdk.md
+ * §15.2 "Headers, in wire order"). undici itself writes `host` and `connection: keep-alive` first
  * and `content-length` last; everything between is ours, in the capture's order.
  */
 

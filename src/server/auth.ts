@@ -1,7 +1,7 @@
 /**
  * API keys as the `api_key` table holds them, and the two ways of checking a bearer token:
- * the ingest's (server-protocol.md §1.2 + §2) and the backend's `withApiKey` (§5).
- * No cache: each request hashes its key, as the real ingest does (§2).
+ * the ingest's (docs/protocol/ingest.md §1.2, docs/protocol/backend.md §2) and the backend's `withApiKey`
+ * (docs/protocol/backend.md §5.1). No cache: each request hashes its key, as the real ingest does (docs/protocol/backend.md §2.1).
  */
 import * as crypto from 'node:crypto';
 import { IngestError } from './errors.js';
@@ -35,7 +35,7 @@ interface KeyRecord {
 
 export type AuthResult = { ok: true; organization: Organization } | { ok: false; error: IngestError };
 
-/** How the key is stored: `mlpi_` keys verbatim, every other key as SHA-256 hex (§2). */
+/** How the key is stored: `mlpi_` keys verbatim, every other key as SHA-256 hex (docs/protocol/backend.md §2). */
 export function storedForm(token: string): string {
   return token.startsWith('mlpi_') ? token : sha256Hex(token);
 }
@@ -84,7 +84,7 @@ export class KeyStore {
     return { ok: true, organization: record.organization };
   }
 
-  /** The ingest's `extract_bearer_token` order, then the lookup (server-protocol.md §1.2). */
+  /** The ingest's `extract_bearer_token` order, then the lookup (docs/protocol/ingest.md §1.2). */
   checkIngest(authorization: string | undefined): AuthResult {
     if (authorization === undefined) return fail('MISSING_TOKEN', 'Missing Authorization header');
     if (!isVisibleAscii(authorization)) {
@@ -100,7 +100,7 @@ export class KeyStore {
   }
 
   /**
-   * The backend's `withApiKey` (server-protocol.md §5): the token is the text after the first
+   * The backend's `withApiKey` (docs/protocol/backend.md §5.1): the token is the text after the first
    * space; the scheme word is not checked. Returns the 401 body on failure.
    */
   checkBackend(authorization: string | undefined): { ok: true; organization: Organization } | { ok: false; body: object } {

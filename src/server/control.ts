@@ -68,7 +68,7 @@ export function controlDispatch(ctx: ServerContext, head: RequestHead): BodyCons
       return fixedReply(() => boundedFlush(ctx, queryParam(head.query, 'waitMs')));
     case '/_sim/runs':
       if (method !== 'GET') return allow('GET');
-      return fixedReply(() => jsonReply(200, { runs: ctx.storage.runCounts(queryParam(head.query, 'project')) }));
+      return fixedReply(async () => jsonReply(200, { runs: await ctx.storage.countRuns(queryParam(head.query, 'project')) }));
     case '/_sim/api-runs':
       if (method !== 'GET') return allow('GET');
       return fixedReply(() =>
@@ -101,8 +101,8 @@ export function controlDispatch(ctx: ServerContext, head: RequestHead): BodyCons
     if (method !== 'GET') return allow('GET');
     const table = queryParam(head.query, 'table') ?? 'mlop_metrics';
     if (!TABLES.includes(table as TableName)) return fixedReply(jsonReply(400, { error: `table must be one of ${TABLES.join(', ')}` }));
-    return fixedReply(() =>
-      jsonReply(200, { rows: ctx.storage.rows(Number(rows[1]), table as TableName, queryParam(head.query, 'project')) }),
+    return fixedReply(async () =>
+      jsonReply(200, { rows: await ctx.storage.readRows(Number(rows[1]), table as TableName, queryParam(head.query, 'project')) }),
     );
   }
   const cancel = /^\/_sim\/runs\/(\d+)\/cancel$/.exec(path);

@@ -1,5 +1,5 @@
 /**
- * The ingest service's error envelope and code table (server-protocol.md §1.6).
+ * The ingest service's error envelope and code table (docs/protocol/ingest.md §1.6).
  * Display string: `<CodeName> (<number> - <category>): <message>`.
  */
 
@@ -64,7 +64,7 @@ export class IngestError extends Error {
 
 export type IngestKind = 'metrics' | 'logs' | 'data';
 
-/** The 422 body every /ingest/* error is re-wrapped into (server-protocol.md §1.3). */
+/** The 422 body every /ingest/* error is re-wrapped into (docs/protocol/ingest.md §1.3). */
 export function processingFailedBody(kind: IngestKind, err: IngestError): string {
   return JSON.stringify({
     code: 'PROCESSING_FAILED',

@@ -1,5 +1,5 @@
 /**
- * `POST /files` (server-protocol.md §1.4): axum's `Json` extractor first (plain-text 415/413/400/
+ * `POST /files` (docs/protocol/ingest.md §1.4): axum's `Json` extractor first (plain-text 415/413/400/
  * 422), then auth and headers with unwrapped 401/400, then one `mlop_files` row per file and a
  * map of upload URLs. The URLs point back at this server, whose `PUT` stands in for MinIO and
  * records each object's size.

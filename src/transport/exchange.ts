@@ -2,14 +2,15 @@
  * One request and its response, the exchange record of every transport: the HTTP/1.1 client
  * (as an Http1Request) and undici (as a dispatch handler) both drive it. It counts the body
  * bytes, keeps them only when they are wanted (failures, readBody), records itself into the
- * stats and resolves the caller's promise.
+ * stats and resolves the caller's promise — in the settle queue, off the turn that times responses.
  */
 import type { Dispatcher } from 'undici';
 import { describeNetworkError } from '../core/errors.js';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import type { Http1Request } from './http1/connection.js';
+import { settleSoon, type Settleable } from './settle-queue.js';
 
-/** Statuses the seed's locust users count as success (server-protocol.md §5, §6). */
+/** Statuses the seed's locust users count as success (docs/protocol/load-test-suite.md §6.4). */
 export const SEED_OK_STATUSES: ReadonlySet<number> = new Set([200, 201, 202]);
 
 export type HeaderMap = Record<string, string>;
@@ -42,8 +43,9 @@ const EMPTY = Buffer.alloc(0);
  * the body bytes and keeps them only when they are wanted (failures, readBody), with no stream
  * object per response; at the end it has its client record it and resolves the caller's promise.
  */
-export class Exchange implements Dispatcher.DispatchHandler, Http1Request {
+export class Exchange implements Dispatcher.DispatchHandler, Http1Request, Settleable {
   status = 0;
+  durationMs = 0;
   bytes = 0;
   chunks: Buffer[] | null = null;
   error: Error | undefined = undefined;
@@ -77,18 +79,26 @@ export class Exchange implements Dispatcher.DispatchHandler, Http1Request {
     if (this.chunks) this.chunks.push(Buffer.from(buf.subarray(start, end)));
   }
 
-  onEnd(): void {
-    const durationMs = performance.now() - this.t0;
+  /**
+   * Takes the time only (`atMs`: when the read that completed the response began); recording
+   * and the caller's continuation wait for the settle queue, after this turn's reads.
+   */
+  onEnd(atMs: number = performance.now()): void {
+    this.durationMs = atMs - this.t0;
+    settleSoon(this);
+  }
+
+  settle(): void {
     try {
-      this.resolve(this.finish(durationMs));
+      this.resolve(this.finish());
     } catch (err) {
       this.reject(err); // a throwing stats sink fails the caller, not the socket's read
     }
   }
 
   /** Records the exchange (its error, or its status and body) and returns what the caller sees. */
-  finish(durationMs: number): HttpCallResult {
-    const { method, path, opts } = this;
+  finish(): HttpCallResult {
+    const { method, path, opts, durationMs } = this;
     const route = opts?.name ?? stripQuery(path);
     if (this.error !== undefined) {
       const error = describeNetworkError(this.error);

@@ -46,6 +46,12 @@ export class PoolSet {
     return pool;
   }
 
+  /** Opens up to `n` connections to `origin` before the load starts (plain `http:` origins only). */
+  async preconnect(origin: string, n: number): Promise<void> {
+    const pool = this.get(new URL(origin).origin);
+    if (pool instanceof Http1Pool) await pool.preconnect(n);
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
@@ -104,7 +110,7 @@ export class ScenarioHttpClient {
         ex.payload = this.headFor(method, path, opts?.headers).encode(body);
       } catch (err) {
         ex.error = err as Error;
-        return new Promise((resolve) => resolve(ex.finish(0)));
+        return new Promise((resolve) => resolve(ex.finish()));
       }
       return new Promise<HttpCallResult>((resolve, reject) => {
         ex.resolve = resolve;

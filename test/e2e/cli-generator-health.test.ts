@@ -38,8 +38,9 @@ it('a light run is not flagged, but still reports its figures', async () => {
   const r = await runCli(['--scenario', 'http', '-u', '2', '-t', '2s', '--report-dir', dir], { timeoutMs: 60_000 });
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/Generator: main thread busy \d+ %/);
-  expect(r.stdout).not.toMatch(/SATURATED|WARNING/);
+  expect(r.stdout).not.toMatch(/SATURATED|WARNING: The load generator/);
   const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
   expect(latest.generator).toMatchObject({ saturated: false, warning: '' });
-  expect(latest.warnings).toEqual([]);
+  // (a timing note may appear on a busy machine; saturation must not)
+  expect(latest.warnings.filter((w: string) => /saturated/.test(w))).toEqual([]);
 }, 60_000);

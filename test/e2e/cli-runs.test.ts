@@ -85,6 +85,12 @@ describe('mlop-sim run against the embedded server', () => {
     const stress = JSON.parse(readFileSync(join(dir, 'stress_test_results.json'), 'utf8'));
     expect(stress.capacity_assessment).toBe('overloaded');
     expect(stress.error_rate).toBeGreaterThan(0.3);
+    // The seed's stress_test_results.json keys, in its order (docs/protocol/load-test-suite.md §6.6).
+    expect(Object.keys(stress)).toEqual(['test_type', 'p50_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'error_rate',
+      'total_requests', 'failed_requests', 'rps_avg', 'capacity_assessment']);
+    expect(stress.failed_requests).toBe(latest.aggregated.failures);
+    // The batch post carries the seed's own entry name.
+    expect(latest.entries.map((e: { name: string }) => e.name)).toContain('POST /ingest/metrics (batch)');
   });
 
   it('a user scenario file (examples/custom-scenario.ts) runs from the built CLI', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom, userRandom } from '../../src/core/random.js';
 import { TaskPicker } from '../../src/load/task-picker.js';
 import { BUILTIN_SCENARIOS } from '../../src/load/scenarios/index.js';
-import { dataLine, logLine, metricsLine } from '../../src/load/scenarios/payloads.js';
+import { currentStep, dataLine, logLine, metricsLine, nextStep, stressMetricsLine } from '../../src/load/scenarios/payloads.js';
 
 function shares(scenario: string, seed: number, picks: number): Record<string, number> {
   const def = BUILTIN_SCENARIOS[scenario];
@@ -69,5 +69,42 @@ describe('--seed makes task choice and payloads repeatable', () => {
     expect(lg).toMatchObject({ lineNumber: 2, logType: 'stdout' });
     expect(d).toMatchObject({ dataType: 'batch_metrics', logName: 'training_metrics', step: 3 });
     expect(Object.keys(JSON.parse(d.data))).toEqual(['batch_loss', 'batch_size', 'gpu_util']);
+  });
+});
+
+describe("the built-in scenarios post the seed's payloads (docs/protocol/load-test-suite.md §6.4–§6.6)", () => {
+  it('http lines: value ranges, key order, log wording, data as a JSON string', () => {
+    const r = createRandom(5);
+    for (let i = 0; i < 200; i++) {
+      const m = JSON.parse(metricsLine(r, 7, 1)) as { step: number; data: Record<string, number> };
+      expect(Object.keys(m)).toEqual(['time', 'step', 'data']);
+      expect(m.step).toBe(7);
+      expect(m.data['train/loss']).toBeGreaterThanOrEqual(0);
+      expect(m.data['train/loss']).toBeLessThan(1);
+      expect(m.data['train/accuracy']).toBeGreaterThanOrEqual(0.8);
+      expect(m.data['val/accuracy']).toBeGreaterThanOrEqual(0.75);
+      expect(m.data['val/accuracy']).toBeLessThan(0.95);
+      expect(m.data.learning_rate).toBeLessThan(0.001);
+      const log = JSON.parse(logLine(r, 7, 1)) as { message: string; lineNumber: number };
+      expect(log.message).toMatch(/^Training step 7 completed - batch_size: \d+$/);
+      expect(log.lineNumber).toBe(7);
+      expect(JSON.parse(logLine(r, 7, 1, true)).message).toMatch(/^Step 7 - batch_size: \d+$/);
+      const d = JSON.parse(dataLine(r, 7, 1)) as { data: string };
+      expect(Object.keys(d)).toEqual(['time', 'step', 'data', 'dataType', 'logName']);
+      const inner = JSON.parse(d.data) as { batch_loss: number; batch_size: number; gpu_util: number };
+      expect(inner.batch_size).toBeGreaterThanOrEqual(16);
+      expect(inner.batch_size).toBeLessThanOrEqual(128);
+      expect(inner.gpu_util).toBeGreaterThanOrEqual(0.7);
+      expect(inner.batch_loss).toBeLessThan(1.5);
+    }
+  });
+
+  it('stress batch lines carry four keys (no learning_rate); only the metrics tasks move the step', () => {
+    const r = createRandom(6);
+    expect(Object.keys(JSON.parse(stressMetricsLine(r, 3, 1)).data)).toEqual(['train/loss', 'train/accuracy', 'val/loss', 'val/accuracy']);
+    const state: Record<string, unknown> = {};
+    expect(currentStep(state)).toBe(0);
+    expect(nextStep(state)).toBe(1);
+    expect(currentStep(state)).toBe(1);
   });
 });

@@ -49,4 +49,15 @@ describe('formatFinalTable', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('PASS');
     expect(text).toContain('socket hang up </script><script>window.__injected = 1</script> ↵ second line');
   });
+
+  it("shows the generator's warnings just above the verdict, and nothing when there are none", () => {
+    const result = makeResult();
+    const warning = "mlop-sim's own event loop ran up to 7.5 ms late at p99, above the 2 ms it tolerates: … (--workers).";
+    result.warnings = [warning];
+    const lines = formatFinalTable(result).trimEnd().split('\n');
+    const at = lines.findIndex((l) => l === 'PASS' || l === 'FAIL');
+    expect(lines[at - 1]).toBe(`WARNING: ${warning}`);
+    result.warnings = [];
+    expect(formatFinalTable(result)).not.toContain('WARNING:');
+  });
 });

@@ -21,7 +21,7 @@ describe('writeLatestJson', () => {
     const file = await writeLatestJson(makeResult(), dir);
     expect(file).toBe(join(dir, 'latest.json'));
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    // server-protocol.md §6: the seed's test_stop hook wrote exactly these keys.
+    // docs/protocol/load-test-suite.md §6.7: the seed's test_stop hook wrote exactly these keys.
     expect(Object.keys(parsed).slice(0, 6)).toEqual(['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'total_requests', 'rps']);
     expect(parsed['p95_ms']).toBe(1613.3);
     expect(parsed['total_requests']).toBe(4500);

@@ -13,7 +13,7 @@ export interface TraceRecord {
 }
 
 /**
- * The real SDK's captures (shared/spec/real-sdk-traces, pluto-ml 0.0.28), copied into
+ * The real SDK's captures (docs/protocol/sdk.md §15, pluto-ml 0.0.28), copied into
  * test/sdk/fixtures so the suite runs from any checkout.
  */
 export function loadTrace(name: 'main' | 'types'): TraceRecord[] {

@@ -1,4 +1,4 @@
-/** Backend and heartbeat routes the SDK calls (server-protocol.md §5, sdk-protocol.md §10): 200/401/400/404 shapes. */
+/** Backend and heartbeat routes the SDK calls (docs/protocol/backend.md §5, docs/protocol/sdk.md §10): 200/401/400/404 shapes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { postJson, send } from './client.js';

@@ -1,5 +1,5 @@
 /**
- * Buffering and the dead-letter queue (server-protocol.md §3): failed flushes retried then written
+ * Buffering and the dead-letter queue (docs/protocol/ingest.md §3): failed flushes retried then written
  * to the DLQ in the §3.4 layout, /health/dlq computed from the folder as §3.5 says, replay, full
  * queues make handlers wait (never 429/503), the row cap.
  */

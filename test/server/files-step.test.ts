@@ -1,4 +1,4 @@
-/** POST /files with axum's plain-text rejections and unwrapped 401/400, the PUT stand-in, POST /step (§1.4, §1.5, §1.7). */
+/** POST /files with axum's plain-text rejections and unwrapped 401/400, the PUT stand-in, POST /step (docs/protocol/ingest.md §1.4, §1.5, §1.7). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer, type FileRow, type ReferenceServer } from '../../src/server/index.js';
 import { ingestHeaders, metricLine, send } from './client.js';

@@ -1,5 +1,5 @@
 /**
- * /ingest/* as the real ingest answers (server-protocol.md §1.2, §1.3, §1.7): the status matrix,
+ * /ingest/* as the real ingest answers (docs/protocol/ingest.md §1.2, §1.3, §1.7): the status matrix,
  * the auth order, partial ingestion, row counts, run 0 for non-numeric run ids.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,7 +182,7 @@ describe('stream processing (§1.3)', () => {
     ]);
   });
 
-  it("the seed's locustfile_http.py request kinds (§6) get 200 and their rows are stored", async () => {
+  it("the seed's locustfile_http.py request kinds (docs/protocol/load-test-suite.md §6.4) get 200 and their rows are stored", async () => {
     const runId = String(Date.now());
     const headers = ingestHeaders(runId, 'load-test-project', DEFAULT_API_KEY);
     const now = Date.now();

@@ -215,6 +215,33 @@ describe('connections', () => {
     expect(order.slice(4).sort()).toEqual(['/q/4', '/q/5']);
   });
 
+  it('preconnect opens the connections ahead (never above the limit) and the first requests use them', async () => {
+    const s = await httpServer((_req, res) => res.end('ok'));
+    const pools = new PoolSet(3);
+    cleanups.push(() => pools.close());
+    await pools.preconnect(s.url, 5);
+    // The server's accept callback may run a moment after the client saw the connect.
+    for (let i = 0; i < 100 && s.connections() < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(s.connections()).toBe(3);
+    const c = new ScenarioHttpClient(pools, s.url, {}, new Samples());
+    const results = await Promise.all([0, 1, 2].map((i) => c.get(`/q/${i}`)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(s.connections()).toBe(3);
+  });
+
+  it('preconnect to a closed port returns, and requests then fail as refused', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const pools = new PoolSet(2);
+    cleanups.push(() => pools.close());
+    await pools.preconnect(`http://127.0.0.1:${port}`, 2);
+    const r = await new ScenarioHttpClient(pools, `http://127.0.0.1:${port}`, {}, new Samples()).get('/');
+    expect(r.ok).toBe(false);
+    expect(r.error).toBe('connection refused');
+  });
+
   it('a server closing an idle socket is transparent: the next request reconnects', async () => {
     const s = await rawServer((_line, socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');

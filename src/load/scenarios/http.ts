@@ -1,5 +1,5 @@
 /**
- * `http`: the seed's IngestHTTPUser (server-protocol.md §6): one-line NDJSON posts to
+ * `http`: the seed's IngestHTTPUser (docs/protocol/load-test-suite.md §6.4): one-line NDJSON posts to
  * /ingest/metrics, /ingest/logs and /ingest/data with weights 5/3/2, waiting 0.1–0.5 s;
  * 200/201/202 succeed. Runs are never created: the run id is invented per user.
  */
@@ -19,7 +19,7 @@ export const httpScenario = defineScenario({
         await ctx.http.post('/ingest/metrics', metricsLine(ctx.random, nextStep(ctx.state), Date.now()));
       },
     },
-    logConsoleTask,
+    logConsoleTask(),
     logDataTask,
   ],
 });

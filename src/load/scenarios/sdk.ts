@@ -1,5 +1,5 @@
 /**
- * `sdk` (default): the seed's SDK user (server-protocol.md §6, `locustfile.py`): login, init of
+ * `sdk` (default): the seed's SDK user (docs/protocol/load-test-suite.md §6.5, `locustfile.py`): login, init of
  * `load-test-run-<n>` in `load-test-project`, then run.log of six metrics (weight 5) and
  * run._log with an explicit step and time (weight 3), waiting 0.1–0.5 s; finish() on stop.
  * The enqueue time of each call is recorded (reported, never judged); the records' log→ack
@@ -33,12 +33,12 @@ export const sdkScenario = defineScenario({
         const r = ctx.random;
         const step = nextStep(ctx.state);
         const data = {
-          'train/loss': r.uniform(0.1, 2),
-          'train/accuracy': r.uniform(0.5, 0.99),
-          'val/loss': r.uniform(0.1, 2.5),
-          'val/accuracy': r.uniform(0.4, 0.95),
-          learning_rate: r.uniform(0.0001, 0.01),
-          epoch: Math.floor(step / 100),
+          'train/loss': r.uniform(0, 1),
+          'train/accuracy': r.uniform(0.8, 1),
+          'val/loss': r.uniform(0, 1),
+          'val/accuracy': r.uniform(0.75, 0.95),
+          learning_rate: r.uniform(0.0001, 0.001),
+          epoch: step,
         };
         return timed(ctx, SDK_LOG_ENTRY, () => ctx.run!.log(data));
       },
@@ -49,7 +49,7 @@ export const sdkScenario = defineScenario({
       run: (ctx) => {
         const r = ctx.random;
         const step = nextStep(ctx.state);
-        const data = { 'batch/loss': r.uniform(0.1, 2), 'batch/size': r.int(16, 128) };
+        const data = { 'batch/loss': r.uniform(0, 1.5), 'batch/size': r.int(16, 128) };
         return timed(ctx, SDK_EXPLICIT_LOG_ENTRY, () => ctx.run!._log(data, step, Date.now() / 1000));
       },
     },

@@ -1,6 +1,6 @@
 /**
- * The backend (:3001) and heartbeat (:3004) routes the SDK calls (server-protocol.md §5;
- * sdk-protocol.md §10–§11), with their 401/400/404 shapes.
+ * The backend (:3001) and heartbeat (:3004) routes the SDK calls (docs/protocol/backend.md §5;
+ * docs/protocol/sdk.md §10–§11), with their 401/400/404 shapes.
  */
 import type { Organization } from '../auth.js';
 import type { ServerContext } from '../context.js';
@@ -180,7 +180,7 @@ export function backendRoutes(ctx: ServerContext): Record<string, Record<string,
     runs.get(org, b.runId) ? jsonReply(200, { success: true }) : jsonReply(404, RUN_NOT_FOUND),
   );
 
-  // Heartbeat (py server, sdk-protocol.md §10.1): records liveness, answers the run's status.
+  // Heartbeat (py server, docs/protocol/backend.md §5.3, docs/protocol/sdk.md §10.1): records liveness, answers the run's status.
   const trigger = apiRoute(ctx, { runId: req('number') }, (org, b) => {
     const run = runs.get(org, b.runId);
     if (!run) return jsonReply(404, { detail: 'Run not found' });

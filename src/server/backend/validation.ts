@@ -1,6 +1,6 @@
 /**
  * Body checks for the backend routes, answering like @hono/zod-validator's default hook:
- * 400 `{"success":false,"error":{"issues":[...],"name":"ZodError"}}` (server-protocol.md §5,
+ * 400 `{"success":false,"error":{"issues":[...],"name":"ZodError"}}` (docs/protocol/backend.md §5.1,
  * "Body-validation failures fall to library defaults").
  */
 

@@ -59,7 +59,7 @@ export class Http1Connection {
     private readonly onInternalError: (err: unknown) => void,
     private readonly onReply: (head: RequestHead, status: number) => void = () => {},
   ) {
-    // real-sdk-findings.md, "For the reference server": avoid the ~40 ms delayed-ACK stall.
+    // docs/protocol/sdk.md §15.4: avoid the ~40 ms delayed-ACK stall.
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {

@@ -1,5 +1,5 @@
 /**
- * The enrichment headers (server-protocol.md §1.2): `X-Run-Id` checked first, then
+ * The enrichment headers (docs/protocol/ingest.md §1.2): `X-Run-Id` checked first, then
  * `X-Project-Name`; missing or not visible ASCII → INVALID_HEADER_FORMAT.
  */
 import type { KeyStore } from '../auth.js';

@@ -1,5 +1,5 @@
 /**
- * `sanitize_json_non_finite_floats` (server-protocol.md §1.3 step 4): quote bare `NaN`,
+ * `sanitize_json_non_finite_floats` (docs/protocol/ingest.md §1.3 step 4): quote bare `NaN`,
  * `Infinity` and `-Infinity` tokens outside strings so a failed line can be parsed again.
  */
 

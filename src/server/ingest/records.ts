@@ -1,5 +1,5 @@
 /**
- * One NDJSON line → rows, by the ingest's rules (server-protocol.md §1.3): serde structs with
+ * One NDJSON line → rows, by the ingest's rules (docs/protocol/ingest.md §1.3): serde structs with
  * `deny_unknown_fields`, u64 `time`/`step`, the current NaN/Infinity/null rules for metric
  * values, then `validate()`. Written from the spec, independently of any encoder.
  */

@@ -1,5 +1,5 @@
 /**
- * `JsonLineProcessor::process_stream` (server-protocol.md §1.3): the body is read as a stream and
+ * `JsonLineProcessor::process_stream` (docs/protocol/ingest.md §1.3): the body is read as a stream and
  * cut at '\n'; each trimmed, non-blank line is parsed, validated and its rows queued before the
  * next line is looked at. The first bad line ends processing; rows of earlier lines stay queued.
  * A line longer than `maxLineBytes` is an error (a deliberate divergence: the real service

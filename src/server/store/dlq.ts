@@ -1,5 +1,5 @@
 /**
- * The dead-letter queue on disk (server-protocol.md §3.4): one sub-folder per table plus
+ * The dead-letter queue on disk (docs/protocol/ingest.md §3.4): one sub-folder per table plus
  * `.metadata/`, one JSON file per failed batch written as `<name>.tmp` then renamed.
  * Statistics are computed from the folder exactly as `/health/dlq` does (§3.5).
  */

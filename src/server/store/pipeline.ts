@@ -1,5 +1,5 @@
 /**
- * The ingest's buffering (server-protocol.md §3): per table a bounded channel (1,000 rows)
+ * The ingest's buffering (docs/protocol/ingest.md §3): per table a bounded channel (1,000 rows)
  * feeding a background processor that keeps a batch buffer and flushes it every 5 s. A failed
  * flush is retried after 2 s and 4 s, then the batch goes to the DLQ. While the processor is
  * inserting or backing off it does not drain its channel, so handlers wait once the channel is

@@ -13,8 +13,11 @@ export interface Http1Request extends BodySink {
   readonly payload: Buffer;
   /** True for HEAD: the response has no body whatever its headers say. */
   readonly noBody: boolean;
-  /** The response ended; status and body were delivered through BodySink. */
-  onEnd(): void;
+  /**
+   * The response ended; status and body were delivered through BodySink. `atMs` is
+   * performance.now() taken when the read that completed it began, before any parsing.
+   */
+  onEnd(atMs: number): void;
   /** No (complete) response: network error, timeout, malformed response or client closed. */
   onFail(err: Error): void;
 }
@@ -71,6 +74,24 @@ export class Connection {
     });
   }
 
+  /** Resolves true once the socket is connected, false if it closes first. */
+  ready(): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (!this.alive) return resolve(false);
+      if (!this.socket.connecting) return resolve(true);
+      const onConnect = (): void => {
+        this.socket.off('close', onClose);
+        resolve(true);
+      };
+      const onClose = (): void => {
+        this.socket.off('connect', onConnect);
+        resolve(false);
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.once('close', onClose);
+    });
+  }
+
   get isAlive(): boolean {
     return this.alive;
   }
@@ -95,6 +116,8 @@ export class Connection {
   }
 
   private onRead(n: number): true {
+    // The earliest the client sees the bytes: time them before parsing (one clock read per read).
+    const at = performance.now();
     const req = this.current;
     if (!this.alive) return true;
     if (req === null) {
@@ -109,14 +132,14 @@ export class Connection {
       return true;
     }
     if (left > 0) this.shutdown(new MalformedResponseError('data after the response'));
-    else if (left === 0) this.finish(req);
+    else if (left === 0) this.finish(req, at);
     return true;
   }
 
-  private finish(req: Http1Request): void {
+  private finish(req: Http1Request, at: number): void {
     this.current = null;
     if (this.parser.keepAliveHintMs >= 0) this.keepAliveHintMs = this.parser.keepAliveHintMs;
-    req.onEnd();
+    req.onEnd(at);
     if (this.parser.keepAlive) this.owner.release(this);
     else this.shutdown();
   }
@@ -126,7 +149,7 @@ export class Connection {
     const req = this.current;
     if (req !== null && this.parser.endOfStream()) {
       this.current = null;
-      req.onEnd();
+      req.onEnd(performance.now());
     }
     this.shutdown();
   }

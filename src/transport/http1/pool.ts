@@ -55,6 +55,24 @@ export class Http1Pool implements ConnectionOwner {
     else this.waiting.push(req);
   }
 
+  /**
+   * Opens connections ahead of the load, up to `n` in all (never above the limit), and resolves
+   * once each is connected or gone, or after `timeoutMs`: they wait idle for the first requests,
+   * so the first requests are not timed with a TCP handshake and a cold accept in them.
+   */
+  async preconnect(n: number, timeoutMs = 5_000): Promise<void> {
+    const opening: Promise<void>[] = [];
+    for (let i = this.all.size; i < Math.min(n, this.limit) && !this.closed; i++) {
+      const conn = this.open();
+      opening.push(conn.ready().then((up) => {
+        if (up && conn.isAlive && conn.current === null && !this.idle.includes(conn)) this.release(conn);
+      }));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(opening), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   /** Destroys every connection; requests in flight or waiting fail. */
   close(): void {
     if (this.closed) return;
