@@ -160,14 +160,15 @@ export function buildResult(i: ResultInputs): SimulationResult {
 }
 
 /**
- * The timing sentence, then the saturated generator's (and, when a latency threshold failed, that
- * the failure may be the generator's: its queueing is inside every latency it measured).
+ * The saturated generator's sentence (and, when a latency threshold failed, that the failure may
+ * be the generator's: its queueing is inside every latency it measured), then the timing one.
  */
 function generatorWarnings(g: GeneratorHealth, thresholds: readonly ThresholdVerdict[]): string[] {
-  const warnings: string[] = g.timingWarning ? [g.timingWarning] : [];
+  const warnings: string[] = [];
   if (g.saturated) {
     const latencyFailed = thresholds.some((t) => !t.pass && t.metric !== 'error_rate' && t.metric !== 'rps');
     warnings.push(latencyFailed ? `${g.warning} The failed latency thresholds may be the generator's doing, not the target's.` : g.warning);
   }
+  if (g.timingWarning) warnings.push(g.timingWarning);
   return warnings;
 }
