@@ -27,7 +27,8 @@ it('a generator kept busy by its own users: WARNING on the console, generator.sa
   const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
   expect(latest.generator.saturated).toBe(true);
   expect(latest.generator.utilisation).toBeGreaterThan(0.9);
-  expect(latest.warnings[0]).toMatch(/^The load generator itself was saturated/);
+  // Other warnings (e.g. the timing warning of a late event loop) may stand beside it.
+  expect(latest.warnings.some((w: string) => /^The load generator itself was saturated/.test(w))).toBe(true);
   const page = readFileSync(html, 'utf8');
   expect(page).toContain('id="generator-warning"');
   expect(page).toContain('Load generator');
