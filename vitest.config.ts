@@ -10,6 +10,7 @@ const SERIAL = [
   'test/run/library.test.ts',
   'test/run/audit.test.ts',
   'test/run/target-control.test.ts',
+  'test/run/generator-health.test.ts',
   'test/chaos/**/*.test.ts',
   'test/clickhouse/**/*.test.ts',
 ];

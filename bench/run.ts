@@ -12,17 +12,25 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { machineLine } from './lib/proc.js';
 
-const PARTS: Array<{ name: string; script: string; nodeArgs?: string[] }> = [
+const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: boolean }> = [
   { name: 'generator-cost', script: 'bench/generator-cost.ts' },
   { name: 'sdk-scale', script: 'bench/sdk-scale.ts', nodeArgs: ['--expose-gc'] },
   { name: 'quantiles', script: 'bench/quantiles.ts' },
   { name: 'server-throughput', script: 'bench/server-throughput.ts' },
   { name: 'timing-fidelity', script: 'bench/timing-fidelity.ts' },
+  // 30 minutes: only with --only soak (pass --minutes 10 through for the CI-sized variant).
+  { name: 'soak', script: 'bench/soak.ts', nodeArgs: ['--expose-gc'], optIn: true },
+  { name: 'time-to-visible', script: 'bench/time-to-visible.ts' },
+  { name: 'stall-case', script: 'bench/stall-case.ts' },
+  { name: 'scheduler-speed', script: 'bench/scheduler-speed.ts' },
 ];
 
 const argv = process.argv.slice(2);
-const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : PARTS.map((p) => p.name);
-const passThrough = argv.includes('--runs') ? ['--runs', argv[argv.indexOf('--runs') + 1]] : [];
+const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : PARTS.filter((p) => !p.optIn).map((p) => p.name);
+const passThrough = [
+  ...(argv.includes('--runs') ? ['--runs', argv[argv.indexOf('--runs') + 1]] : []),
+  ...(argv.includes('--minutes') ? ['--minutes', argv[argv.indexOf('--minutes') + 1]] : []),
+];
 
 // The generator benchmarks run the built CLI.
 const build = spawnSync('npx', ['tsc', '-b'], { stdio: 'inherit' });

@@ -34,8 +34,9 @@ const cli = yargs(hideBin(process.argv))
   .version()
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((msg, err) => {
-    if (err) handleError(err);
-    else handleUsage(msg);
+    // A flag's coerce() that throws reaches here as yargs' YError: still the user's mistake.
+    if (err && err.name !== 'YError') handleError(err);
+    else handleUsage(err?.message ?? msg);
   });
 
 cli.parseAsync().catch(handleError);

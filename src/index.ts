@@ -12,10 +12,10 @@ export { parseDuration } from './core/duration.js';
 export { parseLatencySpec, type LatencySpec } from './core/latency-spec.js';
 export type { RandomSource } from './core/random.js';
 export { runSimulation, type RunSimulationOptions } from './run/runner.js';
-export type { SimulationOptions, EmbeddedServerOptions, LiveConsoleOptions, Env, Plan } from './run/plan.js';
+export type { SimulationOptions, EmbeddedServerOptions, LiveConsoleOptions, Env, Plan, ClickHouseOptions } from './run/plan.js';
 export { saveBaseline, DEFAULT_BASELINE_FILE, type SaveBaselineOptions } from './run/baseline-file.js';
 export { defineScenario } from './load/scenario.js';
-export type { ScenarioDefinition, ScenarioContext, TaskDefinition, SdkRunOptions } from './load/scenario.js';
+export type { ScenarioDefinition, ScenarioContext, TaskDefinition, SdkRunOptions, StageSpec, LoadShape, ShapeTick } from './load/scenario.js';
 export type { SdkRun, SdkDelivery } from './load/sdk-session.js';
 export { BUILTIN_SCENARIOS } from './load/scenarios/index.js';
 export type { Segment } from './executor/segment.js';
@@ -27,6 +27,8 @@ export {
   startReferenceServerInWorker,
   DEFAULT_API_KEY,
   validateFaults,
+  parsePort,
+  ServerStartError,
   type FaultOptions,
   type ReferenceServer,
   type ReferenceServerOptions,

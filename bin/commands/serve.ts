@@ -4,14 +4,17 @@ import {
   DEFAULT_API_KEY,
   parseDuration,
   parseLatencySpec,
+  parsePort,
+  ServerStartError,
   startReferenceServer,
   validateFaults,
   type ReferenceServerOptions,
 } from '../../src/index.js';
+import { parseStall } from './run.js';
 import { exit, hideSecret, lastValue, out, usageError } from './terminal.js';
 
 interface ServeArgs {
-  port: number;
+  port: string;
   host: string;
   key?: string[];
   'default-key': boolean;
@@ -20,16 +23,21 @@ interface ServeArgs {
   'error-status'?: number;
   'reset-rate'?: number;
   'flush-stall'?: string;
+  'server-stall'?: string;
   'flush-failing'?: boolean;
   'flush-interval'?: string;
   'dlq-path'?: string;
   faults?: string;
+  'clickhouse-url'?: string;
+  'clickhouse-user'?: string;
+  'clickhouse-password'?: string;
+  'clickhouse-database'?: string;
 }
 
 export function serveBuilder(y: Argv): Argv {
   const single = { coerce: lastValue } as const;
   return y
-    .option('port', { ...single, type: 'number', default: 3003, describe: 'port to listen on' })
+    .option('port', { ...single, type: 'string', default: '3003', describe: 'port to listen on (0 = any free port)' })
     .option('host', { ...single, type: 'string', default: '127.0.0.1', describe: 'address to bind' })
     .option('key', { type: 'array', string: true, describe: 'also accept this API key (repeatable; env MLOP_SIM_KEYS=k1,k2)' })
     .option('default-key', { type: 'boolean', default: true, describe: 'accept the default key (--no-default-key refuses it)' })
@@ -41,7 +49,12 @@ export function serveBuilder(y: Argv): Argv {
     .option('flush-failing', { type: 'boolean', describe: 'fault: every flush fails, batches go to the dead-letter queue' })
     .option('flush-interval', { ...single, type: 'string', describe: 'flush interval of the row buffers', defaultDescription: '5s' })
     .option('dlq-path', { ...single, type: 'string', describe: 'dead-letter queue folder', defaultDescription: 'a temporary folder' })
-    .option('faults', { ...single, type: 'string', describe: 'all faults as JSON (the /_sim/faults shape)' });
+    .option('server-stall', { ...single, type: 'string', describe: 'fault: stop answering for D, starting T after the start, e.g. 3s@20s' })
+    .option('faults', { ...single, type: 'string', describe: 'all faults as JSON (the /_sim/faults shape)' })
+    .option('clickhouse-url', { ...single, type: 'string', describe: 'store rows in this ClickHouse (HTTP URL) instead of memory', defaultDescription: 'CLICKHOUSE_URL' })
+    .option('clickhouse-user', { ...single, type: 'string', describe: 'ClickHouse user', defaultDescription: 'CLICKHOUSE_USER or default' })
+    .option('clickhouse-password', { ...single, type: 'string', describe: 'ClickHouse password (never printed)', defaultDescription: 'CLICKHOUSE_PASSWORD' })
+    .option('clickhouse-database', { ...single, type: 'string', describe: 'ClickHouse database (created with the tables when missing)', defaultDescription: 'CLICKHOUSE_DATABASE or default' });
 }
 
 /** The serve flags as server options; a bad value is a usage error (exit 2). */
@@ -54,26 +67,49 @@ function serveOptions(a: ServeArgs): ReferenceServerOptions {
     if (a['reset-rate'] !== undefined) faults.resetRate = a['reset-rate'];
     if (a['flush-stall'] !== undefined) faults.flushStallMs = parseDuration(a['flush-stall'], '--flush-stall') * 1000;
     if (a['flush-failing']) faults.flushFailing = true;
+    if (a['server-stall'] !== undefined) {
+      const { durationS, atS } = parseStall(a['server-stall']);
+      faults.stall = { durationMs: durationS * 1000, atMs: atS * 1000 };
+    }
     const envKeys = (process.env.MLOP_SIM_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     return {
-      port: a.port,
+      port: parsePort(a.port),
       host: a.host,
       keys: [...(a.key ?? []).map(String), ...envKeys],
       defaultKey: a['default-key'] === false ? false : undefined,
       faults: validateFaults(faults),
       flushIntervalMs: a['flush-interval'] !== undefined ? parseDuration(a['flush-interval'], '--flush-interval') * 1000 : undefined,
       dlq: a['dlq-path'] ? { path: a['dlq-path'] } : undefined,
+      clickhouse: clickhouseOptions(a),
     };
   } catch (err) {
     throw usageError(err);
   }
 }
 
+/** `--clickhouse-*` (else CLICKHOUSE_URL / _USER / _PASSWORD / _DATABASE); none without a URL. */
+function clickhouseOptions(a: ServeArgs): ReferenceServerOptions['clickhouse'] {
+  const env = process.env;
+  const url = a['clickhouse-url'] ?? (env.CLICKHOUSE_URL || undefined);
+  if (!url) return undefined;
+  return {
+    url,
+    username: a['clickhouse-user'] ?? (env.CLICKHOUSE_USER || undefined),
+    password: a['clickhouse-password'] ?? env.CLICKHOUSE_PASSWORD,
+    database: a['clickhouse-database'] ?? (env.CLICKHOUSE_DATABASE || undefined),
+  };
+}
+
 export async function serveCommand(a: ServeArgs): Promise<void> {
   const options = serveOptions(a);
   hideSecret(options.keys?.length ? String(options.keys[0]) : undefined);
-  const server = await startReferenceServer(options);
+  hideSecret(options.clickhouse?.password);
+  const server = await startReferenceServer(options).catch((err: unknown) => {
+    // A bad, busy or forbidden port or address is the user's to fix: one sentence, exit 2.
+    throw err instanceof ServerStartError ? usageError(err) : err;
+  });
   out(`mlop-sim reference server listening on ${server.url}\n`);
+  if (options.clickhouse) out(`Rows go to ClickHouse at ${server.stats().store}, database ${options.clickhouse.database ?? 'default'}.\n`);
   if (options.defaultKey !== false) out(`API key: ${DEFAULT_API_KEY}\n`);
   if (options.keys?.length) out(`Also accepting ${options.keys.length} key(s) given with --key / MLOP_SIM_KEYS (not shown).\n`);
   const faults = Object.keys(options.faults ?? {});

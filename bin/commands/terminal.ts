@@ -5,16 +5,17 @@
  */
 import { EXIT_CODES } from '../../src/index.js';
 
-let secret: string | undefined;
+const secrets: string[] = [];
 
-/** The key to hide from everything printed from now on. */
+/** A secret (API key, ClickHouse password) to hide from everything printed from now on. */
 export function hideSecret(key: string | undefined): void {
-  secret = key;
+  if (key) secrets.push(key);
 }
 
 export function scrub(text: string): string {
   // Very short "keys" (typos, placeholders) would shred ordinary words; real keys are long.
-  return secret && secret.length >= 6 ? text.split(secret).join('***') : text;
+  for (const s of secrets) if (s.length >= 6) text = text.split(s).join('***');
+  return text;
 }
 
 export function out(text: string): void {
@@ -52,7 +53,7 @@ export function handleError(err: unknown): void {
 export function handleUsage(msg: string | undefined): void {
   if (handled) return;
   handled = true;
-  fail(`${msg ?? 'invalid arguments'} (see mlop-sim --help)`, EXIT_CODES.usage);
+  fail(`${(msg ?? 'invalid arguments').replace(/\.$/, '')} (see mlop-sim --help).`, EXIT_CODES.usage);
 }
 
 /** A flag given twice keeps its last value, as in Locust (yargs would make an array of it). */

@@ -4,7 +4,7 @@
  */
 
 /** Entry methods that are not HTTP requests (SDK call timings, end-to-end delays, task crashes). */
-export const NON_HTTP_METHODS: ReadonlySet<string> = new Set(['SDK', 'E2E', 'TASK', '']);
+export const NON_HTTP_METHODS: ReadonlySet<string> = new Set(['SDK', 'E2E', 'TASK', 'ITERATION', '']);
 
 /** Entry of the SDK's enqueue time for run.log(): reported, never judged. */
 export const SDK_LOG_ENTRY = { method: 'SDK', route: 'run.log (metrics)' } as const;
@@ -13,6 +13,9 @@ export const SDK_EXPLICIT_LOG_ENTRY = { method: 'SDK', route: 'run._log (explici
 /** Each record's delay from log() to the 2xx that carried it (SDK observer's onRecord). */
 export const E2E_ENTRY = { method: 'E2E', route: 'log→ack' } as const;
 export const E2E_ENTRY_NAME = `${E2E_ENTRY.method} ${E2E_ENTRY.route}`;
+/** Sampled records' delay from log() until a query finds them in ClickHouse (--clickhouse-url). */
+export const VISIBLE_ENTRY = { method: 'E2E', route: 'log→visible' } as const;
+export const VISIBLE_ENTRY_NAME = `${VISIBLE_ENTRY.method} ${VISIBLE_ENTRY.route}`;
 /** The judged aggregate of every HTTP request the SDK made. */
 export const SDK_HTTP_GROUP = 'SDK HTTP (all)';
 export const AGGREGATED = 'Aggregated';
@@ -20,4 +23,25 @@ export const AGGREGATED = 'Aggregated';
 /** True for entries that are HTTP requests (their method is not SDK, E2E, TASK or empty). */
 export function isHttpEntry(name: string): boolean {
   return !NON_HTTP_METHODS.has(name.slice(0, name.indexOf(' ')));
+}
+
+/**
+ * Open-model iterations (arrival-rate executors, docs/cli.md "Load models"): each iteration's
+ * time from the moment a user actually started it (what Locust and k6 report) and from the
+ * moment the schedule wanted it to start (wrk2's corrected latency, honest under overload), and
+ * the iterations that were due but never started.
+ */
+export const ITERATION_METHOD = 'ITERATION';
+export const ITERATION_ACTUAL_ENTRY = { method: ITERATION_METHOD, route: 'from actual start' } as const;
+export const ITERATION_CORRECTED_ENTRY = { method: ITERATION_METHOD, route: 'from intended start (corrected)' } as const;
+export const ITERATION_DROPPED_ENTRY = { method: ITERATION_METHOD, route: 'dropped' } as const;
+export const ITERATION_ACTUAL_NAME = `${ITERATION_ACTUAL_ENTRY.method} ${ITERATION_ACTUAL_ENTRY.route}`;
+export const ITERATION_CORRECTED_NAME = `${ITERATION_CORRECTED_ENTRY.method} ${ITERATION_CORRECTED_ENTRY.route}`;
+export const ITERATION_DROPPED_NAME = `${ITERATION_DROPPED_ENTRY.method} ${ITERATION_DROPPED_ENTRY.route}`;
+/** The failure message of a dropped iteration. */
+export const DROPPED_MESSAGE = 'due but not started: no free user (dropped)';
+
+/** True for the open-model iteration entries (kept out of `Aggregated`, which sums requests). */
+export function isIterationEntry(name: string): boolean {
+  return name.startsWith(`${ITERATION_METHOD} `);
 }

@@ -19,6 +19,29 @@ export interface ExecutionContext {
   segment: Segment;
   /** Budget for the users' stop() (onStop, finish of SDK runs) after the load ends. */
   shutdownTimeoutS: number;
+  /** Told of each open-model iteration (arrival-rate executors); none by default. */
+  iterations?: IterationSink;
+}
+
+/**
+ * Where an open-model executor reports its iterations. Times are the clock's ms: `dueAt` when
+ * the schedule wanted it to start, `startedAt` when a user actually started it.
+ */
+export interface IterationSink {
+  completed(dueAt: number, startedAt: number, endedAt: number, ok: boolean): void;
+  /** An iteration that was due but never started (no free user, or still queued at the end). */
+  dropped(dueAt: number): void;
+}
+
+/** What an executor is aiming at now, for the live line and the time series. */
+export interface LoadProgress {
+  /** The current target: users (closed model) or iterations per second (open model). */
+  target: number;
+  unit: 'users' | 'iterations/s';
+  /** e.g. `stage 2/3`; absent when the load has no stages. */
+  stage?: string;
+  /** Open model only: iterations dropped so far. */
+  dropped?: number;
 }
 
 export interface ExecutionOutcome {
@@ -30,6 +53,8 @@ export interface ExecutionOutcome {
   durationS: number;
   /** Every user created, in creation order. */
   users: VirtualUser[];
+  /** Open model only: iterations started, dropped, and started more than 1 ms after their due time. */
+  iterations?: { started: number; dropped: number; lateStarts: number };
 }
 
 export interface Executor {
@@ -39,6 +64,8 @@ export interface Executor {
   readonly activeUsers: number;
   /** The load in a few words for the start line, e.g. `50 users at 50/s for 30 s`. */
   describe(): string;
+  /** Where the load stands now (absent for loads without a moving target or drops). */
+  progress?(): LoadProgress;
   /** Applies the load until its end or the signal; never throws for a user's failure. */
   run(signal?: AbortSignal): Promise<ExecutionOutcome>;
 }

@@ -47,6 +47,17 @@ export interface SdkRunOptions {
   config?: Record<string, unknown>;
 }
 
+/** A stage of the scenario's own load: `{duration: '1m', target: 50}` (users) or `target: '50/s'` (a rate). */
+export interface StageSpec {
+  duration: string | number;
+  target: number | string;
+}
+
+/** What a load shape returns each second: closed-model users, an arrival rate, or null to stop. */
+export type ShapeTick = { users: number; spawnRate?: number } | { rate: number } | null;
+/** Locust's LoadTestShape.tick(): called about once a second with the seconds since the start. */
+export type LoadShape = (now: { elapsedS: number }) => ShapeTick | Promise<ShapeTick>;
+
 export interface ScenarioDefinition {
   name: string;
   description?: string;
@@ -64,6 +75,10 @@ export interface ScenarioDefinition {
   failsBuild?: boolean;
   /** Adds the stress test's capacity assessment and stress_test_results.json. */
   capacityAssessment?: boolean;
+  /** The scenario's own stages (used when no --stage or --arrival-rate is given; docs/cli.md "Load models"). */
+  stages?: StageSpec[];
+  /** The scenario's load shape (Locust's LoadTestShape); wins over `stages`, loses to the flags. */
+  shape?: LoadShape;
   onStart?(ctx: ScenarioContext): void | Promise<void>;
   onStop?(ctx: ScenarioContext): void | Promise<void>;
 }
@@ -87,5 +102,9 @@ export function scenarioProblem(def: unknown): string | undefined {
     if (typeof t.weight !== 'number' || !(t.weight > 0)) return `task "${String(t.name)}" needs a weight above 0`;
   }
   if (d.wait && !(d.wait.minS >= 0 && d.wait.maxS >= d.wait.minS)) return 'wait needs 0 ≤ minS ≤ maxS';
+  if (d.shape !== undefined && typeof d.shape !== 'function') return 'shape must be a function returning {users, spawnRate}, {rate} or null';
+  if (d.stages !== undefined && (!Array.isArray(d.stages) || d.stages.some((st) => !st || typeof st !== 'object' || !('duration' in st) || !('target' in st)))) {
+    return 'stages must be a list of {duration, target}';
+  }
   return undefined;
 }

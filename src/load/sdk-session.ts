@@ -11,6 +11,9 @@ import { E2E_ENTRY } from '../core/entry-names.js';
 /** The SDK's delivery counts of one run (records logged, acked, FAILED, pending; rows acked). */
 export type SdkDelivery = DeliveryCounts;
 
+/** One record the SDK settled (acked or FAILED), as its observer reports it. */
+export type SettledRecord = RecordSettled;
+
 /** The part of the SDK's Run the simulator and scenario files use. */
 export type SdkRun = Pick<Run, 'id' | 'name' | 'log' | '_log' | 'delivery' | 'finish'>;
 
@@ -22,10 +25,12 @@ export interface SdkTarget {
   shutdownTimeoutS: number;
   /** Connection pool the SDK runs share (closed by the runner at the end). */
   dispatcher?: Dispatcher;
+  /** Also told of every settled record (the storage audit's acked rows, the time-to-visible probe). */
+  onRecordSettled?: (ev: RecordSettled) => void;
 }
 
 /** The SDK observer that records every HTTP exchange and every settled record. */
-export function statsObserver(stats: StatsSink): SdkObserver {
+export function statsObserver(stats: StatsSink, onRecordSettled?: (ev: RecordSettled) => void): SdkObserver {
   return {
     onRequest(ev: RequestExchange): void {
       const status = ev.status ?? 0;
@@ -37,6 +42,7 @@ export function statsObserver(stats: StatsSink): SdkObserver {
       const ok = ev.status === 'acked';
       const error = ok ? undefined : ev.error != null ? errorText(ev.error) : 'record FAILED';
       stats.record(E2E_ENTRY.method, E2E_ENTRY.route, ev.settledAt - ev.loggedAt, ok, ev.rows, error);
+      onRecordSettled?.(ev);
     },
   };
 }
@@ -55,7 +61,7 @@ export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Se
     url_ingest: target.ingestUrl,
     url_py: target.apiUrl,
     _auth: target.key,
-    observer: stats ? statsObserver(stats) : undefined,
+    observer: stats ? statsObserver(stats, target.onRecordSettled) : undefined,
     disable_console: true,
     disable_system_metrics: true,
     sync_process_shutdown_timeout: target.shutdownTimeoutS,

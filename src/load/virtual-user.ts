@@ -107,15 +107,17 @@ export class VirtualUser implements Waiter {
     return onStart ? this.guard('TASK', 'onStart', () => onStart(this.ctx)) : true;
   }
 
-  /** Runs one task picked by weight; never throws (a task's error is recorded as `TASK <name>`). */
-  async iterate(): Promise<void> {
+  /** Runs one task picked by weight; never throws (a task's error is recorded as `TASK <name>`); false when it threw. */
+  async iterate(): Promise<boolean> {
     const task = this.env.picker.pick(this.ctx.random);
     // Inline rather than through guard(): no closure and no extra async frame per task.
     const t0 = performance.now();
     try {
       await task.run(this.ctx);
+      return true;
     } catch (err) {
       this.env.stats.record('TASK', task.name, performance.now() - t0, false, 0, errorText(err));
+      return false;
     }
   }
 

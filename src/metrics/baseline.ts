@@ -10,6 +10,7 @@
  * (0.30 → 0.45 ms, +50 %) from failing a build; the seed never saw such values because Locust
  * rounds everything below 0.5 ms to 0 and everything below 100 ms to whole milliseconds.
  */
+import { VISIBLE_ENTRY_NAME } from '../core/entry-names.js';
 import type { BaselineCheck, BaselineVerdict } from './result.js';
 
 export const MAX_LATENCY_GROWTH = 0.2;
@@ -23,6 +24,11 @@ export interface BaselineFigures {
   p95_ms: number;
   p99_ms: number;
   error_rate: number;
+  /** What the figures were measured on, when the file says (mlop-sim's latest.json does; the seed's does not). */
+  scenario?: string;
+  judged?: string[];
+  /** p95 of `E2E log→visible` (--clickhouse-url), when the run recorded it; compared like p95_ms when both have it. */
+  visible_p95_ms?: number;
 }
 
 /** A baseline file that cannot be used; the message is one sentence naming the file. */
@@ -36,10 +42,13 @@ export function compareBaseline(baseline: BaselineFigures, current: BaselineFigu
     latencyCheck('p99_ms', baseline.p99_ms, current.p99_ms),
     errorRateCheck(baseline.error_rate, current.error_rate),
   ];
+  if (baseline.visible_p95_ms !== undefined && current.visible_p95_ms !== undefined) {
+    checks.push(latencyCheck('visible_p95_ms', baseline.visible_p95_ms, current.visible_p95_ms));
+  }
   return { file, pass: checks.every((c) => c.pass), checks };
 }
 
-function latencyCheck(metric: 'p95_ms' | 'p99_ms', base: number, cur: number): BaselineCheck {
+function latencyCheck(metric: 'p95_ms' | 'p99_ms' | 'visible_p95_ms', base: number, cur: number): BaselineCheck {
   const change = base > 0 ? (cur - base) / base : cur > 0 ? Infinity : 0;
   const grewBeyondFloor = cur - base > BASELINE_FLOOR_MS + EPSILON;
   const grewBeyondLimit = change > MAX_LATENCY_GROWTH + EPSILON;
@@ -78,5 +87,18 @@ export function parseBaselineFile(text: string, file: string): BaselineFigures {
       throw new BaselineFileError(`Baseline file ${file} has ${k} = ${JSON.stringify(v)}, which is not a number ≥ 0.`);
     }
   }
-  return { p95_ms: obj.p95_ms as number, p99_ms: obj.p99_ms as number, error_rate: obj.error_rate as number };
+  const figures: BaselineFigures = { p95_ms: obj.p95_ms as number, p99_ms: obj.p99_ms as number, error_rate: obj.error_rate as number };
+  if (typeof obj.scenario === 'string') figures.scenario = obj.scenario;
+  if (Array.isArray(obj.judged) && obj.judged.every((j) => typeof j === 'string')) figures.judged = obj.judged as string[];
+  const visible = visibleP95(obj.entries);
+  if (visible !== undefined) figures.visible_p95_ms = visible;
+  return figures;
+}
+
+/** p95 of the `E2E log→visible` entry in a latest.json's `entries`, if it has one. */
+function visibleP95(entries: unknown): number | undefined {
+  if (!Array.isArray(entries)) return undefined;
+  const e = entries.find((x: { name?: unknown }) => x && x.name === VISIBLE_ENTRY_NAME) as { percentiles?: { p95?: unknown } } | undefined;
+  const v = e?.percentiles?.p95;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 }

@@ -19,6 +19,8 @@ export interface RecorderSnapshot {
   entries: StatsEntrySnapshot[];
   /** [epoch second, users] pairs. */
   users: [number, number][];
+  /** [epoch second, target] pairs: the load's target then (users or iterations/s; absent for constant users). */
+  targets?: [number, number][];
 }
 
 export interface WindowView {
@@ -36,6 +38,8 @@ export class Recorder {
   private readonly byName = new Map<string, StatsEntry>();
   /** Users per epoch second, as set by setUsers() (carried forward over quiet seconds). */
   private readonly usersAt = new Map<number, number>();
+  /** The load's target per epoch second (stages, arrival rates), as set by setTarget(). */
+  private readonly targetAt = new Map<number, number>();
 
   constructor(opts: { now?: () => number } = {}) {
     this.now = opts.now ?? Date.now;
@@ -57,6 +61,11 @@ export class Recorder {
   /** The number of running users from now on (for the time series). */
   setUsers(n: number): void {
     this.usersAt.set(Math.floor(this.now() / 1000), n);
+  }
+
+  /** The load's target from now on: users of a ramp, or iterations/s of an arrival rate. */
+  setTarget(n: number): void {
+    this.targetAt.set(Math.floor(this.now() / 1000), n);
   }
 
   /** Entry names seen, sorted. */
@@ -110,9 +119,11 @@ export class Recorder {
     const last = Math.max(...ts);
     const points: TimeSeriesPoint[] = [];
     let users = this.usersBefore(first);
+    let target = this.before(this.targetAt, first);
     let totalRequests = 0, totalFailures = 0;
     for (let t = first; t <= last; t++) {
       users = this.usersAt.get(t) ?? users;
+      target = this.targetAt.get(t) ?? target;
       const b = seconds.get(t);
       const requests = b?.count ?? 0;
       const failures = b?.failures ?? 0;
@@ -125,6 +136,7 @@ export class Recorder {
         p99Ms: b ? b.digest.quantile(0.99) : 0,
         totalRequests, totalFailures,
       });
+      if (this.targetAt.size > 0) points[points.length - 1].target = target;
     }
     return points;
   }
@@ -168,6 +180,7 @@ export class Recorder {
       version: 1,
       entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot()),
       users: [...this.usersAt].sort((a, b) => a[0] - b[0]),
+      ...(this.targetAt.size > 0 ? { targets: [...this.targetAt].sort((a, b) => a[0] - b[0]) } : {}),
     };
   }
 
@@ -183,6 +196,7 @@ export class Recorder {
       entry.mergeSnapshot(es);
     }
     for (const [t, n] of s.users) this.usersAt.set(t, (this.usersAt.get(t) ?? 0) + n);
+    for (const [t, n] of s.targets ?? []) this.targetAt.set(t, (this.targetAt.get(t) ?? 0) + n);
   }
 
   private createEntry(method: string, route: string, routes: Map<string, StatsEntry>): StatsEntry {
@@ -204,9 +218,13 @@ export class Recorder {
 
   /** Users at the latest second ≤ t that has a setUsers() value (0 if none). */
   private usersBefore(t: number): number {
-    let best = -Infinity, users = 0;
-    for (const [s, n] of this.usersAt) if (s <= t && s > best) { best = s; users = n; }
-    return users;
+    return this.before(this.usersAt, t);
+  }
+
+  private before(series: ReadonlyMap<number, number>, t: number): number {
+    let best = -Infinity, value = 0;
+    for (const [s, n] of series) if (s <= t && s > best) { best = s; value = n; }
+    return value;
   }
 }
 

@@ -45,6 +45,8 @@ export interface TimeSeriesPoint {
   /** Cumulative counts up to and including this second. */
   totalRequests: number;
   totalFailures: number;
+  /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
+  target?: number;
 }
 
 export interface FailureGroup {
@@ -69,7 +71,7 @@ export interface ThresholdVerdict {
 }
 
 export interface BaselineCheck {
-  metric: 'p95_ms' | 'p99_ms' | 'error_rate';
+  metric: 'p95_ms' | 'p99_ms' | 'error_rate' | 'visible_p95_ms';
   baseline: number;
   current: number;
   /** Relative change for latencies ((cur-base)/base; Infinity if base=0 and cur>0), absolute for error_rate. */
@@ -106,15 +108,129 @@ export interface RunAudit {
 export interface DeliveryAudit {
   /** True when stored/lost/duplicated come from the target's control routes. */
   storageChecked: boolean;
+  /**
+   * `checked`: the reference server's stored rows were read. `unreadable`: the target is the
+   * reference server but its storage could not be read (a failure, see storageProblem).
+   * `acked-only`: the target is not mlop-sim's reference server; only the SDK's acks are known.
+   */
+  storage: 'checked' | 'unreadable' | 'acked-only';
+  /** Why the storage could not be read, e.g. "the flush did not finish within 5000 ms: …". */
+  storageProblem?: string;
+  /** Batches in the reference server's dead-letter queue after the audit's flush (rows not stored). */
+  dlqBatchesPending?: number;
   runs: RunAudit[];
   totals: Omit<RunAudit, 'runId' | 'runName'>;
   pass: boolean;
+}
+
+/** The four kinds of stored rows (tables mlop_metrics, mlop_logs, mlop_data, mlop_files). */
+export type StorageKind = 'metrics' | 'logs' | 'data' | 'files';
+
+export interface KindCounts {
+  /** Rows acknowledged to the SDK. */
+  acked: number;
+  /** Distinct row identities found in ClickHouse. */
+  stored: number;
+  /** acked − stored, never below 0. */
+  lost: number;
+  /** Rows − distinct identities. */
+  duplicated: number;
+  /** Distinct rows beyond the acked ones (e.g. a record stored whose ack never arrived). */
+  unacked: number;
+}
+
+export interface RunStorageAudit {
+  runId: number;
+  runName?: string;
+  kinds: Record<StorageKind, KindCounts>;
+}
+
+/** The storage audit against a real ClickHouse (--clickhouse-url). */
+export interface StorageAudit {
+  /** The ClickHouse URL without credentials, and the database. */
+  url: string;
+  database: string;
+  /** True when the counts stopped changing before the timeout. */
+  settled: boolean;
+  waitedMs: number;
+  /** Count polls made while waiting. */
+  polls: number;
+  runs: RunStorageAudit[];
+  totals: Record<StorageKind, KindCounts>;
+  lostRows: number;
+  duplicatedRows: number;
+  pass: boolean;
+  /** Why ClickHouse could not be counted (the audit then fails). */
+  error?: string;
+}
+
+/** The time-to-visible probe's own account: samples, cost and error (entry `E2E log→visible`). */
+export interface VisibilitySummary {
+  sampled: number;
+  seen: number;
+  /** Still not visible when the probe stopped. */
+  unseen: number;
+  refused: number;
+  queries: number;
+  failedQueries: number;
+  /** queries / the run's requests. */
+  costFraction: number;
+  /** Half-bracket error bounds of the samples seen (ms). */
+  errorMs: { p50: number; max: number };
+  /** The same for the samples seen once the flush rhythm was learnt (the adapted poll's error). */
+  lockedErrorMs?: { p50: number; seen: number };
+  /** p50 time to visible of the samples seen (ms). */
+  p50Ms: number;
+  /** Flush bursts seen, and the period learnt from them. */
+  bursts: number;
+  periodMs?: number;
 }
 
 export interface DlqHealth {
   batches_pending: number;
   records_pending: number;
   disk_usage_mb: number;
+}
+
+/**
+ * How busy the load generator itself was. A saturated generator measures its own queueing: its
+ * latencies do not describe the target.
+ */
+export interface GeneratorHealth {
+  /** Cores the machine offers the process. */
+  cores: number;
+  /** Main-thread event-loop utilisation over the run, 0–1. */
+  utilisation: number;
+  /** Process CPU (user + system, all threads) over the run, in cores. */
+  cpuCores: number;
+  /** Event-loop delay over the run (timer lateness), ms. */
+  loopDelayMs: { p50: number; p99: number; max: number };
+  /** One-second windows sampled, and how many had main-thread utilisation ≥ 90 %. */
+  windows: number;
+  busyWindows: number;
+  /** Garbage-collection pauses during the load: how many, their sum and the longest, ms. */
+  gc: { pauses: number; totalMs: number; maxMs: number };
+  saturated: boolean;
+  /** One sentence when saturated, else empty. */
+  warning: string;
+  /**
+   * One sentence when the event loop's lateness p99 is above max(2 ms, 2 % of the run's p99), so
+   * the reported tail may include that much of the generator's own delay; else empty (never a gate).
+   */
+  timingWarning: string;
+}
+
+export interface LoadSummary {
+  /** constant-users, ramping-users, constant-arrival-rate, ramping-arrival-rate or load-shape. */
+  executor: string;
+  /** The load in a few words, e.g. `100 iterations/s for 60 s (uniform, up to 400 users, drop when saturated)`. */
+  description: string;
+  /** Open model: what one iteration is (`task`, or a whole SDK `run`) and what happens when no user is free. */
+  iteration?: 'task' | 'run';
+  onSaturation?: 'drop' | 'queue';
+  /** Open model: iterations started, and how many of those started more than 1 ms after they were due. */
+  started?: number;
+  lateStarts?: number;
 }
 
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';
@@ -129,8 +245,17 @@ export interface SimulationResult {
   rps: number;
 
   scenario: string;
+  /** The most users the load may run at once (constant users: --users; stages: the peak; arrival rates: --max-users). */
   users: number;
   spawnRate: number;
+  /** The load model that ran (docs/cli.md "Load models"). */
+  load?: LoadSummary;
+  /**
+   * Open model only: iterations that were due but never started (k6's dropped_iterations), and
+   * the latency of the iterations measured from their intended start (wrk2's corrected latency).
+   */
+  dropped_iterations?: number;
+  corrected?: { p50_ms: number; p95_ms: number; p99_ms: number };
   seed: number;
   startedAt: string; // ISO 8601
   endedAt: string;
@@ -148,19 +273,17 @@ export interface SimulationResult {
   thresholds: ThresholdVerdict[];
   baseline?: BaselineVerdict;
   audit?: DeliveryAudit;
+  /** Rows stored in ClickHouse vs acked (with --clickhouse-url). */
+  storage?: StorageAudit;
+  /** The time-to-visible probe (with --clickhouse-url). */
+  visibility?: VisibilitySummary;
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
 
-  /**
-   * How late the generator's own event loop ran during the load and its GC pauses; `warning` is
-   * one sentence when that may be part of the reported tail (never a gate). Absent in merged
-   * or older results.
-   */
-  generatorTiming?: {
-    latenessMs: { p50: number; p99: number; max: number };
-    gc: { pauses: number; totalMs: number; maxMs: number };
-    warning: string;
-  };
+  /** The load generator's own load during the run (src/run/generator-health.ts). */
+  generator?: GeneratorHealth;
+  /** Things the reader must know that are not gate failures, e.g. a saturated generator. */
+  warnings?: string[];
 
   interrupted: boolean;
   pass: boolean;

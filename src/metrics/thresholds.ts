@@ -7,7 +7,7 @@
 import { QUANTILE_KEYS, type EntrySummary, type QuantileKey, type ThresholdVerdict } from './result.js';
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=';
-export const THRESHOLD_METRICS = [...QUANTILE_KEYS, 'avg', 'min', 'max', 'error_rate', 'rps'] as const;
+export const THRESHOLD_METRICS = [...QUANTILE_KEYS, 'avg', 'min', 'max', 'error_rate', 'rps', 'count'] as const;
 export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
 
 export interface ThresholdSpec {
@@ -66,6 +66,7 @@ export function metricValue(s: EntrySummary, metric: ThresholdMetric): number {
     case 'min': return s.minMs;
     case 'max': return s.maxMs;
     case 'rps': return s.rps;
+    case 'count': return s.count;
     case 'error_rate': return s.count > 0 ? s.failures / s.count : 0;
     default: return s.percentiles[metric as QuantileKey];
   }

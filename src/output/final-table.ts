@@ -3,8 +3,11 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
-import { QUANTILE_KEYS, type EntrySummary, type SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeAuditCounts, describeBaselineCheck, describeThreshold } from './gate-text.js';
+import { QUANTILE_KEYS, type EntrySummary, type SimulationResult, type StorageKind } from '../metrics/result.js';
+import {
+  auditStorage, describeAudit, describeAuditCounts, describeBaselineCheck, describeGenerator, describeKindCounts, describeStorageAudit,
+  describeThreshold, describeVisibility,
+} from './gate-text.js';
 import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
 
 const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
@@ -84,17 +87,38 @@ function gateLines(result: SimulationResult): string[] {
   }
   if (result.audit) {
     lines.push(describeAudit(result.audit));
-    for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0)) {
-      lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, result.audit.storageChecked)}`);
+    for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0 || r.pending > 0)) {
+      lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, auditStorage(result.audit), result.audit.storageProblem)}`);
     }
   }
+  if (result.storage) {
+    const s = result.storage;
+    lines.push(describeStorageAudit(s));
+    for (const run of s.runs) {
+      const bad = (Object.keys(run.kinds) as StorageKind[]).filter((k) => run.kinds[k].lost > 0 || run.kinds[k].duplicated > 0);
+      if (bad.length) lines.push(`  run ${oneLine(run.runName ?? '')} (#${run.runId}): ${bad.map((k) => describeKindCounts(k, run.kinds[k])).join('; ')}`);
+    }
+  }
+  if (result.visibility) lines.push(describeVisibility(result.visibility));
   if (result.capacity) {
     lines.push(`Capacity: ${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`);
   }
   const dlq = (label: string, d: SimulationResult['dlq']['start']): string =>
     d ? `${label} ${d.batches_pending} batches, ${d.records_pending} records, ${d.disk_usage_mb} MB` : `${label} n/a`;
   lines.push(`DLQ: ${dlq('start', result.dlq.start)}; ${dlq('end', result.dlq.end)}`);
+  if (result.generator) lines.push(describeGenerator(result.generator));
   return lines;
+}
+
+/** Under an arrival rate: the load, the drops, and which iteration latency is which. */
+function openModelLines(result: SimulationResult): string[] {
+  if (!result.corrected || !result.load) return [];
+  const c = result.corrected;
+  return [
+    `Load: ${result.load.executor}, ${result.load.description}`,
+    `Open model: ${result.dropped_iterations ?? 0} dropped iterations; iteration latency from the intended start (corrected, wrk2) ` +
+      `p50 ${formatMs(c.p50_ms)} ms, p95 ${formatMs(c.p95_ms)} ms, p99 ${formatMs(c.p99_ms)} ms — "ITERATION from actual start" is timed from the send`,
+  ];
 }
 
 /** The whole summary, lines joined with `\n`, ending with the verdict and its reasons. */
@@ -111,9 +135,10 @@ export function formatFinalTable(result: SimulationResult): string {
     '',
     ...errorReport(result),
     header,
-    ...(result.generatorTiming?.warning ? [`Warning: ${result.generatorTiming.warning}`] : []),
+    ...openModelLines(result),
     ...gateLines(result),
     '',
+    ...(result.warnings ?? []).map((w) => `WARNING: ${w}`),
     verdict,
     ...result.reasons.map((r) => `  - ${r}`),
     '',

@@ -2,7 +2,9 @@
  * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
  * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
  */
-import type { BaselineCheck, DeliveryAudit, RunAudit, ThresholdVerdict } from '../metrics/result.js';
+import type {
+  BaselineCheck, DeliveryAudit, GeneratorHealth, KindCounts, RunAudit, StorageAudit, StorageKind, ThresholdVerdict, VisibilitySummary,
+} from '../metrics/result.js';
 import { formatMs, formatNumber, formatPercent } from './number-format.js';
 
 /** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
@@ -53,12 +55,23 @@ export function describeBaselineCheck(c: BaselineCheck): string {
 
 type AuditCounts = Omit<RunAudit, 'runId' | 'runName'>;
 
+type StorageState = DeliveryAudit['storage'];
+
+/** The audit's storage state (results written before it existed only had storageChecked). */
+export function auditStorage(audit: Pick<DeliveryAudit, 'storage' | 'storageChecked'>): StorageState {
+  return audit.storage ?? (audit.storageChecked ? 'checked' : 'acked-only');
+}
+
 /** Records and rows of one run (or the totals) in one line. */
-export function describeAuditCounts(a: AuditCounts, storageChecked: boolean): string {
+export function describeAuditCounts(a: AuditCounts, storage: StorageState | boolean, storageProblem?: string): string {
+  const state: StorageState = typeof storage === 'boolean' ? (storage ? 'checked' : 'acked-only') : storage;
   const records = `${a.logged} records logged, ${a.acked} acked, ${a.failed} failed, ${a.pending} pending`;
-  const rows = storageChecked
-    ? `${a.expectedRows} rows expected, ${a.storedRows ?? 'n/a'} stored, ${a.lostRows ?? 'n/a'} lost, ${a.duplicatedRows ?? 'n/a'} duplicated`
-    : `${a.expectedRows} rows expected (storage not checked: the target is not the reference server)`;
+  const rows =
+    state === 'checked'
+      ? `${a.expectedRows} rows expected, ${a.storedRows ?? 'n/a'} stored, ${a.lostRows ?? 'n/a'} lost, ${a.duplicatedRows ?? 'n/a'} duplicated`
+      : state === 'unreadable'
+        ? `${a.expectedRows} rows expected, storage could not be read${storageProblem ? ` (${storageProblem})` : ''}`
+        : `${a.expectedRows} rows expected; acked only, storage not checked (the target is not mlop-sim's reference server, so stored rows cannot be read)`;
   return `${records}; ${rows}`;
 }
 
@@ -66,5 +79,55 @@ export function describeAuditCounts(a: AuditCounts, storageChecked: boolean): st
 export function describeAudit(audit: DeliveryAudit): string {
   const verdict = audit.pass ? 'passed' : 'failed';
   const runs = `${audit.runs.length} run${audit.runs.length === 1 ? '' : 's'}`;
-  return `Delivery audit ${verdict} over ${runs}: ${describeAuditCounts(audit.totals, audit.storageChecked)}.`;
+  return `Delivery audit ${verdict} over ${runs}: ${describeAuditCounts(audit.totals, auditStorage(audit), audit.storageProblem)}.`;
+}
+
+/** One sentence per reason the audit failed (the run's reasons list), each starting `delivery audit:`. */
+export function describeAuditFailures(audit: DeliveryAudit): string[] {
+  const t = audit.totals;
+  const out: string[] = [];
+  if (auditStorage(audit) === 'unreadable') {
+    out.push(`delivery audit: the reference server's storage could not be read (${audit.storageProblem ?? 'no answer'}), so ${t.expectedRows} acked rows are not confirmed stored.`);
+  }
+  if ((t.lostRows ?? 0) > 0) {
+    const dlq = (audit.dlqBatchesPending ?? 0) > 0 ? ` (the server's dead-letter queue holds ${audit.dlqBatchesPending} batches its flusher could not store)` : '';
+    out.push(`delivery audit: ${t.lostRows} acknowledged rows are missing from the target's storage${dlq}.`);
+  }
+  if ((t.duplicatedRows ?? 0) > 0) out.push(`delivery audit: ${t.duplicatedRows} rows were stored more than once.`);
+  if (t.pending > 0) out.push(`delivery audit: ${t.pending} records were neither acked nor reported failed by the SDK (still queued when the run ended).`);
+  if (out.length === 0 && !audit.pass) out.push(describeAudit(audit));
+  return out;
+}
+
+/** The generator's own load in one line, e.g. `Generator: main thread busy 41 % …`. */
+export function describeGenerator(g: GeneratorHealth): string {
+  return `Generator: main thread busy ${Math.round(g.utilisation * 100)} % (≥ 90 % in ${g.busyWindows} of ${g.windows} s), ` +
+    `event-loop delay p99 ${g.loopDelayMs.p99} ms (max ${g.loopDelayMs.max} ms), CPU ${g.cpuCores.toFixed(2)} of ${g.cores} cores` +
+    `${g.saturated ? ' — SATURATED' : ''}`;
+}
+
+/** One kind's rows, e.g. `metrics 1200 acked, 1200 stored, 0 lost, 0 duplicated`. */
+export function describeKindCounts(kind: StorageKind, k: KindCounts): string {
+  return `${kind} ${k.acked} acked, ${k.stored} stored, ${k.lost} lost, ${k.duplicated} duplicated${k.unacked ? `, ${k.unacked} never acked` : ''}`;
+}
+
+/** e.g. `Storage audit (ClickHouse http://…/db) passed over 50 runs: metrics …; logs …` */
+export function describeStorageAudit(s: StorageAudit): string {
+  const where = `ClickHouse ${s.url}, database ${s.database}`;
+  if (s.error) return `Storage audit (${where}) failed: ${s.error.replace(/\.$/, '')}.`;
+  const runs = `${s.runs.length} run${s.runs.length === 1 ? '' : 's'}`;
+  const kinds = (Object.keys(s.totals) as StorageKind[]).filter((k) => s.totals[k].acked > 0 || s.totals[k].stored > 0);
+  const counts = kinds.length ? kinds.map((k) => describeKindCounts(k, s.totals[k])).join('; ') : 'no rows acked';
+  const wait = `counts ${s.settled ? 'settled' : 'not settled (timeout)'} after ${(s.waitedMs / 1000).toFixed(1)} s`;
+  return `Storage audit (${where}) ${s.pass ? 'passed' : 'failed'} over ${runs}: ${counts} (${wait}).`;
+}
+
+/** The probe's own account, e.g. `time to visible: 120 samples seen (0 unseen), ±40 ms p50 error, 11 queries = 0.6 % of requests`. */
+export function describeVisibility(v: VisibilitySummary): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+  const period = v.periodMs !== undefined ? `, flush bursts every ~${(v.periodMs / 1000).toFixed(1)} s` : '';
+  const share = (ms: number): string => (v.p50Ms > 0 ? pct(ms / v.p50Ms) : 'n/a');
+  const locked = v.lockedErrorMs ? `, ±${Math.round(v.lockedErrorMs.p50)} ms (${share(v.lockedErrorMs.p50)}) once the flush rhythm was learnt (${v.lockedErrorMs.seen} samples)` : '';
+  return `time to visible: ${v.seen} of ${v.sampled} samples seen (${v.unseen} unseen), error ±${Math.round(v.errorMs.p50)} ms p50 / ±${Math.round(v.errorMs.max)} ms max` +
+    ` (${share(v.errorMs.p50)} of the p50)${locked}, ${v.queries} queries = ${pct(v.costFraction)} of the run's requests${period}.`;
 }

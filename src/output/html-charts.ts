@@ -136,7 +136,15 @@ export const CHART_SCRIPT = String.raw`
       return { yLabel: 'failures per second', lines: [{ name: 'Aggregated failures/s', color: FAIL_COLOR, points: series('Aggregated', 'failures') }] };
     },
     'chart-users': function () {
-      return { yLabel: 'users', lines: [{ name: 'users', color: COLORS[2], points: series('Aggregated', 'users') }] };
+      var lines = [{ name: 'users', color: COLORS[2], points: series('Aggregated', 'users') }];
+      var agg = history['Aggregated'] || [];
+      // Stages and arrival rates: the load's target (users, or iterations/s) and the drops per second.
+      if (agg.some(function (p) { return p.target !== undefined; })) {
+        var unit = data.load && /arrival-rate/.test(data.load.executor) ? 'target iterations/s' : 'target';
+        lines.push({ name: unit, color: COLORS[4], points: agg.filter(function (p) { return p.target !== undefined; }).map(function (p) { return [p.t - T0, p.target]; }) });
+      }
+      if (history['ITERATION dropped']) lines.push({ name: 'dropped iterations/s', color: FAIL_COLOR, points: series('ITERATION dropped', 'requests') });
+      return { yLabel: 'users · load', lines: lines };
     }
   };
 

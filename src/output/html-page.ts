@@ -10,6 +10,7 @@ import { CHART_SCRIPT } from './html-charts.js';
 import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
 } from './html-tables.js';
+import { storageSection } from './html-storage.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -22,6 +23,7 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d1d5db; padd
 .banner.fail { background: #fee2e2; border: 1px solid #b91c1c; color: #7f1d1d; }
 .banner .verdict { font-size: 20px; }
 .banner ul { margin: 6px 0 0; font-weight: 400; }
+.banner .warning { margin: 8px 0 0; padding: 6px 8px; background: #fef3c7; border: 1px solid #b45309; color: #78350f; font-weight: 600; }
 table { border-collapse: collapse; background: #fff; margin: 6px 0; }
 th, td { border: 1px solid #e5e7eb; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f4f6; }
@@ -45,8 +47,9 @@ function banner(result: SimulationResult): string {
   const cls = result.pass ? 'pass' : 'fail';
   const reasons = result.reasons.length ? `<ul>${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
   const note = result.interrupted ? ' (interrupted)' : '';
-  const timing = result.generatorTiming?.warning ? `<p id="generator-timing">Warning: ${escapeHtml(result.generatorTiming.warning)}</p>` : '';
-  return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}${timing}</div>`;
+  const id = (w: string): string => (w === result.generator?.timingWarning ? 'generator-timing' : 'generator-warning');
+  const warnings = (result.warnings ?? []).map((w) => `<p class="warning" id="${id(w)}">Warning: ${escapeHtml(w)}</p>`).join('');
+  return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}${warnings}</div>`;
 }
 
 function chart(id: string, caption: string, extra = ''): string {
@@ -89,6 +92,8 @@ ${thresholdsTable(result)}
 ${baselineSection(result)}
 <h2>Delivery audit</h2>
 ${auditSection(result)}
+<h2>ClickHouse: storage audit and time to visible</h2>
+${storageSection(result)}
 <h2>Dead-letter queue (/health/dlq)</h2>
 ${dlqTable(result)}
 </main>

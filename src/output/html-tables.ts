@@ -1,13 +1,13 @@
 /** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
 import { QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeBaselineCheck, formatMetricValue } from './gate-text.js';
+import { describeAudit, describeBaselineCheck, describeGenerator, formatMetricValue } from './gate-text.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from './number-format.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-type Cell = string | number | { html: string };
+export type Cell = string | number | { html: string };
 
 function cell(c: Cell, tag: 'td' | 'th'): string {
   if (typeof c === 'object') return `<${tag}>${c.html}</${tag}>`;
@@ -99,8 +99,14 @@ export function summaryTable(result: SimulationResult): string {
     ['p50 / p95 / p99', `${formatMs(result.p50_ms)} / ${formatMs(result.p95_ms)} / ${formatMs(result.p99_ms)} ms`],
     ['Error rate', formatPercent(result.error_rate)], ['Requests', result.total_requests], ['Requests/s', formatRate(result.rps)],
   ];
+  if (result.load) rows.push(['Load', `${result.load.executor}: ${result.load.description}`]);
+  if (result.corrected) {
+    rows.push(['Dropped iterations', result.dropped_iterations ?? 0]);
+    rows.push(['Iteration p50 / p95 / p99 from the intended start (corrected)', `${formatMs(result.corrected.p50_ms)} / ${formatMs(result.corrected.p95_ms)} / ${formatMs(result.corrected.p99_ms)} ms`]);
+  }
   if (result.capacity) rows.push(['Capacity', `${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`]);
   if (result.interrupted) rows.push(['Interrupted', 'yes (Ctrl+C)']);
+  if (result.generator) rows.push(['Load generator', describeGenerator(result.generator).replace(/^Generator: /, '')]);
   // Text cells (not right-aligned numbers): this is a key/value list.
   return table('summary', ['Run', ''], rows.map(([k, v]) => [k, { html: escapeHtml(String(v)) }]));
 }

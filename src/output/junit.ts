@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeBaselineCheck, describeThreshold } from './gate-text.js';
+import { describeAudit, describeBaselineCheck, describeStorageAudit, describeThreshold } from './gate-text.js';
 
 interface GateCase {
   classname: string;
@@ -43,6 +43,9 @@ function gateCases(result: SimulationResult): GateCase[] {
   }
   if (result.audit) {
     cases.push({ classname: 'mlop-sim.audit', name: 'delivery audit', pass: result.audit.pass, sentence: describeAudit(result.audit) });
+  }
+  if (result.storage) {
+    cases.push({ classname: 'mlop-sim.storage', name: 'storage audit (ClickHouse)', pass: result.storage.pass, sentence: describeStorageAudit(result.storage) });
   }
   return cases;
 }

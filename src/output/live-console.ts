@@ -15,6 +15,8 @@ export interface LiveSample {
   failRate: number;
   /** Name of the judged entry whose p50/p95 are shown, e.g. `e2e log→ack`. */
   judged: string;
+  /** Stages and arrival rates: the target now (`stage 2/3 → 80 users`, `50.0 it/s`) and iterations dropped so far. */
+  load?: { target: string; dropped?: number };
 }
 
 const DEFAULT_INTERVAL_MS = 2000; // issue 4: "a live line every 2 s"
@@ -30,7 +32,8 @@ function formatElapsed(seconds: number): string {
 export function formatLiveLine(s: LiveSample): string {
   return `[${formatElapsed(s.elapsedS).padStart(6)}] users ${s.users} | ${s.rps.toFixed(1)} req/s | ` +
     `${s.judged} p50 ${formatMs(s.p50Ms)} ms p95 ${formatMs(s.p95Ms)} ms | ` +
-    `errors ${s.failures} (${formatPercent(s.failRate)})`;
+    `errors ${s.failures} (${formatPercent(s.failRate)})` +
+    (s.load ? ` | target ${s.load.target}${s.load.dropped !== undefined ? ` | dropped ${s.load.dropped}` : ''}` : '');
 }
 
 export class LiveConsole {

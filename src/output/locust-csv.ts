@@ -7,7 +7,9 @@
  *
  * Differences from Locust, on purpose: response times keep sub-millisecond decimals (Locust
  * writes whole milliseconds); the history has no cumulative median/avg/min/max/size per second,
- * so those columns say N/A, as Locust does for percentiles it does not know.
+ * so those columns say N/A, as Locust does for percentiles it does not know. Under stages or an
+ * arrival rate the history gains a last column, `Target` (users, or iterations/s; docs/cli.md
+ * "Load models").
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -85,14 +87,20 @@ export function statsHistoryCsv(result: SimulationResult): string {
   };
   const seconds = [...new Set(keys.flatMap((k) => (result.history[k] ?? []).map((p) => p.t)))].sort((a, b) => a - b);
   const index = new Map(keys.map((k) => [k, new Map((result.history[k] ?? []).map((p) => [p.t, p]))]));
+  // Stages and arrival rates add one column after Locust's: the load's target that second.
+  const hasTarget = (result.history['Aggregated'] ?? []).some((p) => p.target !== undefined);
+  const targets = new Map((result.history['Aggregated'] ?? []).map((p) => [p.t, p.target]));
   const rows: CsvField[][] = [];
   for (const t of seconds) {
     for (const key of keys) {
       const point = index.get(key)?.get(t);
-      if (point) rows.push(historyRow(point, ...label(key)));
+      if (!point) continue;
+      const row = historyRow(point, ...label(key));
+      if (hasTarget) row.push(targets.get(t) ?? NA);
+      rows.push(row);
     }
   }
-  return csvText(STATS_HISTORY_COLUMNS, rows);
+  return csvText(hasTarget ? [...STATS_HISTORY_COLUMNS, 'Target'] : STATS_HISTORY_COLUMNS, rows);
 }
 
 export function failuresCsv(result: SimulationResult): string {

@@ -11,10 +11,12 @@ import { writeJunit } from './junit.js';
 import { writeLatestJson } from './latest-json.js';
 import { writeCsv } from './locust-csv.js';
 import type { Output } from './output.js';
+import { prepareFile, prepareFolder } from './output-paths.js';
 
 export function latestJsonOutput(dir: string): Output {
   return {
     name: 'latest.json',
+    prepare: () => prepareFolder(dir, 'latest.json (--report-dir)'),
     async stop(result) {
       const files = [await writeLatestJson(result, dir)];
       if (result.capacity) files.push(await writeStressResults(result, dir));
@@ -24,15 +26,15 @@ export function latestJsonOutput(dir: string): Output {
 }
 
 export function locustCsvOutput(prefix: string): Output {
-  return { name: 'csv', stop: (result) => writeCsv(result, prefix) };
+  return { name: 'csv', prepare: () => prepareFile(`${prefix}_stats.csv`, 'the Locust CSVs (--csv)'), stop: (result) => writeCsv(result, prefix) };
 }
 
 export function htmlOutput(file: string): Output {
-  return { name: 'html', stop: async (result) => [await writeHtml(result, file)] };
+  return { name: 'html', prepare: () => prepareFile(file, 'the HTML report (--html)'), stop: async (result) => [await writeHtml(result, file)] };
 }
 
 export function junitOutput(file: string): Output {
-  return { name: 'junit', stop: async (result) => [await writeJunit(result, file)] };
+  return { name: 'junit', prepare: () => prepareFile(file, 'the JUnit report (--junit)'), stop: async (result) => [await writeJunit(result, file)] };
 }
 
 /** The seed's locustfile_stress.py summary (docs/protocol/load-test-suite.md). */

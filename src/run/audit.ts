@@ -1,10 +1,12 @@
 /**
  * The delivery audit of SDK runs: per run, records logged, acked, FAILED and pending (from the
  * SDK), and — when the target is the reference server — rows stored, lost and duplicated, read
- * through its control routes after a flush. Lost > 0 fails the run.
+ * through its control routes after a flush. Rows lost or duplicated, records never acked nor
+ * FAILED, or a reference server whose storage cannot be read fail the run.
  */
 import type { DeliveryAudit, RunAudit } from '../metrics/result.js';
 import type { SdkRun } from '../load/sdk-session.js';
+import { describeNetworkError } from '../core/errors.js';
 import type { TargetControl } from './target-control.js';
 
 interface TableCount {
@@ -18,6 +20,23 @@ interface StoredRun {
   tables: Record<string, TableCount>;
 }
 
+/** What the reference server's flush said (docs/server.md, "Control routes"). */
+interface FlushAnswer {
+  ok?: boolean;
+  error?: string;
+  dlqBatchesPending?: number;
+  rowsLost?: number;
+}
+
+type StorageRead =
+  | { kind: 'read'; runs: Map<string, StoredRun>; dlqBatchesPending: number }
+  | { kind: 'unreadable'; problem: string };
+
+/**
+ * `storageCheck`: the target is mlop-sim's reference server, so its storage must be read; a
+ * storage that cannot be read then fails the audit with the reason (it is never quietly
+ * downgraded to "acked only"). Other targets are audited on the SDK's acks alone, and say so.
+ */
 export async function auditDelivery(
   runs: readonly SdkRun[],
   project: string,
@@ -25,7 +44,8 @@ export async function auditDelivery(
   ingestUrl: string,
   storageCheck: boolean,
 ): Promise<DeliveryAudit> {
-  const stored = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
+  const read = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
+  const stored = read?.kind === 'read' ? read.runs : undefined;
   const audits: RunAudit[] = runs.map((run) => {
     const d = run.delivery();
     const a: RunAudit = {
@@ -60,19 +80,43 @@ export async function auditDelivery(
     totals.lostRows = sum('lostRows');
     totals.duplicatedRows = sum('duplicatedRows');
   }
-  return { storageChecked: stored !== undefined, runs: audits, totals, pass: (totals.lostRows ?? 0) === 0 };
+  const storage: DeliveryAudit['storage'] = read === undefined ? 'acked-only' : read.kind === 'read' ? 'checked' : 'unreadable';
+  const audit: DeliveryAudit = { storageChecked: storage === 'checked', storage, runs: audits, totals, pass: true };
+  if (read?.kind === 'unreadable') audit.storageProblem = read.problem;
+  if (read?.kind === 'read' && read.dlqBatchesPending > 0) audit.dlqBatchesPending = read.dlqBatchesPending;
+  audit.pass = storage !== 'unreadable' && (totals.lostRows ?? 0) === 0 && (totals.duplicatedRows ?? 0) === 0 && totals.pending === 0;
+  return audit;
 }
 
-/** `POST /_sim/flush`, then `GET /_sim/runs?project=P`, keyed by run id. */
-async function readStoredRuns(control: TargetControl, ingestUrl: string, project: string): Promise<Map<string, StoredRun> | undefined> {
+/**
+ * `POST /_sim/flush` (which answers within 5 s, 503 when the flush is stuck), then
+ * `GET /_sim/runs?project=P`, keyed by run id; or why the storage could not be read.
+ */
+async function readStoredRuns(control: TargetControl, ingestUrl: string, project: string): Promise<StorageRead> {
+  let flush: FlushAnswer;
   try {
-    await control.call(ingestUrl, 'POST', '_sim/flush');
+    const res = await control.call(ingestUrl, 'POST', '_sim/flush');
+    flush = parseJson<FlushAnswer>(res.text) ?? {};
+    if (res.status === 503) return { kind: 'unreadable', problem: flush.error ?? 'the flush did not finish' };
+    if (res.status !== 200) return { kind: 'unreadable', problem: `POST /_sim/flush answered ${res.status}` };
+  } catch (err) {
+    return { kind: 'unreadable', problem: `POST /_sim/flush failed: ${describeNetworkError(err)}` };
+  }
+  try {
     const res = await control.call(ingestUrl, 'GET', `_sim/runs?project=${encodeURIComponent(project)}`);
-    if (res.status !== 200) return undefined;
-    const body = JSON.parse(res.text) as { runs?: StoredRun[] };
+    const body = parseJson<{ runs?: StoredRun[] }>(res.text);
+    if (res.status !== 200 || !body || !Array.isArray(body.runs)) return { kind: 'unreadable', problem: `GET /_sim/runs answered ${res.status}` };
     const byId = new Map<string, StoredRun>();
-    for (const r of body.runs ?? []) if (r.projectName === project) byId.set(String(r.runId), r);
-    return byId;
+    for (const r of body.runs) if (r.projectName === project) byId.set(String(r.runId), r);
+    return { kind: 'read', runs: byId, dlqBatchesPending: flush.dlqBatchesPending ?? 0 };
+  } catch (err) {
+    return { kind: 'unreadable', problem: `GET /_sim/runs failed: ${describeNetworkError(err)}` };
+  }
+}
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    return JSON.parse(text) as T;
   } catch {
     return undefined;
   }

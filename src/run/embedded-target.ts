@@ -3,7 +3,7 @@
  * its CPU does not distort the generator's timings) with its default key, and stops at the end.
  */
 import { startReferenceServerInWorker, type FaultOptions } from '../server/index.js';
-import type { EmbeddedServerOptions } from './plan.js';
+import type { ClickHousePlan, EmbeddedServerOptions } from './plan.js';
 
 export interface EmbeddedTarget {
   url: string;
@@ -11,11 +11,18 @@ export interface EmbeddedTarget {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedTarget(o: EmbeddedServerOptions, seed: number): Promise<EmbeddedTarget> {
+/** With `clickhouse`, the server flushes its batches into that ClickHouse instead of memory. */
+export async function startEmbeddedTarget(o: EmbeddedServerOptions, seed: number, clickhouse?: ClickHousePlan): Promise<EmbeddedTarget> {
   const faults: FaultOptions = { seed };
   if (o.latency) faults.latency = o.latency;
   else if (o.latencyMs) faults.latency = { kind: 'fixed', ms: o.latencyMs };
   if (o.errorRate) faults.errorRate = o.errorRate;
-  const server = await startReferenceServerInWorker({ port: o.port ?? 0, host: '127.0.0.1', faults });
+  if (o.stall) faults.stall = { durationMs: o.stall.durationS * 1000, atMs: o.stall.atS * 1000 };
+  const server = await startReferenceServerInWorker({
+    port: o.port ?? 0,
+    host: '127.0.0.1',
+    faults,
+    clickhouse: clickhouse && { url: clickhouse.url, username: clickhouse.username, password: clickhouse.password, database: clickhouse.database },
+  });
   return { url: server.url, key: server.key, stop: () => Promise.resolve(server.stop()) };
 }

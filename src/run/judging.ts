@@ -4,7 +4,7 @@
  * stress test's capacity assessment, which never fails the build.
  */
 import { compareBaseline, type parseBaselineFile } from '../metrics/baseline.js';
-import type { BaselineVerdict, CapacityAssessment, DeliveryAudit, EntrySummary, ThresholdVerdict } from '../metrics/result.js';
+import type { BaselineVerdict, CapacityAssessment, DeliveryAudit, EntrySummary, StorageAudit, ThresholdVerdict } from '../metrics/result.js';
 import {
   evaluateThresholds,
   limitSpecs,
@@ -15,18 +15,31 @@ import {
   type ThresholdSpec,
 } from '../metrics/thresholds.js';
 import { SimUsageError } from '../core/errors.js';
-import { describeAudit, describeBaselineCheck, describeThreshold } from '../output/gate-text.js';
-import { AGGREGATED, E2E_ENTRY_NAME, SDK_HTTP_GROUP } from '../core/entry-names.js';
+import { describeAuditFailures, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../output/gate-text.js';
+import {
+  AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
+} from '../core/entry-names.js';
 
 /** Short names usable before the `:` of a threshold expression. */
 export const THRESHOLD_ALIASES: Readonly<Record<string, string>> = {
   e2e: E2E_ENTRY_NAME,
+  visible: VISIBLE_ENTRY_NAME,
   agg: AGGREGATED,
   aggregated: AGGREGATED,
   all: AGGREGATED,
   sdk_http: SDK_HTTP_GROUP,
   'sdk-http': SDK_HTTP_GROUP,
+  // Open model (docs/cli.md "Load models"): latency from the intended start, from the actual start, drops.
+  corrected: ITERATION_CORRECTED_NAME,
+  intended: ITERATION_CORRECTED_NAME,
+  actual: ITERATION_ACTUAL_NAME,
+  iteration: ITERATION_ACTUAL_NAME,
+  dropped: ITERATION_DROPPED_NAME,
+  dropped_iterations: ITERATION_DROPPED_NAME,
 };
+
+/** k6's `dropped_iterations<1`: the count of dropped iterations, written without an entry. */
+const DROPPED_FORM = /^\s*dropped_iterations\s*(<=|>=|<|>)/;
 
 /**
  * What the seed's limits allow on top for `E2E log→ack`: the SDK's sync interval
@@ -69,7 +82,8 @@ export function thresholdSpecs(inputs: ThresholdInputs, judged: readonly string[
       }
     }
     for (const expr of inputs.expressions) {
-      if (expr.includes(':')) specs.push(parseThreshold(expr, THRESHOLD_ALIASES));
+      if (DROPPED_FORM.test(expr)) specs.push({ ...parseThreshold(expr.replace('dropped_iterations', `${ITERATION_DROPPED_NAME}:count`)), expression: expr.trim() });
+      else if (expr.includes(':')) specs.push(parseThreshold(expr, THRESHOLD_ALIASES));
       else for (const entry of judged) specs.push({ ...parseThreshold(`${entry}:${expr}`), expression: expr.trim() });
     }
     return specs;
@@ -85,7 +99,7 @@ export function judgeThresholds(specs: readonly ThresholdSpec[], rows: ReadonlyM
 
 export function judgeBaseline(
   baseline: ReturnType<typeof parseBaselineFile>,
-  current: { p95_ms: number; p99_ms: number; error_rate: number },
+  current: { p95_ms: number; p99_ms: number; error_rate: number; visible_p95_ms?: number },
   file: string,
 ): BaselineVerdict {
   return compareBaseline(baseline, current, file);
@@ -99,11 +113,17 @@ export function assessCapacity(errorRate: number): CapacityAssessment {
 }
 
 /** One sentence per failed gate, worded as every report words it (src/output/gate-text.ts). */
-export function failureReasons(thresholds: readonly ThresholdVerdict[], baseline?: BaselineVerdict, audit?: DeliveryAudit): string[] {
+export function failureReasons(
+  thresholds: readonly ThresholdVerdict[],
+  baseline?: BaselineVerdict,
+  audit?: DeliveryAudit,
+  storage?: StorageAudit,
+): string[] {
   const reasons = thresholds.filter((t) => !t.pass).map((t) => `threshold: ${describeThreshold(t)}`);
   if (baseline && !baseline.pass) {
     for (const c of baseline.checks) if (!c.pass) reasons.push(`baseline ${baseline.file}: ${describeBaselineCheck(c)}`);
   }
-  if (audit && !audit.pass) reasons.push(describeAudit(audit));
+  if (audit && !audit.pass) reasons.push(...describeAuditFailures(audit));
+  if (storage && !storage.pass) reasons.push(describeStorageAudit(storage));
   return reasons;
 }

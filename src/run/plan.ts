@@ -8,6 +8,7 @@ import { SimUsageError } from '../core/errors.js';
 import type { LatencySpec } from '../core/latency-spec.js';
 import { freshSeed } from '../core/random.js';
 import type { LoadPlan } from '../executor/registry.js';
+import { resolveLoad, type LoadOptions, type ScenarioLoad } from './load-plan.js';
 import { segmentProblem, WHOLE, type Segment } from '../executor/segment.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
 import type { LiveConsoleOptions, OutputPlan } from '../output/index.js';
@@ -23,19 +24,40 @@ export interface EmbeddedServerOptions {
   errorRate?: number;
   /** Port (default: any free port). */
   port?: number;
+  /** Stop answering for `durationS`, starting `atS` after the server started (`--server-stall D@T`). */
+  stall?: { durationS: number; atS: number };
 }
 
 export type { LiveConsoleOptions };
 
-export interface SimulationOptions {
+/** `--clickhouse-*`: audit storage and measure time to visible in this ClickHouse. */
+export interface ClickHouseOptions {
+  /** The ClickHouse HTTP URL; default env CLICKHOUSE_URL. */
+  url?: string;
+  /** Default env CLICKHOUSE_USER, else `default`. */
+  user?: string;
+  /** Default env CLICKHOUSE_PASSWORD (never printed or reported). */
+  password?: string;
+  /** Default env CLICKHOUSE_DATABASE, else `default`. */
+  database?: string;
+  /** Longest wait for the flush window after the load (default 30 s). */
+  settleTimeout?: string | number;
+  /** Time-to-visible samples per second (default 5). */
+  probeRate?: number;
+  /** The probe's queries stay at most this share of the run's requests (default 0.01). */
+  probeBudget?: number;
+}
+
+export interface SimulationOptions extends LoadOptions {
   /** `sdk` (default), `http`, `stress`, a path to a scenario file, or a definition object. */
   scenario?: string | ScenarioDefinition;
-  /** Virtual users (default 50). */
+  /** Virtual users (default 50; with user stages, the users at the start, default 0). */
   users?: number;
   /** Users started per second (default: all users within the first second). */
   spawnRate?: number;
   /** `30s`, `5m`, `1h`, or seconds (default 30 s). */
   runTime?: string | number;
+  // The open-model and stage options (stages, arrivalRate, maxUsers, …) are in LoadOptions (src/run/load-plan.ts).
   /**
    * Wait between a user's tasks, overriding the scenario's: `0` (no wait), `0.5s`, `100ms-500ms`
    * (uniform, like Locust's between()), or `{minS, maxS}`.
@@ -67,6 +89,8 @@ export interface SimulationOptions {
   env?: Env;
   /** Faults of the embedded server (ignored with --host). */
   embeddedServer?: EmbeddedServerOptions;
+  /** Storage audit and time to visible in a real ClickHouse (the embedded server then writes there too). */
+  clickhouse?: ClickHouseOptions;
   /** Budget for users to finish their runs after the stop (default 30 s, the SDK's shutdown timeout). */
   shutdownTimeout?: string | number;
   /** Aborting stops the users early; the result is then marked interrupted (exit code 130). */
@@ -84,7 +108,10 @@ export interface SimulationOptions {
 /** A checked, defaulted simulation: what runs, against what, judged how, written where. */
 export interface Plan {
   scenarioRef: string | ScenarioDefinition;
+  /** The load as far as the flags decide it; the runner resolves it again with the scenario's stages or shape. */
   load: LoadPlan;
+  /** The load options as given, for that second resolution (plain data). */
+  loadOptions: LoadOptions;
   segment: Segment;
   wait: { minS: number; maxS: number } | undefined;
   host: string | undefined;
@@ -98,19 +125,30 @@ export interface Plan {
   overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
   embeddedServer: EmbeddedServerOptions;
   shutdownTimeoutS: number;
+  clickhouse?: ClickHousePlan;
 }
 
-export const DEFAULT_USERS = 50;
-export const DEFAULT_RUN_TIME_S = 30;
+export interface ClickHousePlan {
+  url: string;
+  username: string;
+  password: string;
+  database: string;
+  settleTimeoutS: number;
+  probeRate: number;
+  probeBudget: number;
+}
+
+export const DEFAULT_CLICKHOUSE_SETTLE_S = 30;
+export const DEFAULT_PROBE_RATE = 5;
+/** The issue's cost limit: the probe makes at most 1 % of the run's requests. */
+export const DEFAULT_PROBE_BUDGET = 0.01;
+
+export { DEFAULT_USERS, DEFAULT_RUN_TIME_S } from './load-plan.js';
 export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30; // docs/protocol/sdk.md §1.4 sync_process_shutdown_timeout
 export const DEFAULT_REPORT_DIR = 'reports';
 
 export function resolvePlan(o: SimulationOptions): Plan {
   const env = o.env ?? {};
-  const users = o.users ?? DEFAULT_USERS;
-  if (!Number.isInteger(users) || users < 1) throw new SimUsageError(`--users must be a whole number of at least 1, got ${users}.`);
-  const spawnRate = o.spawnRate ?? users;
-  if (!(spawnRate > 0) || !Number.isFinite(spawnRate)) throw new SimUsageError(`--spawn-rate must be above 0, got ${spawnRate}.`);
   const seed = o.seed ?? freshSeed();
   if (!Number.isInteger(seed)) throw new SimUsageError(`--seed must be a whole number, got ${seed}.`);
   const host = nonEmpty(o.host) ?? nonEmpty(env.INGEST_URL);
@@ -123,12 +161,20 @@ export function resolvePlan(o: SimulationOptions): Plan {
   const server = o.embeddedServer ?? {};
   checkFraction(server.errorRate, '--server-error-rate');
   checkNonNegative(server.latencyMs, '--server-latency');
+  if (server.stall !== undefined && !(server.stall.durationS > 0 && server.stall.atS >= 0)) {
+    throw new SimUsageError('--server-stall needs a duration above 0 and a start of at least 0, like 3s@20s.');
+  }
   const segment = o.segment ?? WHOLE;
+  const loadOptions: LoadOptions = {
+    users: o.users, spawnRate: o.spawnRate, runTime: o.runTime, stages: o.stages, arrivalRate: o.arrivalRate,
+    maxUsers: o.maxUsers, preAllocatedUsers: o.preAllocatedUsers, arrivals: o.arrivals, onSaturation: o.onSaturation, runLength: o.runLength,
+  };
   const segmentIssue = segmentProblem(segment);
   if (segmentIssue) throw new SimUsageError(`${segmentIssue}.`);
   return {
     scenarioRef: o.scenario ?? 'sdk',
-    load: { executor: 'constant-users', users, spawnRate, runTimeS: parseDuration(o.runTime ?? DEFAULT_RUN_TIME_S, '--run-time') },
+    load: resolveLoad(loadOptions, seed, knownScenarioLoad(o.scenario ?? 'sdk')),
+    loadOptions,
     segment,
     wait: parseWait(o.wait),
     host,
@@ -148,7 +194,43 @@ export function resolvePlan(o: SimulationOptions): Plan {
     overrides: { p95Ms: o.p95Ms, p99Ms: o.p99Ms, maxErrorRate: o.maxErrorRate },
     embeddedServer: server,
     shutdownTimeoutS: parseDuration(o.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S, '--shutdown-timeout'),
+    clickhouse: resolveClickHouse(o.clickhouse ?? {}, env),
   };
+}
+
+/** The ClickHouse flags, else CLICKHOUSE_URL / _USER / _PASSWORD / _DATABASE; none without a URL. */
+function resolveClickHouse(c: ClickHouseOptions, env: Env): ClickHousePlan | undefined {
+  const url = nonEmpty(c.url) ?? nonEmpty(env.CLICKHOUSE_URL);
+  if (!url) {
+    if (c.user !== undefined || c.password !== undefined || c.database !== undefined) {
+      throw new SimUsageError('--clickhouse-user, --clickhouse-password and --clickhouse-database need --clickhouse-url (or CLICKHOUSE_URL).');
+    }
+    return undefined;
+  }
+  checkUrl(url, '--clickhouse-url');
+  const database = nonEmpty(c.database) ?? nonEmpty(env.CLICKHOUSE_DATABASE) ?? 'default';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new SimUsageError(`--clickhouse-database must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got "${database}".`);
+  const probeRate = c.probeRate ?? DEFAULT_PROBE_RATE;
+  if (!(probeRate > 0) || !Number.isFinite(probeRate)) throw new SimUsageError(`--clickhouse-probe-rate must be above 0, got ${probeRate}.`);
+  const probeBudget = c.probeBudget ?? DEFAULT_PROBE_BUDGET;
+  checkFraction(probeBudget, '--clickhouse-probe-budget');
+  return {
+    url,
+    username: nonEmpty(c.user) ?? nonEmpty(env.CLICKHOUSE_USER) ?? 'default',
+    password: c.password ?? env.CLICKHOUSE_PASSWORD ?? '',
+    database,
+    settleTimeoutS: parseDuration(c.settleTimeout ?? DEFAULT_CLICKHOUSE_SETTLE_S, '--clickhouse-settle-timeout'),
+    probeRate,
+    probeBudget,
+  };
+}
+
+/** What the flags can know of the scenario before it loads: the built-ins and definition objects. */
+function knownScenarioLoad(ref: string | ScenarioDefinition): ScenarioLoad | undefined {
+  if (typeof ref === 'object') return { sdkRuns: Boolean(ref.sdk), stages: ref.stages, shape: ref.shape };
+  if (ref === 'sdk') return { sdkRuns: true };
+  if (ref === 'http' || ref === 'stress') return { sdkRuns: false };
+  return undefined;
 }
 
 function nonEmpty(s: string | undefined): string | undefined {
@@ -180,9 +262,15 @@ function parseWait(w: SimulationOptions['wait']): { minS: number; maxS: number }
     if (!(w.minS >= 0 && w.maxS >= w.minS)) throw new SimUsageError(`--wait needs 0 ≤ min ≤ max, got ${w.minS}–${w.maxS}.`);
     return w;
   }
-  const [lo, hi = lo] = w.split('-');
-  const minS = parseDuration(lo, '--wait');
-  const maxS = parseDuration(hi, '--wait');
+  const [lo, hi = lo, extra] = w.split('-');
+  let minS: number, maxS: number;
+  try {
+    if (extra !== undefined) throw new Error('three parts');
+    minS = parseDuration(lo, '--wait');
+    maxS = parseDuration(hi, '--wait');
+  } catch {
+    throw new SimUsageError(`--wait must be 0, a duration such as 1s, or a range such as 100ms-500ms, got "${w}".`);
+  }
   if (maxS < minS) throw new SimUsageError(`--wait needs min ≤ max, got "${w}".`);
   return { minS, maxS };
 }

@@ -4,14 +4,24 @@
  * `Aggregated` otherwise (docs/cli.md "Which entries are judged").
  */
 import type { EntrySelector, Recorder } from '../metrics/recorder.js';
-import type { BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, SimulationResult, TimeSeriesPoint } from '../metrics/result.js';
+import type {
+  BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, StorageAudit, ThresholdVerdict,
+  TimeSeriesPoint, VisibilitySummary,
+} from '../metrics/result.js';
+import { healthSummary, type GeneratorHealthReport } from './generator-health.js';
 import type { BaselineFigures } from '../metrics/baseline.js';
 import type { ThresholdSpec } from '../metrics/thresholds.js';
 import type { LiveSample } from '../output/index.js';
 import { assessCapacity, failureReasons, judgeBaseline, judgeThresholds } from './judging.js';
 import type { Plan } from './plan.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
-import { AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, SDK_HTTP_GROUP } from '../core/entry-names.js';
+import {
+  AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, isIterationEntry, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME,
+  SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
+} from '../core/entry-names.js';
+import type { ExecutionOutcome } from '../executor/executor.js';
+import type { LoadPlan } from '../executor/registry.js';
+import { peakUsers, spawnRateOf } from './load-plan.js';
 import { EXIT_CODES } from '../core/exit-codes.js';
 
 
@@ -23,14 +33,19 @@ export function judgedEntries(def: ScenarioDefinition): string[] {
 
 /** Which recorder entries make up a judged name. */
 export function selectorFor(name: string): EntrySelector {
-  if (name === AGGREGATED) return () => true;
+  if (name === AGGREGATED) return notIteration;
   if (name === SDK_HTTP_GROUP) return isHttpEntry;
   return [name];
 }
 
-export function liveSample(recorder: Recorder, judged: readonly string[], users: number, elapsedS: number): LiveSample {
+/** `Aggregated` sums requests and calls; the open model's iteration entries stay out of it. */
+function notIteration(name: string): boolean {
+  return !isIterationEntry(name);
+}
+
+export function liveSample(recorder: Recorder, judged: readonly string[], users: number, elapsedS: number, load?: LiveSample['load']): LiveSample {
   const primary = recorder.window(selectorFor(judged[0]), 2);
-  const requests = recorder.window(judged[0] === AGGREGATED ? () => true : isHttpEntry, 2);
+  const requests = recorder.window(judged[0] === AGGREGATED ? notIteration : isHttpEntry, 2);
   const total = recorder.group('live', selectorFor(judged[0]), Math.max(elapsedS, 1));
   return {
     elapsedS,
@@ -41,6 +56,7 @@ export function liveSample(recorder: Recorder, judged: readonly string[], users:
     failures: total.failures,
     failRate: total.count > 0 ? total.failures / total.count : 0,
     judged: judged[0],
+    ...(load ? { load } : {}),
   };
 }
 
@@ -52,6 +68,8 @@ export interface ResultInputs {
   baseline?: BaselineFigures;
   baselineFile?: string;
   audit?: DeliveryAudit;
+  storage?: StorageAudit;
+  visibility?: VisibilitySummary;
   plan: Plan;
   startedAt: Date;
   endedAt: Date;
@@ -59,15 +77,23 @@ export interface ResultInputs {
   target: SimulationResult['target'];
   dlq: { start?: DlqHealth; end?: DlqHealth };
   interrupted: boolean;
+  /** What the generator-health monitor saw during the load. */
+  generator?: GeneratorHealthReport;
+  /** The load that ran (resolved with the scenario) and what the executor reported. */
+  load: LoadPlan;
+  loadDescription: string;
+  outcome?: Pick<ExecutionOutcome, 'iterations'>;
 }
 
 export function buildResult(i: ResultInputs): SimulationResult {
   const { recorder, durationS } = i;
   const entries = recorder.summaries(durationS);
-  const aggregated = recorder.group(AGGREGATED, () => true, durationS);
+  const aggregated = recorder.group(AGGREGATED, notIteration, durationS);
   const rows = new Map<string, EntrySummary>(entries.map((e) => [e.name, e]));
   rows.set(AGGREGATED, aggregated);
   if (i.judged.includes(SDK_HTTP_GROUP)) rows.set(SDK_HTTP_GROUP, recorder.group(SDK_HTTP_GROUP, isHttpEntry, durationS));
+  // `dropped_iterations<1` judges the count of this row; a closed model drops nothing.
+  if (!rows.has(ITERATION_DROPPED_NAME)) rows.set(ITERATION_DROPPED_NAME, recorder.group(ITERATION_DROPPED_NAME, [], durationS));
   const primary = rows.get(i.judged[0]) ?? recorder.group(i.judged[0], [], durationS);
   const seedKeys = {
     p50_ms: primary.percentiles.p50,
@@ -77,21 +103,36 @@ export function buildResult(i: ResultInputs): SimulationResult {
     total_requests: primary.count,
     rps: primary.rps,
   };
-  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, () => true) };
+  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, notIteration) };
   for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name));
+  // An open model ran when the executor reported iterations (a load shape of users did not).
+  const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
+  if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name]);
+  const corrected = rows.get(ITERATION_CORRECTED_NAME);
 
+  const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
   const baseline: BaselineVerdict | undefined =
-    i.baseline && i.baselineFile ? judgeBaseline(i.baseline, seedKeys, i.baselineFile) : undefined;
+    i.baseline && i.baselineFile ? judgeBaseline(i.baseline, { ...seedKeys, visible_p95_ms: rows.get(VISIBLE_ENTRY_NAME)?.percentiles.p95 }, i.baselineFile) : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
-  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit) : [];
+  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit, i.storage) : [];
   const pass = reasons.length === 0;
   const aggErrorRate = aggregated.count > 0 ? aggregated.failures / aggregated.count : 0;
   return {
     ...seedKeys,
     scenario: i.scenario.name,
-    users: i.plan.load.users,
-    spawnRate: i.plan.load.spawnRate,
+    users: peakUsers(i.load),
+    spawnRate: spawnRateOf(i.load),
+    load: {
+      executor: i.load.executor,
+      description: i.loadDescription,
+      ...(open ? { iteration: open.iteration, onSaturation: open.onSaturation } : {}),
+      ...(i.outcome?.iterations ? { started: i.outcome.iterations.started, lateStarts: i.outcome.iterations.lateStarts } : {}),
+    },
+    ...(open ? {
+      dropped_iterations: rows.get(ITERATION_DROPPED_NAME)?.count ?? 0,
+      corrected: { p50_ms: corrected?.percentiles.p50 ?? 0, p95_ms: corrected?.percentiles.p95 ?? 0, p99_ms: corrected?.percentiles.p99 ?? 0 },
+    } : {}),
     seed: i.plan.seed,
     startedAt: i.startedAt.toISOString(),
     endedAt: i.endedAt.toISOString(),
@@ -105,11 +146,28 @@ export function buildResult(i: ResultInputs): SimulationResult {
     thresholds,
     baseline,
     audit: i.audit,
+    storage: i.storage,
+    visibility: i.visibility,
     capacity: i.scenario.capacityAssessment ? { assessment: assessCapacity(aggErrorRate), error_rate: aggErrorRate } : undefined,
     dlq: i.dlq,
+    generator,
+    warnings: generator ? generatorWarnings(generator, thresholds) : [],
     interrupted: i.interrupted,
     pass,
     reasons,
     exitCode: i.interrupted ? EXIT_CODES.interrupted : pass ? EXIT_CODES.pass : EXIT_CODES.failed,
   };
+}
+
+/**
+ * The timing sentence, then the saturated generator's (and, when a latency threshold failed, that
+ * the failure may be the generator's: its queueing is inside every latency it measured).
+ */
+function generatorWarnings(g: GeneratorHealth, thresholds: readonly ThresholdVerdict[]): string[] {
+  const warnings: string[] = g.timingWarning ? [g.timingWarning] : [];
+  if (g.saturated) {
+    const latencyFailed = thresholds.some((t) => !t.pass && t.metric !== 'error_rate' && t.metric !== 'rps');
+    warnings.push(latencyFailed ? `${g.warning} The failed latency thresholds may be the generator's doing, not the target's.` : g.warning);
+  }
+  return warnings;
 }

@@ -14,19 +14,24 @@ import type { SdkRun, SdkTarget } from '../load/sdk-session.js';
 import { TaskPicker } from '../load/task-picker.js';
 import { VirtualUser } from '../load/virtual-user.js';
 import { Recorder } from '../metrics/recorder.js';
-import type { DlqHealth, SimulationResult } from '../metrics/result.js';
+import type { DlqHealth, SimulationResult, StorageAudit, VisibilitySummary } from '../metrics/result.js';
+import type { StatsSink } from '../metrics/stats-sink.js';
+import { NON_HTTP_METHODS } from '../core/entry-names.js';
 import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
+import { followTarget, iterationSink, liveLoad } from './load-feed.js';
+import { loadForScenario, peakUsers } from './load-plan.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
-import { readBaseline } from './baseline-file.js';
+import { assertComparable, readBaseline } from './baseline-file.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
+import { GeneratorHealthMonitor } from './generator-health.js';
 import { preflight } from './preflight.js';
+import { StorageCheck } from './storage-check.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
-import { judgeTiming, TimingMonitor } from './timing-health.js';
 
 /** Same as SimulationOptions (kept as a name for callers). */
 export type RunSimulationOptions = SimulationOptions;
@@ -36,75 +41,112 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
   const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
+  const load = loadForScenario(o, scenario);
+  o.load = load;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
+  if (baseline && o.baseline) assertComparable(baseline, o.baseline, scenario.name, judged);
   const outputs = outputsFor(o.outputs);
   for (const output of outputs) await output.prepare?.();
 
   const abort = new AbortController();
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   const control = new TargetControl();
-  const pools = new PoolSet(o.load.users);
+  const pools = new PoolSet(peakUsers(load));
   // The SDK runs share one pool per simulation (the SDK's default size), closed at the end.
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
+  let storage: StorageCheck | undefined;
   try {
+    const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
+    const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
+    if (o.clickhouse) {
+      // Checked first (exit 3 with one sentence); with the embedded server the database is created
+      // here and the server creates its tables.
+      storage = await StorageCheck.open(o.clickhouse, project, !o.host);
+      if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
+    }
     let ingestUrl: string, apiUrl: string, key: string | undefined;
     if (o.host) {
       ingestUrl = o.host;
       apiUrl = o.apiUrl ?? o.host;
       key = o.key;
     } else {
-      embedded = await startEmbeddedTarget(o.embeddedServer, o.seed);
+      embedded = await startEmbeddedTarget(o.embeddedServer, o.seed, o.clickhouse);
       ingestUrl = embedded.url;
       apiUrl = o.apiUrl ?? embedded.url;
       key = o.key ?? embedded.key;
       log(`started the embedded reference server at ${embedded.url}`);
     }
     if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
-    const target: SdkTarget = { ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher };
-    const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
-    await preflight(control, target, project, scenario.sdk !== undefined && scenario.sdk !== false);
+    const target: SdkTarget = {
+      ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher, onRecordSettled: storage?.onRecordSettled,
+    };
+    await preflight(control, target, project, usesSdk);
     const isReference = await control.isReferenceServer(ingestUrl);
     const dlqStart = await control.readDlq(ingestUrl);
 
     // Start-up work stays out of the measured window: raw-HTTP users find the connections of
     // the first second's spawn open (SDK users connect through the SDK's own pool).
-    if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(o.load, o.segment));
+    if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(load, o.segment));
     const recorder = new Recorder();
-    const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
-    const executor = createExecutor(o.load, {
+    // The run's HTTP requests, counted as they are recorded: the time-to-visible probe's budget.
+    let requests = 0;
+    const stats: StatsSink = {
+      record: (method, route, durationMs, ok, bytes, error) => {
+        if (!NON_HTTP_METHODS.has(method)) requests++;
+        recorder.record(method, route, durationMs, ok, bytes, error);
+      },
+    };
+    const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };
+    const executor = createExecutor(load, {
       newUser: (index) => new VirtualUser(env, index),
       onActiveUsers: (n) => recorder.setUsers(n),
       clock: realClock,
       segment: o.segment,
       shutdownTimeoutS: o.shutdownTimeoutS,
+      iterations: iterationSink(recorder),
     });
     log(`${scenario.name} scenario, ${executor.describe()} against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
     const startedAt = new Date();
     const t0 = performance.now();
-    for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000));
-    const timing = new TimingMonitor();
-    timing.start();
-    const outcome = await executor.run(abort.signal);
-    const timingFigures = timing.stop();
+    const health = new GeneratorHealthMonitor();
+    health.start();
+    const following = followTarget(executor, recorder);
+    for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
+    if (usesSdk) storage?.startProbe(stats, () => requests, log);
+    const outcome = await executor.run(abort.signal).finally(() => following.stop());
+    const generator = health.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
     const runs = outcome.users.map((u) => u.run).filter((r): r is SdkRun => r !== undefined);
+    // The probe's last samples first: the delivery audit flushes the reference server, which
+    // would make them visible early.
+    let visibility: VisibilitySummary | undefined;
+    if (storage) {
+      if (!abort.signal.aborted) log('waiting for the last time-to-visible samples');
+      visibility = abort.signal.aborted ? await storage.stopProbe() : await storage.finishProbe();
+    }
     const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference) : undefined;
+    let storageAudit: StorageAudit | undefined;
+    if (storage && runs.length > 0) {
+      log(`counting stored rows in ClickHouse once the flush window has passed (at most ${o.clickhouse!.settleTimeoutS} s)`);
+      storageAudit = await storage.audit(runs, abort.signal);
+    }
     const dlqEnd: DlqHealth | undefined = await control.readDlq(ingestUrl);
     const result = buildResult({
-      recorder, scenario, judged, specs, baseline, baselineFile: o.baseline, audit,
+      recorder, scenario, judged, specs, baseline, baselineFile: o.baseline, audit, storage: storageAudit, visibility,
       plan: o, startedAt, endedAt: new Date(), durationS: outcome.durationS,
       target: { ingestUrl: displayUrl(ingestUrl), apiUrl: displayUrl(apiUrl), embedded: embedded !== undefined },
       dlq: { start: dlqStart, end: dlqEnd },
       interrupted: outcome.interrupted,
+      generator,
+      load, loadDescription: executor.describe(), outcome,
     });
-    result.generatorTiming = judgeTiming(timingFigures, result.p99_ms);
-    if (result.generatorTiming.warning) log(result.generatorTiming.warning);
+    for (const warning of result.warnings ?? []) log(`warning: ${warning}`);
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;
   } finally {
@@ -113,6 +155,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     await pools.close();
     await sdkDispatcher.destroy().catch(() => undefined);
     await control.close();
+    await storage?.close();
     if (embedded) await embedded.stop();
   }
 }
@@ -133,5 +176,13 @@ export type { Plan };
 
 /** Users the load starts within its first second (this segment's share): the connections opened ahead. */
 function firstSecondUsers(load: LoadPlan, segment: Segment): number {
-  return share(segment, Math.min(load.users, Math.max(1, Math.ceil(load.spawnRate))));
+  switch (load.executor) {
+    case 'constant-users':
+      return share(segment, Math.min(load.users, Math.max(1, Math.ceil(load.spawnRate))));
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return share(segment, load.preAllocatedUsers);
+    default:
+      return 0; // stages and shapes start from their own first target
+  }
 }

@@ -82,7 +82,11 @@ export class TargetControl {
       try {
         res = await this.call(base, 'POST', 'ingest/metrics', headers, '');
       } catch (err) {
-        throw new SimTargetError(`cannot reach ${displayUrl(base)} (${describeNetworkError(err)}).`);
+        // A reset after /health answered is a flaky (or fault-injected) target, not an unreachable one.
+        const reason = describeNetworkError(err);
+        if (reason === 'connection reset' && attempt < KEY_CHECK_ATTEMPTS) continue;
+        if (reason === 'connection reset') return;
+        throw new SimTargetError(`cannot reach ${displayUrl(base)} (${reason}).`);
       }
       const serverError = res.status >= 500 || res.status === 429;
       if (!serverError) break;

@@ -28,6 +28,11 @@ export interface RecordSettled {
   /** Rows the server stores for it: a metrics line with k keys = k; data/console/file = 1. */
   rows: number;
   error?: string;
+  /** The record's step and time (epoch ms) as sent; absent for console lines. */
+  step?: number;
+  time?: number;
+  /** Metric records: the first metric name; files: the log name. Lets a caller find the stored row. */
+  name?: string;
 }
 
 export interface SdkObserver {

@@ -125,7 +125,9 @@ export class RecordQueue {
     const kind = r instanceof QueuedFile ? 'file' : OBSERVED_KIND[r.kind];
     if (!kind) return;
     try {
-      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error });
+      const name = r instanceof QueuedFile ? r.logName : (r.names?.[0] ?? undefined);
+      const step = kind === 'console' ? undefined : r.step;
+      onRecord({ runId: this.runId, kind, status, loggedAt: r.loggedAt, settledAt, rows, error, step, time: r.time, name });
     } catch {
       // An observer must not break the sync loop.
     }

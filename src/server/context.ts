@@ -4,7 +4,7 @@ import type { RunRegistry } from './backend/runs.js';
 import type { FaultInjector } from './faults.js';
 import type { DeadLetterQueue } from './store/dlq.js';
 import type { IngestPipeline } from './store/pipeline.js';
-import type { RowStorage } from './store/storage.js';
+import type { RowStore } from './store/ports.js';
 
 /** The MinIO stand-in: uploaded objects' sizes by object key. */
 export interface ObjectStore {
@@ -15,7 +15,7 @@ export interface ObjectStore {
 export interface ServerContext {
   keys: KeyStore;
   runs: RunRegistry;
-  storage: RowStorage;
+  storage: RowStore;
   pipeline: IngestPipeline;
   faults: FaultInjector;
   dlq: DeadLetterQueue;

@@ -21,6 +21,16 @@ export interface FaultOptions {
   flushStallMs?: number;
   /** Every flush attempt fails → retries → DLQ. */
   flushFailing?: boolean;
+  /** Fraction 0..1 of flushed rows silently not stored (a writer that loses acked rows). */
+  dropRate?: number;
+  /** Fraction 0..1 of flushed batches stored twice (an insert that timed out after it was written, then retried). */
+  duplicateRate?: number;
+  /**
+   * Stop answering for `durationMs`, starting `atMs` after the faults were set (at the server's
+   * start for its initial faults): a request whose body ends in the window is answered when it
+   * closes (`serve --server-stall D@T`; docs/server.md "Faults").
+   */
+  stall?: { durationMs: number; atMs: number };
   seed?: number;
 }
 
@@ -29,7 +39,7 @@ export function validateFaults(value: unknown): FaultOptions {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('faults must be a JSON object');
   const f = value as Record<string, unknown>;
   const out: FaultOptions = {};
-  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'seed'];
+  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'dropRate', 'duplicateRate', 'stall', 'seed'];
   for (const k of Object.keys(f)) if (!known.includes(k)) throw new Error(`unknown fault option "${k}"`);
   const fraction = (k: string): number | undefined => {
     const v = f[k];
@@ -43,6 +53,8 @@ export function validateFaults(value: unknown): FaultOptions {
   };
   out.errorRate = fraction('errorRate');
   out.resetRate = fraction('resetRate');
+  out.dropRate = fraction('dropRate');
+  out.duplicateRate = fraction('duplicateRate');
   if (f.errorStatus !== undefined) {
     if (f.errorStatus !== 500 && f.errorStatus !== 503 && f.errorStatus !== 429) throw new Error('errorStatus must be 500, 503 or 429');
     out.errorStatus = f.errorStatus;
@@ -57,6 +69,11 @@ export function validateFaults(value: unknown): FaultOptions {
     out.flushFailing = f.flushFailing;
   }
   if (f.seed !== undefined) out.seed = nonNegative(f.seed, 'seed');
+  if (f.stall !== undefined) {
+    const st = f.stall as Record<string, unknown> | null;
+    if (st === null || typeof st !== 'object') throw new Error('stall must be {durationMs, atMs}');
+    out.stall = { durationMs: nonNegative(st.durationMs, 'stall.durationMs'), atMs: nonNegative(st.atMs, 'stall.atMs') };
+  }
   if (f.latency !== undefined) out.latency = validateLatency(f.latency);
   for (const k of Object.keys(out) as Array<keyof FaultOptions>) if (out[k] === undefined) delete out[k];
   return out;
@@ -73,8 +90,11 @@ export class FaultInjector {
     this.set(initial ?? {});
   }
 
+  private setAt = performance.now();
+
   set(f: FaultOptions): void {
     this.faults = { ...f };
+    this.setAt = performance.now();
     this.random = f.seed !== undefined ? mulberry32(f.seed) : Math.random;
     this.spare = null;
   }
@@ -117,12 +137,39 @@ export class FaultInjector {
     }
   }
 
+  /** True when a stall window is configured (the router then checks each request's end). */
+  get stallConfigured(): boolean {
+    return this.faults.stall !== undefined && this.faults.stall.durationMs > 0;
+  }
+
+  /** How long a request ending now must wait for the stall window to close (0 outside it). */
+  stallHoldMs(now = performance.now()): number {
+    const st = this.faults.stall;
+    if (!st) return 0;
+    const from = this.setAt + st.atMs;
+    const to = from + st.durationMs;
+    return now >= from && now < to ? to - now : 0;
+  }
+
   get flushStallMs(): number {
     return this.faults.flushStallMs ?? 0;
   }
 
   get flushFailing(): boolean {
     return this.faults.flushFailing === true;
+  }
+
+  /** The rows of a flushed batch that the writer keeps (all of them unless `dropRate` is set). */
+  keptRows<T>(rows: readonly T[]): readonly T[] {
+    const rate = this.faults.dropRate ?? 0;
+    if (rate <= 0) return rows;
+    return rows.filter(() => this.random() >= rate);
+  }
+
+  /** Whether this flushed batch is written twice (`duplicateRate`). */
+  writeTwice(): boolean {
+    const rate = this.faults.duplicateRate ?? 0;
+    return rate > 0 && this.random() < rate;
   }
 
   /** Box–Muller with the spare value kept. */

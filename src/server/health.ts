@@ -7,14 +7,18 @@ type Route = (head: RequestHead) => BodyConsumer;
 export function healthRoutes(ctx: ServerContext): Record<string, Record<string, Route>> {
   const health: Route = () => collectBody(0, () => textReply(200, 'OK'));
   const dlq: Route = () => collectBody(0, async () => jsonReply(200, await ctx.dlq.stats()));
-  // A failing flusher stands for ClickHouse being down: readiness reports it (503).
+  // The store's own check (a real `SELECT 1` with a ClickHouse store); a failing flusher
+  // stands for ClickHouse being down too. Either reports it (503).
   const ready: Route = () =>
-    collectBody(0, () => {
-      const clickhouseUp = !ctx.faults.flushFailing;
+    collectBody(0, async () => {
+      const check = await ctx.storage.health();
+      const clickhouseUp = check.up && !ctx.faults.flushFailing;
       const body = {
         status: clickhouseUp ? 'healthy' : 'unhealthy',
         checks: {
-          clickhouse: clickhouseUp ? { status: 'up', latency_ms: 0 } : { status: 'down', latency_ms: 0, error: 'ClickHouse health check failed' },
+          clickhouse: clickhouseUp
+            ? { status: 'up', latency_ms: check.latencyMs }
+            : { status: 'down', latency_ms: check.latencyMs, error: 'ClickHouse health check failed' },
           postgres: { status: 'up', latency_ms: 0 },
         },
       };

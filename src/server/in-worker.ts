@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ServerStartError, type ServerStartProblem } from './listen.js';
 import type { ReferenceServerOptions } from './options.js';
 
 export interface WorkerServerOptions extends Omit<ReferenceServerOptions, 'log'> {
@@ -21,7 +22,7 @@ export interface WorkerServer {
 
 type WorkerMessage =
   | { type: 'ready'; url: string; port: number; key: string }
-  | { type: 'error'; message: string }
+  | { type: 'error'; message: string; problem?: ServerStartProblem }
   | { type: 'stopped' };
 
 /** The ESM build of tsx's API (`tsx/esm/api`, import condition). */
@@ -53,7 +54,7 @@ export function startReferenceServerInWorker(opts: WorkerServerOptions = {}): Pr
       worker.off('error', reject);
       if (message.type === 'error') {
         void worker.terminate();
-        reject(new Error(message.message));
+        reject(message.problem ? new ServerStartError(message.message, message.problem) : new Error(message.message));
         return;
       }
       if (message.type !== 'ready') return;

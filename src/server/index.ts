@@ -4,6 +4,7 @@ export { parseLatencySpec, validateFaults, type FaultOptions, type LatencySpec }
 export type { DlqOptions, ReferenceServer, ReferenceServerOptions, ServerStats } from './options.js';
 export type { DlqStats } from './store/dlq.js';
 export type { DataRow, FileRow, LogRow, MetricRow, Row, TableName } from './store/rows.js';
-export type { RunTableCounts } from './store/storage.js';
+export type { InsertMode, RowStore, RunTableCounts, StoreHealth, TableCount } from './store/ports.js';
 export { startReferenceServer } from './reference-server.js';
 export { startReferenceServerInWorker, type WorkerServer, type WorkerServerOptions } from './in-worker.js';
+export { parsePort, ServerStartError, type ServerStartProblem } from './listen.js';

@@ -1,9 +1,10 @@
 /** Options and results of the reference server's library API. */
 import type { ApiKeySpec } from './auth.js';
 import type { FaultOptions } from './faults.js';
+import type { ClickHouseConnectionOptions } from '../core/clickhouse/session.js';
 import type { DlqStats } from './store/dlq.js';
 import type { Row, TableName } from './store/rows.js';
-import type { RunTableCounts } from './store/storage.js';
+import type { RunTableCounts } from './store/ports.js';
 
 export interface DlqOptions {
   /** DLQ_ENABLED (default true). */
@@ -43,13 +44,21 @@ export interface ReferenceServerOptions {
   publicUrl?: string;
   /** Receives one line per notable event; API keys never appear in it. */
   log?: (line: string) => void;
+  /**
+   * Store flushed batches in this ClickHouse instead of memory (`mlop-sim serve --clickhouse-url`):
+   * the database and the four tables are created when missing; `/health/ready` checks it for real.
+   */
+  clickhouse?: ClickHouseConnectionOptions;
 }
 
 export interface ServerStats {
   server: 'mlop-sim-reference';
   /** By "METHOD route status"; status 0 = connection reset by a fault; route '*' = unknown path. */
   requests: Record<string, number>;
+  /** Rows stored (ClickHouse: inserted, or handed over by an async insert) per table. */
   rowsStored: Record<TableName, number>;
+  /** Where rows go: `memory`, or the ClickHouse URL (no credentials). */
+  store: string;
   /** Rows accepted but not yet stored (channel + batch buffer + batch being flushed). */
   rowsQueued: Record<TableName, number>;
   rowCap: number;
@@ -65,6 +74,10 @@ export interface ServerStats {
   objects: { count: number; bytes: number };
   apiRuns: number;
   faults: FaultOptions;
+  /** Rows the `dropRate` fault kept from storage (acked, never stored). */
+  faultRowsDropped: number;
+  /** Rows the `duplicateRate` fault stored a second time. */
+  faultRowsDuplicated: number;
   uptimeMs: number;
 }
 
@@ -78,8 +91,13 @@ export interface ReferenceServer {
   setFaults(f: FaultOptions): void;
   /** Drains every queue into storage (or the DLQ) now. */
   flush(): Promise<void>;
+  /** Per-run counts of the in-memory store (throws with a ClickHouse store: use countRuns). */
   runs(project?: string): RunTableCounts[];
+  /** Stored rows of the in-memory store (throws with a ClickHouse store: use readRows). */
   rows(runId: number, table: TableName, project?: string): Row[];
+  /** Per-run counts of whichever store holds the rows. */
+  countRuns(project?: string): Promise<RunTableCounts[]>;
+  readRows(runId: number, table: TableName, project?: string): Promise<Row[]>;
   /** Marks a backend run CANCELLED: its heartbeat answers CANCELLED from now on. */
   cancelRun(runId: number): void;
   /** Replays every DLQ batch now; returns how many were stored and removed. */

@@ -1,4 +1,7 @@
-/** Assembles and starts the reference server: keys, storage, pipeline, DLQ, faults, routes, sockets. */
+/**
+ * Assembles and starts the reference server: keys, storage (in memory, or a real ClickHouse with
+ * `clickhouse`), pipeline, DLQ, faults, routes, sockets.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,13 +10,17 @@ import { DEFAULT_API_KEY, KeyStore } from './auth.js';
 import { RunRegistry } from './backend/runs.js';
 import type { ServerContext } from './context.js';
 import { FaultInjector } from './faults.js';
+import { listenError, parsePort, ServerStartError } from './listen.js';
 import { DEFAULT_LIMITS, Http1Connection } from './http/connection.js';
 import type { ReferenceServer, ReferenceServerOptions, ServerStats } from './options.js';
 import { RequestCounter, createDispatch } from './router.js';
 import { DeadLetterQueue } from './store/dlq.js';
-import { IngestPipeline, type BatchSink } from './store/pipeline.js';
+import { IngestPipeline } from './store/pipeline.js';
+import type { InsertMode } from './store/ports.js';
 import { TABLES, type MetricRow, type Row, type TableName } from './store/rows.js';
-import { RowStorage } from './store/storage.js';
+import { ClickHouseRowStore } from './store/clickhouse/clickhouse-store.js';
+import { MemoryRowStore } from './store/memory/row-storage.js';
+import type { RowStore } from './store/ports.js';
 
 const DEFAULTS = {
   queueCapacity: 1000, // docs/protocol/ingest.md §3.1
@@ -40,7 +47,10 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   if (defaultKey !== false) keys.add(defaultKey);
   for (const k of opts.keys ?? []) keys.add(k);
 
-  const storage = new RowStorage(positiveInt(opts.rowCap, DEFAULTS.rowCap, 'rowCap'));
+  const rowCap = positiveInt(opts.rowCap, DEFAULTS.rowCap, 'rowCap');
+  const memory = opts.clickhouse ? undefined : new MemoryRowStore(rowCap);
+  // A ClickHouse that cannot be used ends the start with one sentence (ClickHouseUnavailableError).
+  const storage: RowStore = memory ?? (await ClickHouseRowStore.open(opts.clickhouse!));
   const faults = new FaultInjector(opts.faults);
   const ownDlqDir = opts.dlq?.path === undefined && opts.dlq?.enabled !== false;
   const dlqPath = opts.dlq?.path ?? (ownDlqDir ? mkdtempSync(join(tmpdir(), 'mlop-sim-dlq-')) : join(tmpdir(), 'mlop-sim-dlq-disabled'));
@@ -48,12 +58,20 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   await dlq.init();
 
   let pipeline: IngestPipeline;
+  /** Rows the dropRate / duplicateRate faults removed or wrote twice, so tests can check an audit exactly. */
+  const faultCounts = { rowsDropped: 0, rowsDuplicated: 0 };
   /** The ClickHouse stand-in behind the flush faults (stalled / failing flusher). */
-  const insert: BatchSink = async (table, rows) => {
+  const insert = async (table: TableName, rows: readonly Row[], mode: InsertMode = 'flush'): Promise<void> => {
     const stall = faults.flushStallMs;
     if (stall > 0) await pipeline.sleep(stall);
     if (faults.flushFailing) throw new Error('ClickHouse unavailable (injected)');
-    storage.insert(table, rows);
+    const kept = faults.keptRows(rows);
+    faultCounts.rowsDropped += rows.length - kept.length;
+    await storage.insert(table, kept, mode);
+    if (kept.length > 0 && faults.writeTwice()) {
+      await storage.insert(table, kept, mode);
+      faultCounts.rowsDuplicated += kept.length;
+    }
   };
   const retryDelays = opts.flushRetryDelaysMs ?? DEFAULTS.flushRetryDelaysMs;
   if (!retryDelays.every((d) => Number.isFinite(d) && d >= 0)) throw new Error('flushRetryDelaysMs must hold non-negative numbers');
@@ -81,7 +99,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
           try {
             const batch = await dlq.read(ref);
             if (!replayable(table, batch.records)) continue;
-            await insert(table, batch.records);
+            await insert(table, batch.records, 'replay');
             await dlq.remove(ref);
             replayed++;
           } catch {
@@ -105,8 +123,9 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     server: 'mlop-sim-reference',
     requests: counter.snapshot(),
     rowsStored: storage.rowsStored(),
+    store: storage instanceof ClickHouseRowStore ? storage.displayUrl : 'memory',
     rowsQueued: pipeline.queued(),
-    rowCap: positiveInt(opts.rowCap, DEFAULTS.rowCap, 'rowCap'),
+    rowCap,
     bodiesDropped: storage.bodiesDropped,
     ...pipeline.counters,
     batchesReplayed,
@@ -114,6 +133,8 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     objects: { count: objects.sizes.size, bytes: objects.bytes },
     apiRuns: runs.list().length,
     faults: faults.current,
+    faultRowsDropped: faultCounts.rowsDropped,
+    faultRowsDuplicated: faultCounts.rowsDuplicated,
     uptimeMs: Date.now() - started,
   });
 
@@ -141,17 +162,19 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   });
 
   const host = opts.host ?? '127.0.0.1';
+  let listenPort = 0;
   await new Promise<void>((resolve, reject) => {
+    listenPort = parsePort(opts.port ?? 0);
     server.once('error', reject);
-    server.listen(positiveInt(opts.port, 0, 'port'), host, () => {
+    server.listen(listenPort, host, () => {
       server.off('error', reject);
       resolve();
     });
   }).catch((err: NodeJS.ErrnoException) => {
     pipeline.stop();
+    void storage.close();
     if (ownDlqDir) rmSync(dlqPath, { recursive: true, force: true });
-    if (err.code === 'EADDRINUSE') throw new Error(`Port ${opts.port} on ${host} is already in use.`);
-    throw err;
+    throw err instanceof ServerStartError ? err : listenError(err, host, listenPort);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -176,8 +199,10 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     stats,
     setFaults: (f) => faults.set(f),
     flush: () => pipeline.flushAll(),
-    runs: (project) => storage.runCounts(project),
-    rows: (runId, table, project) => storage.rows(runId, table, project),
+    runs: (project) => memoryOnly(memory, 'runs').runCounts(project),
+    rows: (runId, table, project) => memoryOnly(memory, 'rows').rows(runId, table, project),
+    countRuns: (project) => storage.countRuns(project),
+    readRows: (runId, table, project) => storage.readRows(runId, table, project),
     cancelRun: (runId) => {
       const run = runs.getAny(runId);
       if (!run) throw new Error(`No run ${runId} on this server.`);
@@ -192,11 +217,17 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
         for (const s of sockets) s.destroy();
         await closed;
         await replayChain.catch(() => 0);
+        await storage.close();
         if (ownDlqDir) rmSync(dlqPath, { recursive: true, force: true });
       })();
       return stopping;
     },
   };
+}
+
+function memoryOnly(memory: MemoryRowStore | undefined, name: string): MemoryRowStore {
+  if (!memory) throw new Error(`${name}() reads the in-memory store; with a ClickHouse store use ${name === 'runs' ? 'countRuns' : 'readRows'}().`);
+  return memory;
 }
 
 /** A metrics batch whose NaN values came back as null cannot be reloaded (§3.4, inferred). */

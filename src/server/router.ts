@@ -9,6 +9,7 @@ import { controlDispatch } from './control.js';
 import { injectedErrorBody } from './faults.js';
 import { filesRoute } from './files.js';
 import { healthRoutes } from './health.js';
+import type { FaultInjector } from './faults.js';
 import { RESET, emptyReply, fixedReply, type BodyConsumer, type Dispatch, type Reply, type RequestHead } from './http/types.js';
 import { ingestRoute, stepRoute } from './ingest/routes.js';
 
@@ -58,6 +59,21 @@ function delayed(inner: BodyConsumer, ms: number): BodyConsumer {
   };
 }
 
+/** Holds the answer while the server stalls (`stall` fault): checked when the body ends. */
+function stalled(inner: BodyConsumer | typeof RESET, faults: FaultInjector): BodyConsumer | typeof RESET {
+  if (inner === RESET) return inner;
+  return {
+    data: (chunk) => inner.data(chunk),
+    end: () => {
+      const hold = faults.stallHoldMs();
+      if (hold <= 0) return inner.end();
+      return new Promise<Reply>((resolve, reject) => {
+        setTimeout(() => Promise.resolve(inner.end()).then(resolve, reject), hold);
+      });
+    },
+  };
+}
+
 export function createDispatch(ctx: ServerContext, counter: RequestCounter): Dispatch {
   const table = new Map<string, RouteEntry>();
   const add = (routes: Record<string, Record<string, Handler>>, ingest: boolean): void => {
@@ -99,7 +115,12 @@ export function createDispatch(ctx: ServerContext, counter: RequestCounter): Dis
     }
     head.route = entry.labels[method];
     const isHealth = path.startsWith('/health') || path === '/version' || path === '/api/health';
-    if (!faults.requestFaultsActive || isHealth || !faults.appliesTo(entry.ingest)) return handler(head);
+    if (faults.stallConfigured) return stalled(faultedRoute(head, handler, entry.ingest, isHealth), faults);
+    return faultedRoute(head, handler, entry.ingest, isHealth);
+  };
+
+  function faultedRoute(head: Parameters<Handler>[0], handler: Handler, ingest: boolean, isHealth: boolean): BodyConsumer | typeof RESET {
+    if (!faults.requestFaultsActive || isHealth || !faults.appliesTo(ingest)) return handler(head);
     const fate = faults.chooseRequestFault();
     if (fate.kind === 'reset') {
       counter.add(head.route, 0);
@@ -111,5 +132,5 @@ export function createDispatch(ctx: ServerContext, counter: RequestCounter): Dis
         : handler(head);
     const latency = faults.sampleLatencyMs();
     return latency > 0 ? delayed(consumer, latency) : consumer;
-  };
+  }
 }

@@ -1,6 +1,7 @@
 /** Worker-thread entry: runs a reference server and stops it on request (see in-worker.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReferenceServerOptions } from './options.js';
+import { ServerStartError } from './listen.js';
 import { startReferenceServer } from './reference-server.js';
 
 interface WorkerInput {
@@ -26,6 +27,10 @@ try {
   });
   port.postMessage({ type: 'ready', url: server.url, port: server.port, key: server.key });
 } catch (err) {
-  port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  port.postMessage({
+    type: 'error',
+    message: err instanceof Error ? err.message : String(err),
+    problem: err instanceof ServerStartError ? err.problem : undefined,
+  });
   port.close();
 }

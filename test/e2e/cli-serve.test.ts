@@ -3,33 +3,13 @@
  * load-tests it through --host/--key (the path a user takes against a real stack), and the
  * server stops cleanly on Ctrl+C.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { DEFAULT_API_KEY } from '../../src/server/index.js';
-import { CLI, cleanEnv, ensureBuilt, ROOT, runCli, tempDir } from './cli-process.js';
+import { cleanEnv, ensureBuilt, runCli, startServe, tempDir } from './cli-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
-
-/** Starts `mlop-sim serve …` and resolves with its URL once it printed `ready`. */
-function startServe(args: string[], env = cleanEnv(), ready = 'API key:') {
-  const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const closed = new Promise<number | null>((resolve) => server.on('close', (code) => resolve(code)));
-  const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
-    server.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && out.includes(ready)) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-  });
-  return { server, closed, url, output: () => out };
-}
 
 it('serve prints its URL and key; a run against it with --host passes with a storage audit; Ctrl+C stops it', async () => {
   const { server, closed, url: started, output } = startServe([]);

@@ -1,6 +1,7 @@
 /**
- * A Clock for executor tests: time moves only when the test says so, from one due timer to the
- * next, so a schedule can be checked to the millisecond without waiting for it.
+ * A Clock for executor tests: time moves only when the test says so — from one due timer to the
+ * next (`runUntil`) or up to a time (`advanceTo`) — with the promise jobs each timer starts run
+ * before time moves on, so a schedule can be checked to the millisecond without waiting for it.
  */
 import type { Clock } from '../../src/core/clock.js';
 
@@ -10,10 +11,9 @@ interface Timer {
   fire: () => void;
 }
 
-/** Lets every pending promise continuation run (they all run before the next macrotask). */
+/** Lets pending promise jobs run (several macrotask turns, so chains of awaits finish). */
 export async function settle(): Promise<void> {
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
 export class ManualClock implements Clock {
@@ -27,7 +27,7 @@ export class ManualClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (ms <= 0 || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
+    return new Promise<void>((resolve) => {
       const timer: Timer = { due: this.t + ms, seq: this.seq++, fire: () => resolve() };
       this.timers.push(timer);
       signal?.addEventListener(
@@ -57,11 +57,31 @@ export class ManualClock implements Clock {
       await settle();
       if (settled) return p;
       if (this.timers.length === 0) throw new Error(`deadlock at ${this.t} ms: nothing is scheduled and the run has not ended`);
-      this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
-      const next = this.timers.shift()!;
+      const next = this.takeNext();
       if (next.due > limitMs) throw new Error(`the run did not end by ${limitMs} ms`);
       this.t = Math.max(this.t, next.due);
       next.fire();
     }
+  }
+
+  /** Moves time to `at`, firing every timer due on the way (and the work each one starts). */
+  async advanceTo(at: number): Promise<void> {
+    await settle();
+    for (;;) {
+      this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+      const next = this.timers[0];
+      if (next === undefined || next.due > at) break;
+      this.timers.shift();
+      this.t = Math.max(this.t, next.due);
+      next.fire();
+      await settle();
+    }
+    this.t = Math.max(this.t, at);
+    await settle();
+  }
+
+  private takeNext(): Timer {
+    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    return this.timers.shift()!;
   }
 }

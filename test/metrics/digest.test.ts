@@ -3,6 +3,12 @@ import { Digest } from '../../src/metrics/digest.js';
 import { bimodal, exactQuantile, gapCase, lognormal } from '../../bench/lib/samples.js';
 
 const GATE_QS = [0.5, 0.9, 0.95, 0.99, 0.999];
+/** The bound src/metrics/digest.ts claims (worst relative error, measured by bench/quantiles.ts). */
+const CLAIMED = 0.003;
+/** The claim over the whole q = 0.001 … 0.999 range on bimodal data (worst seed measured: 0.45 %). */
+const CLAIMED_SWEEP = 0.005;
+/** q = 0.001 … 0.999 in steps of 0.001. */
+const SWEEP = Array.from({ length: 999 }, (_, i) => (i + 1) / 1000);
 
 function digestOf(data: Float64Array, compression?: number): Digest {
   const d = new Digest(compression);
@@ -20,14 +26,18 @@ function expectWithin(d: Digest, data: Float64Array, qs: number[], rel: number):
 }
 
 describe('Digest accuracy', () => {
-  it('is within 1 % of exact at p50–p99.9 on 1M lognormal latencies', () => {
+  it('is within 0.3 % of exact at p50–p99.9 on 1M lognormal latencies', () => {
     const data = lognormal(1_000_000, 20, 1, 11);
-    expectWithin(digestOf(data), data, GATE_QS, 0.01);
+    expectWithin(digestOf(data), data, GATE_QS, CLAIMED);
   });
 
-  it('is within 1 % of exact on a bimodal mix (fast path + stalled flushes)', () => {
-    const data = bimodal(500_000, 12);
-    expectWithin(digestOf(data), data, [...GATE_QS, 0.8, 0.85, 0.86], 0.01);
+  it('is within 0.3 % at p50–p99.9 and 0.5 % at every q = 0.001…0.999 on 1M bimodal (fast path + stalled flushes)', () => {
+    for (const seed of [2, 12]) {
+      const data = bimodal(1_000_000, seed);
+      const d = digestOf(data);
+      expectWithin(d, data, GATE_QS, CLAIMED);
+      expectWithin(d, data, SWEEP, CLAIMED_SWEEP);
+    }
   });
 
   it('reports the true p95 on the gap case (96 × 0–7 ms, 6 × 1,502 ms), so a p95<1500 gate fails', () => {
@@ -42,7 +52,7 @@ describe('Digest accuracy', () => {
     const data = gapCase(960_000, 60_000, 14);
     const d = digestOf(data);
     expect(d.centroidCount).toBeGreaterThan(0);
-    expectWithin(d, data, [0.5, 0.9, 0.94, 0.95, 0.99, 0.999], 0.01);
+    expectWithin(d, data, [0.5, 0.9, 0.94, 0.95, 0.99, 0.999], CLAIMED);
     // Nothing between the clusters: every quantile is in one of them.
     for (let q = 0.9; q < 1; q += 0.001) {
       const v = d.quantile(q);
@@ -52,7 +62,7 @@ describe('Digest accuracy', () => {
 
   it('keeps sub-millisecond resolution', () => {
     const data = lognormal(200_000, 0.25, 0.5, 15); // ~0.1–1 ms
-    expectWithin(digestOf(data), data, GATE_QS, 0.01);
+    expectWithin(digestOf(data), data, GATE_QS, CLAIMED);
     const small = digestOf(Float64Array.from([0.012, 0.034, 0.056]));
     expect(small.quantile(0.5)).toBe(0.034);
   });
@@ -66,7 +76,7 @@ describe('Digest accuracy', () => {
 });
 
 describe('Digest merge and serialisation', () => {
-  it('merges 8 shards (through JSON) within 1 % of exact', () => {
+  it('merges 8 shards (through JSON) within 0.3 % of exact', () => {
     const data = lognormal(1_000_000, 20, 1, 21);
     const per = data.length / 8;
     const merged = new Digest();
@@ -75,7 +85,7 @@ describe('Digest merge and serialisation', () => {
       merged.merge(Digest.fromJSON(JSON.parse(JSON.stringify(shard.toJSON()))));
     }
     expect(merged.count).toBe(data.length);
-    expectWithin(merged, data, GATE_QS, 0.01);
+    expectWithin(merged, data, GATE_QS, CLAIMED);
   });
 
   it('stays exact when merging small digests', () => {
@@ -137,7 +147,7 @@ describe('Digest edges', () => {
     const d = digestOf(data);
     const before = d.quantile(0.95);
     d.compact();
-    expect(Math.abs(d.quantile(0.95) - before) / before).toBeLessThan(0.01);
+    expect(Math.abs(d.quantile(0.95) - before) / before).toBeLessThanOrEqual(CLAIMED);
     d.push(1e6);
     expect(d.quantile(1)).toBe(1e6);
   });

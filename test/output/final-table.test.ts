@@ -50,14 +50,14 @@ describe('formatFinalTable', () => {
     expect(text).toContain('socket hang up </script><script>window.__injected = 1</script> ↵ second line');
   });
 
-  it("shows the generator-timing warning under the summary line, and nothing when there is none", () => {
+  it("shows the generator's warnings just above the verdict, and nothing when there are none", () => {
     const result = makeResult();
     const warning = "mlop-sim's own event loop ran up to 7.5 ms late at p99, above the 2 ms it tolerates: … (--workers).";
-    result.generatorTiming = { latenessMs: { p50: 0.1, p99: 7.5, max: 30 }, gc: { pauses: 3, totalMs: 12, maxMs: 6 }, warning };
-    const lines = formatFinalTable(result).split('\n');
-    const at = lines.findIndex((l) => l.startsWith('http scenario') || /scenario, \d+ users/.test(l));
-    expect(lines[at + 1]).toBe(`Warning: ${warning}`);
-    result.generatorTiming.warning = '';
-    expect(formatFinalTable(result)).not.toContain('Warning:');
+    result.warnings = [warning];
+    const lines = formatFinalTable(result).trimEnd().split('\n');
+    const at = lines.findIndex((l) => l === 'PASS' || l === 'FAIL');
+    expect(lines[at - 1]).toBe(`WARNING: ${warning}`);
+    result.warnings = [];
+    expect(formatFinalTable(result)).not.toContain('WARNING:');
   });
 });

@@ -51,10 +51,10 @@ afterAll(async () => {
 });
 
 describe('auditDelivery on the reference server', () => {
-  it('passes when every acked row is stored, and counts duplicates', async () => {
+  it('counts duplicates exactly, and a duplicated row fails the audit even when none is lost', async () => {
     const audit = await auditDelivery([fakeRun(101, counts(6))], 'audit', control, server.url, true);
     expect(audit.storageChecked).toBe(true);
-    expect(audit.pass).toBe(true);
+    expect(audit.pass).toBe(false);
     expect(audit.runs).toEqual([
       { runId: 101, runName: 'run-101', logged: 6, acked: 6, failed: 0, pending: 0, expectedRows: 6, storedRows: 6, lostRows: 0, duplicatedRows: 2 },
     ]);
@@ -100,10 +100,12 @@ describe('auditDelivery on a target without control routes', () => {
     await new Promise<void>((r) => other.close(() => r()));
   });
 
-  it('falls back to an unchecked audit instead of calling every row lost', async () => {
+  it('calls the storage unreadable (a failed audit with the reason), never "every row lost" and never a pass', async () => {
     const audit = await auditDelivery([fakeRun(1, counts(10))], 'audit', control, url, true);
     expect(audit.storageChecked).toBe(false);
-    expect(audit.pass).toBe(true);
+    expect(audit.storage).toBe('unreadable');
+    expect(audit.storageProblem).toMatch(/POST \/_sim\/flush answered 404/);
+    expect(audit.pass).toBe(false);
     expect(audit.totals.lostRows).toBeUndefined();
   });
 });

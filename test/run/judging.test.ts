@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assessCapacity, E2E_SYNC_ALLOWANCE_MS, failureReasons, thresholdSpecs, THRESHOLD_ALIASES } from '../../src/run/judging.js';
 import { SimUsageError } from '../../src/core/errors.js';
 import { AGGREGATED, E2E_ENTRY_NAME, SDK_HTTP_GROUP } from '../../src/core/entry-names.js';
-import { describeAudit, describeBaselineCheck, describeThreshold } from '../../src/output/gate-text.js';
+import { describeAuditFailures, describeBaselineCheck, describeThreshold } from '../../src/output/gate-text.js';
 import type { BaselineVerdict, DeliveryAudit, ThresholdVerdict } from '../../src/metrics/result.js';
 
 const SDK_JUDGED = [E2E_ENTRY_NAME, SDK_HTTP_GROUP];
@@ -122,10 +122,10 @@ describe('failureReasons', () => {
     expect(reasons).toEqual([
       `threshold: ${describeThreshold(failedT)}`,
       `baseline reports/base.json: ${describeBaselineCheck(check)}`,
-      describeAudit(audit),
+      ...describeAuditFailures(audit),
     ]);
     expect(reasons[0]).toContain('Aggregated p95 was 912 ms, which breaks P95_THRESHOLD_MS=500');
-    expect(reasons[2]).toMatch(/^Delivery audit failed over 0 runs: .*2 lost/);
+    expect(reasons[2]).toBe("delivery audit: 2 acknowledged rows are missing from the target's storage.");
   });
 });
 

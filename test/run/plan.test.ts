@@ -129,8 +129,8 @@ describe('resolvePlan --wait', () => {
 
   it.each<[SimulationOptions['wait'], string]>([
     ['2s-1s', '--wait needs min ≤ max, got "2s-1s".'],
-    ['later', '--wait must look like 30s, 5m, 1h or a number of seconds, got "later".'],
-    ['1s-', '--wait must look like 30s, 5m, 1h or a number of seconds, got "".'],
+    ['later', '--wait must be 0, a duration such as 1s, or a range such as 100ms-500ms, got "later".'],
+    ['1s-', '--wait must be 0, a duration such as 1s, or a range such as 100ms-500ms, got "1s-".'],
     [{ minS: 2, maxS: 1 }, '--wait needs 0 ≤ min ≤ max, got 2–1.'],
     [{ minS: -1, maxS: 1 }, '--wait needs 0 ≤ min ≤ max, got -1–1.'],
   ])('%j → one sentence', (wait, msg) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeTiming, TimingMonitor, timingWarning } from '../../src/run/timing-health.js';
+import { GeneratorHealthMonitor, healthSummary } from '../../src/run/generator-health.js';
+import { timingWarning } from '../../src/run/timing-health.js';
 
 const noGc = { pauses: 0, totalMs: 0, maxMs: 0 };
 
@@ -13,7 +14,7 @@ describe('timing health (how much of the reported tail can be the generator\'s o
   });
 
   it('measures a blocked event loop and the collections of an allocation burst', async () => {
-    const m = new TimingMonitor();
+    const m = new GeneratorHealthMonitor();
     m.start();
     const end = performance.now() + 400;
     // Block the loop for 60 ms at a time, with short breaks so the sampling timer fires in between.
@@ -26,10 +27,10 @@ describe('timing health (how much of the reported tail can be the generator\'s o
     for (let i = 0; i < 300_000; i++) junk.push({ i });
     await new Promise((r) => setTimeout(r, 50));
     const f = m.stop();
-    expect(f.latenessMs.max).toBeGreaterThanOrEqual(40);
-    expect(f.latenessMs.p99).toBeGreaterThanOrEqual(40);
+    expect(f.loopDelayMs.max).toBeGreaterThanOrEqual(40);
+    expect(f.loopDelayMs.p99).toBeGreaterThanOrEqual(40);
     expect(f.gc.pauses).toBeGreaterThan(0);
-    expect(judgeTiming(f, 20).warning).toMatch(/--workers/);
-    expect(judgeTiming(f, 1e6).warning).toBe('');
+    expect(healthSummary(f, 20).timingWarning).toMatch(/--workers/);
+    expect(healthSummary(f, 1e6).timingWarning).toBe('');
   });
 });

@@ -13,7 +13,7 @@ describe('control routes', () => {
       expect(before.server).toBe('mlop-sim-reference');
       expect(before.rowsQueued.mlop_metrics).toBe(3);
       expect(before.rowsStored.mlop_metrics).toBe(0);
-      expect((await send(s.url, 'POST', '/_sim/flush')).json()).toEqual({ ok: true });
+      expect((await send(s.url, 'POST', '/_sim/flush')).json()).toMatchObject({ ok: true, rowsQueued: 0 });
       expect((await send(s.url, 'GET', '/_sim/runs?project=ctl-p')).json()).toEqual({
         runs: [{ tenantId: 'org-loadtest', projectName: 'ctl-p', runId: 12, tables: { mlop_metrics: { rows: 2, distinct: 2 } } }],
       });

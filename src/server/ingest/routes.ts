@@ -20,11 +20,11 @@ export function ingestRoute(ctx: ServerContext, kind: IngestKind): (head: Reques
 /** `POST /step`: errors unwrapped (401/400); `{"step": max(step)}` of the run's metrics. */
 export function stepRoute(ctx: ServerContext): (head: RequestHead) => BodyConsumer {
   return (head) =>
-    collectBody(0, () => {
+    collectBody(0, async () => {
       const caller = identifyCaller(ctx.keys, head.headers);
       if (!caller.ok) return jsonReply(caller.error.status, caller.error.body());
       const { tenantId, enrichment } = caller;
-      const step = ctx.storage.maxMetricStep(tenantId, enrichment.projectName, ingestRunId(enrichment.runIdText));
+      const step = await ctx.storage.maxMetricStep(tenantId, enrichment.projectName, ingestRunId(enrichment.runIdText));
       return jsonReply(200, { step });
     });
 }

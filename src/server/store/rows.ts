@@ -1,7 +1,8 @@
 /** Row shapes of the ClickHouse tables the ingest writes (docs/protocol/ingest.md §4.1). */
 
-export type TableName = 'mlop_metrics' | 'mlop_logs' | 'mlop_data' | 'mlop_files';
-export const TABLES: readonly TableName[] = ['mlop_metrics', 'mlop_logs', 'mlop_data', 'mlop_files'];
+import type { TableName } from '../../core/clickhouse/tables.js';
+
+export { TABLES, type TableName } from '../../core/clickhouse/tables.js';
 
 interface RowKey {
   tenantId: string;

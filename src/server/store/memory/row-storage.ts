@@ -1,16 +1,11 @@
 /**
- * The in-memory stand-in for ClickHouse: rows per (tenant, project, run, table). Bounded by a
- * row cap: beyond it, rows are still counted exactly (and their identities hashed, so duplicates
- * stay countable) but their bodies are dropped.
+ * The in-memory stand-in for ClickHouse (the default RowStore): rows per (tenant, project, run,
+ * table). Bounded by a row cap: beyond it, rows are still counted exactly (and their identities
+ * hashed, so duplicates stay countable) but their bodies are dropped. The synchronous readers
+ * (runCounts, rows, maxMetricStepNow) serve the reference server's synchronous library API.
  */
-import { TABLES, rowIdentityHash, type MetricRow, type Row, type TableName } from './rows.js';
-
-export interface RunTableCounts {
-  tenantId: string;
-  projectName: string;
-  runId: number;
-  tables: Partial<Record<TableName, { rows: number; distinct: number }>>;
-}
+import type { InsertMode, RowStore, RunTableCounts, StoreHealth } from '../ports.js';
+import { TABLES, rowIdentityHash, type MetricRow, type Row, type TableName } from '../rows.js';
 
 interface TableStore {
   rows: Row[];
@@ -28,7 +23,8 @@ interface RunStore {
   maxMetricStep: number;
 }
 
-export class RowStorage {
+export class MemoryRowStore implements RowStore {
+  readonly kind = 'memory';
   private readonly runs = new Map<string, RunStore>();
   private readonly totals: Record<TableName, number> = { mlop_metrics: 0, mlop_logs: 0, mlop_data: 0, mlop_files: 0 };
   private bodies = 0;
@@ -36,7 +32,12 @@ export class RowStorage {
 
   constructor(private readonly rowCap: number) {}
 
-  insert(table: TableName, rows: readonly Row[]): void {
+  insert(table: TableName, rows: readonly Row[], _mode?: InsertMode): Promise<void> {
+    this.insertNow(table, rows);
+    return Promise.resolve();
+  }
+
+  insertNow(table: TableName, rows: readonly Row[]): void {
     let run: RunStore | undefined;
     let lastKey = '';
     for (const row of rows) {
@@ -104,8 +105,28 @@ export class RowStorage {
     return out;
   }
 
+  countRuns(project?: string): Promise<RunTableCounts[]> {
+    return Promise.resolve(this.runCounts(project));
+  }
+
+  readRows(runId: number, table: TableName, project?: string, tenantId?: string): Promise<Row[]> {
+    return Promise.resolve(this.rows(runId, table, project, tenantId));
+  }
+
+  maxMetricStep(tenantId: string, projectName: string, runId: number): Promise<number> {
+    return Promise.resolve(this.maxMetricStepNow(tenantId, projectName, runId));
+  }
+
+  health(): Promise<StoreHealth> {
+    return Promise.resolve({ up: true, latencyMs: 0 });
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** `select max(step) from mlop_metrics where tenant, project, run` (docs/protocol/ingest.md §1.5). */
-  maxMetricStep(tenantId: string, projectName: string, runId: number): number {
+  maxMetricStepNow(tenantId: string, projectName: string, runId: number): number {
     const run = this.runs.get(`${tenantId}\u0000${projectName}\u0000${runId}`);
     return run && run.maxMetricStep >= 0 ? run.maxMetricStep : 0;
   }

@@ -1,0 +1,77 @@
+/**
+ * `ramping-users` (k6's ramping-vus, Locust's stages): the number of closed-model users follows
+ * the stages, floor(target) at every instant. User k (1-based, spawn order) runs while the
+ * target is at least k; on a ramp down the highest-numbered users are asked to stop after their
+ * current task (k6's graceful ramp-down). Segment I of N owns users k with (k-1) mod N = I.
+ */
+import type { VirtualUser } from '../load/virtual-user.js';
+import type { ExecutionContext, Executor } from './executor.js';
+import { owns, share } from './segment.js';
+import { peakTarget, stageLabel, stagesDurationS, targetAt, userIntervals, type Stage } from './stages.js';
+import { closedLoop, UserPool } from './user-pool.js';
+
+export interface RampingUsersLoad {
+  executor: 'ramping-users';
+  /** Users at the start (default 0). */
+  startUsers: number;
+  stages: Stage[];
+}
+
+export function rampingUsers(load: RampingUsersLoad, ctx: ExecutionContext): Executor {
+  const pool = new UserPool(ctx);
+  const durationS = stagesDurationS(load.stages);
+  let t0 = ctx.clock.now();
+  return {
+    name: 'ramping-users',
+    get activeUsers() {
+      return pool.activeUsers;
+    },
+    describe: () =>
+      `users ramping ${share(ctx.segment, load.startUsers)} → ${load.stages.map((s) => `${share(ctx.segment, Math.floor(s.target))} in ${s.durationS} s`).join(' → ')}`,
+    progress: () => {
+      const tS = (ctx.clock.now() - t0) / 1000;
+      return { target: share(ctx.segment, Math.floor(targetAt(load.startUsers, load.stages, tS))), unit: 'users', stage: stageLabel(load.stages, tS) };
+    },
+    async run(signal) {
+      const { clock } = ctx;
+      t0 = clock.now();
+      const events = rampEvents(load, ctx);
+      const running = new Map<number, VirtualUser>();
+      const stop = new AbortController();
+      const onAbort = (): void => stop.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) stop.abort();
+      try {
+        for (const e of events) {
+          if (e.atS >= durationS) break;
+          const wait = t0 + e.atS * 1000 - clock.now();
+          if (wait > 0.5) await clock.sleep(wait, stop.signal);
+          if (stop.signal.aborted) break;
+          if (e.start) running.set(e.user, pool.launch(e.user, closedLoop));
+          else running.get(e.user)?.requestStop();
+        }
+        const rest = t0 + durationS * 1000 - clock.now();
+        if (rest > 0 && !stop.signal.aborted) await clock.sleep(rest, stop.signal);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+      const interrupted = signal?.aborted === true && clock.now() < t0 + durationS * 1000 - 1;
+      const unfinishedUsers = await pool.stopAll();
+      return { interrupted, unfinishedUsers, durationS: (clock.now() - t0) / 1000, users: pool.users };
+    },
+  };
+}
+
+/** Starts and stops of this segment's users in time order (stops first at the same instant). */
+export function rampEvents(load: Pick<RampingUsersLoad, 'startUsers' | 'stages'>, ctx: Pick<ExecutionContext, 'segment'>): { atS: number; user: number; start: boolean }[] {
+  const events: { atS: number; user: number; start: boolean }[] = [];
+  const peak = Math.floor(peakTarget(load.startUsers, load.stages));
+  for (let k = 1; k <= peak; k++) {
+    if (!owns(ctx.segment, k - 1)) continue;
+    for (const iv of userIntervals(load.startUsers, load.stages, k)) {
+      events.push({ atS: iv.from, user: k, start: true });
+      if (iv.to !== Infinity) events.push({ atS: iv.to, user: k, start: false });
+    }
+  }
+  return events.sort((a, b) => a.atS - b.atS || Number(a.start) - Number(b.start) || (a.start ? a.user - b.user : b.user - a.user));
+}

@@ -1,0 +1,118 @@
+/**
+ * End-to-end with the real CLI and a real ClickHouse (Debian's clickhouse-server over HTTP):
+ * SDK users → the embedded server's ingest → ClickHouse → storage audit and time to visible in
+ * every report; `mlop-sim serve --clickhouse-url` as a --host target whose flusher fails (rows
+ * lost, run fails with exact counts); credentials and reachability checked at start (exit 3).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_API_KEY } from '../../src/server/index.js';
+import { cleanEnv, ensureBuilt, runCli, startServe, tempDir } from '../e2e/cli-process.js';
+import { freePort, startDebianClickHouse, type DebianClickHouse } from './engines.js';
+
+let ch: DebianClickHouse;
+beforeAll(async () => {
+  ensureBuilt();
+  ch = await startDebianClickHouse();
+}, 180_000);
+afterAll(async () => {
+  await ch?.stop();
+});
+
+const chFlags = (database: string): string[] => ['--clickhouse-url', ch.url, '--clickhouse-user', ch.user, '--clickhouse-database', database];
+
+describe('mlop-sim with --clickhouse-url', () => {
+  it('audits every acked row in ClickHouse and reports time to visible in every report; the password appears nowhere', async () => {
+    const dir = tempDir();
+    const env = cleanEnv({ CLICKHOUSE_PASSWORD: ch.password });
+    const r = await runCli(
+      ['-u', '4', '-t', '8s', ...chFlags('e2e_full'), '--clickhouse-probe-budget', '0.2', '--threshold', 'visible:p95<30000',
+        '--report-dir', dir, '--junit', join(dir, 'junit.xml'), '--html', join(dir, 'report.html'), '--csv', join(dir, 'run')],
+      { env, timeoutMs: 120_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Storage audit \(ClickHouse http:\/\/127\.0\.0\.1:\d+, database e2e_full\) passed over 4 runs: metrics (\d+) acked, \1 stored, 0 lost, 0 duplicated/);
+    expect(r.stdout).toMatch(/E2E\s+log→visible\s+\d+/);
+    expect(r.stdout).toMatch(/time to visible: \d+ of \d+ samples seen/);
+    expect(r.stdout).toContain('ok   E2E log→visible p95 was');
+
+    const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
+    expect(latest.storage).toMatchObject({ database: 'e2e_full', pass: true, lostRows: 0, duplicatedRows: 0, settled: true });
+    expect(latest.storage.totals.metrics.stored).toBe(latest.storage.totals.metrics.acked);
+    expect(latest.storage.totals.metrics.acked).toBe(latest.audit.totals.expectedRows);
+    const visible = latest.entries.find((e: { name: string }) => e.name === 'E2E log→visible');
+    expect(visible.count).toBeGreaterThan(0);
+    expect(visible.count).toBe(latest.visibility.seen);
+    expect(latest.visibility.costFraction).toBeLessThanOrEqual(0.2);
+    // The probe's samples become visible after the ingest's flush: never before they were acked.
+    expect(visible.percentiles.p50).toBeGreaterThan(latest.entries.find((e: { name: string }) => e.name === 'E2E log→ack').percentiles.p50);
+
+    const junit = readFileSync(join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('name="storage audit (ClickHouse)"');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('ClickHouse: storage audit and time to visible');
+    expect(html).toContain('log→visible');
+    expect(readFileSync(join(dir, 'run_stats.csv'), 'utf8')).toContain('log→visible');
+    for (const text of [r.stdout, r.stderr, JSON.stringify(latest), junit, html]) expect(text).not.toContain(ch.password);
+  });
+
+  it('rows a failing flusher sent to the DLQ are lost in ClickHouse: the run fails with the exact count (serve --clickhouse-url as --host)', async () => {
+    const env = cleanEnv({ CLICKHOUSE_PASSWORD: ch.password, TEST_API_KEY: DEFAULT_API_KEY });
+    const serve = startServe([...chFlags('e2e_loss'), '--flush-failing', '--flush-interval', '1s'], env);
+    try {
+      const url = await serve.url;
+      expect(serve.output()).toContain('Rows go to ClickHouse at');
+      expect(serve.output()).not.toContain(ch.password);
+      const dir = tempDir();
+      const r = await runCli(['--host', url, '-u', '3', '-t', '3s', ...chFlags('e2e_loss'), '--clickhouse-settle-timeout', '3s', '--report-dir', dir], { env, timeoutMs: 120_000 });
+      expect(r.code).toBe(1);
+      const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
+      const acked = latest.audit.totals.expectedRows;
+      expect(acked).toBeGreaterThan(0);
+      expect(latest.storage.totals.metrics).toEqual({ acked, stored: 0, lost: acked, duplicated: 0, unacked: 0 });
+      expect(latest.reasons).toContain(
+        `Storage audit (ClickHouse ${ch.url}, database e2e_loss) failed over 3 runs: metrics ${acked} acked, 0 stored, ${acked} lost, 0 duplicated` +
+          ` (counts not settled (timeout) after ${(latest.storage.waitedMs / 1000).toFixed(1)} s).`,
+      );
+      expect(r.stdout).toContain(`FAIL\n`);
+      expect(latest.visibility.seen).toBe(0);
+    } finally {
+      serve.server.kill('SIGINT');
+      await serve.closed;
+    }
+  });
+
+  it('a wrong password or an unreachable ClickHouse: one sentence, exit 3, before any user starts', async () => {
+    const wrong = await runCli(['-u', '1', '-t', '1s', ...chFlags('x'), '--clickhouse-password', 'not-it-123'], { timeoutMs: 60_000 });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toBe(`mlop-sim: ClickHouse at ${ch.url} rejected the credentials of user "mlop" (wrong user or password).\n`);
+    expect(wrong.stdout + wrong.stderr).not.toContain('not-it-123');
+    expect(wrong.stdout).not.toContain('scenario,');
+
+    const port = await freePort();
+    const gone = await runCli(['-u', '1', '-t', '1s', '--clickhouse-url', `http://127.0.0.1:${port}`], { env: cleanEnv({ CLICKHOUSE_PASSWORD: 'pw-env-1234' }), timeoutMs: 60_000 });
+    expect(gone.code).toBe(3);
+    expect(gone.stderr).toBe(`mlop-sim: cannot reach ClickHouse at http://127.0.0.1:${port} (ECONNREFUSED).\n`);
+
+    const serveWrong = await runCli(['serve', '--port', '0', ...chFlags('x'), '--clickhouse-password', 'not-it-456'], { timeoutMs: 60_000 });
+    expect(serveWrong.code).toBe(3);
+    expect(serveWrong.stderr).toContain('rejected the credentials');
+    expect(serveWrong.stderr).not.toContain('not-it-456');
+  });
+
+  it('a ClickHouse without the ingest tables is refused at start when the target is not embedded', async () => {
+    const env = cleanEnv({ CLICKHOUSE_PASSWORD: ch.password, TEST_API_KEY: DEFAULT_API_KEY });
+    const serve = startServe([], env); // an in-memory reference server: nothing creates the tables
+    try {
+      const url = await serve.url;
+      const r = await runCli(['--host', url, '-u', '1', '-t', '1s', ...chFlags('default')], { env, timeoutMs: 60_000 });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^mlop-sim: ClickHouse database "default" at http:\/\/127\.0\.0\.1:\d+ has no table mlop_metrics, mlop_logs, mlop_data, mlop_files \(the ingest's tables, docs\/protocol\/clickhouse\.md\)\.\n$/);
+    } finally {
+      serve.server.kill('SIGINT');
+      await serve.closed;
+    }
+  });
+});
