@@ -20,8 +20,13 @@ export interface EntrySections {
   tasks: EntrySummary[];
 }
 
+/** Locust's order: by name, then type, in Python's code-point order. */
 function byRoute(a: EntrySummary, b: EntrySummary): number {
-  return a.route.localeCompare(b.route) || a.method.localeCompare(b.method);
+  return codepoint(a.route, b.route) || codepoint(a.method, b.method);
+}
+
+function codepoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function entrySections(result: SimulationResult): EntrySections {

@@ -46,16 +46,19 @@ export async function auditDelivery(
   ingestUrl: string,
   storageCheck: boolean,
 ): Promise<DeliveryAudit> {
-  const read = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
-  const stored = read?.kind === 'read' ? read.runs : undefined;
-  const audits: RunAudit[] = runs.map((run) => {
+  return auditRuns(runDeliveries(runs), project, control, ingestUrl, storageCheck);
+}
+
+/** What the SDK says of each run: logged, acked, failed, pending, rows expected; in total and per kind. */
+export function runDeliveries(runs: readonly SdkRun[]): RunAudit[] {
+  return runs.map((run) => {
     const d = run.delivery();
     const kinds = {} as Record<AuditKind, KindAudit>;
     for (const k of AUDIT_KINDS) {
       const c = d.byKind[k];
       kinds[k] = { logged: c.logged, acked: c.acked, failed: c.failed, pending: c.pending, expectedRows: c.ackedRows };
     }
-    const a: RunAudit = {
+    return {
       runId: Number(run.id),
       runName: run.name,
       logged: d.logged,
@@ -65,12 +68,32 @@ export async function auditDelivery(
       expectedRows: d.ackedRows,
       kinds,
     };
+  });
+}
+
+/**
+ * The audit of runs whose SDK counts are known (from this process or from workers): with the
+ * storage check, the reference server's stored rows are read once for all of them.
+ */
+export async function auditRuns(
+  deliveries: readonly RunAudit[],
+  project: string,
+  control: TargetControl,
+  ingestUrl: string,
+  storageCheck: boolean,
+): Promise<DeliveryAudit> {
+  const read = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
+  const stored = read?.kind === 'read' ? read.runs : undefined;
+  const audits: RunAudit[] = deliveries.map((d) => {
+    const a: RunAudit = { ...d };
     if (stored) {
-      const have = stored.get(String(run.id))?.tables ?? {};
+      // per table: the kinds whose rows land there, against the distinct rows stored there
+      const have = stored.get(String(d.runId))?.tables ?? {};
       const tables: Record<string, TableAudit> = {};
       for (const [k, table] of Object.entries(TABLE_OF_KIND)) {
-        const t = (tables[table] ??= { expectedRows: 0, storedRows: have[table]?.distinct ?? 0, lostRows: 0, duplicatedRows: (have[table]?.rows ?? 0) - (have[table]?.distinct ?? 0) });
-        t.expectedRows += kinds[k as AuditKind].expectedRows;
+        const h = have[table];
+        const t = (tables[table] ??= { expectedRows: 0, storedRows: h?.distinct ?? 0, lostRows: 0, duplicatedRows: (h?.rows ?? 0) - (h?.distinct ?? 0) });
+        t.expectedRows += d.kinds[k as AuditKind].expectedRows;
       }
       for (const t of Object.values(tables)) t.lostRows = Math.max(0, t.expectedRows - t.storedRows);
       a.tables = tables;
@@ -80,6 +103,22 @@ export async function auditDelivery(
     }
     return a;
   });
+  const storage: StorageVerdict = read === undefined ? 'acked-only' : read.kind === 'read' ? 'checked' : 'unreadable';
+  const audit = auditTotals(audits, storage);
+  if (read?.kind === 'unreadable') audit.storageProblem = read.problem;
+  if (read?.kind === 'read' && read.dlqBatchesPending > 0) audit.dlqBatchesPending = read.dlqBatchesPending;
+  return audit;
+}
+
+type StorageVerdict = NonNullable<DeliveryAudit['storage']>;
+
+/**
+ * Totals and the verdict over audited runs (also of shards that each checked their own runs):
+ * rows lost or duplicated, records neither acked nor FAILED, or an unreadable storage fail it.
+ */
+export function auditTotals(audits: RunAudit[], storage: StorageVerdict | boolean): DeliveryAudit {
+  if (typeof storage === 'boolean') storage = storage ? 'checked' : 'acked-only';
+  const storageChecked = storage === 'checked';
   const sum = (k: 'logged' | 'acked' | 'failed' | 'pending' | 'expectedRows' | 'storedRows' | 'lostRows' | 'duplicatedRows'): number =>
     audits.reduce((s, a) => s + (a[k] ?? 0), 0);
   const kinds = {} as Record<AuditKind, KindAudit>;
@@ -95,28 +134,24 @@ export async function auditDelivery(
     expectedRows: sum('expectedRows'),
     kinds,
   };
-  if (stored) {
+  if (storageChecked) {
     totals.storedRows = sum('storedRows');
     totals.lostRows = sum('lostRows');
     totals.duplicatedRows = sum('duplicatedRows');
     const tables: Record<string, TableAudit> = {};
     for (const a of audits) {
       for (const [name, t] of Object.entries(a.tables ?? {})) {
-        const sumT = (tables[name] ??= { expectedRows: 0, storedRows: 0, lostRows: 0, duplicatedRows: 0 });
-        sumT.expectedRows += t.expectedRows;
-        sumT.storedRows += t.storedRows;
-        sumT.lostRows += t.lostRows;
-        sumT.duplicatedRows += t.duplicatedRows;
+        const all = (tables[name] ??= { expectedRows: 0, storedRows: 0, lostRows: 0, duplicatedRows: 0 });
+        all.expectedRows += t.expectedRows;
+        all.storedRows += t.storedRows;
+        all.lostRows += t.lostRows;
+        all.duplicatedRows += t.duplicatedRows;
       }
     }
     totals.tables = tables;
   }
-  const storage: DeliveryAudit['storage'] = read === undefined ? 'acked-only' : read.kind === 'read' ? 'checked' : 'unreadable';
-  const audit: DeliveryAudit = { storageChecked: storage === 'checked', storage, runs: audits, totals, pass: true };
-  if (read?.kind === 'unreadable') audit.storageProblem = read.problem;
-  if (read?.kind === 'read' && read.dlqBatchesPending > 0) audit.dlqBatchesPending = read.dlqBatchesPending;
-  audit.pass = storage !== 'unreadable' && (totals.lostRows ?? 0) === 0 && (totals.duplicatedRows ?? 0) === 0 && totals.pending === 0;
-  return audit;
+  const pass = storage !== 'unreadable' && (totals.lostRows ?? 0) === 0 && (totals.duplicatedRows ?? 0) === 0 && totals.pending === 0;
+  return { storageChecked, storage, runs: audits, totals, pass };
 }
 
 function sumOf(ts: TableAudit[], k: keyof TableAudit): number {

@@ -38,6 +38,7 @@ function inputs(recorder: Recorder, scenario: ScenarioDefinition, over: Partial<
     specs: thresholdSpecs({ expressions: [], env: {}, overrides: {} }, judged),
     plan,
     load: plan.load,
+    loadDescription: '4 users at 4/s for 30 s',
     startedAt: new Date(T0),
     endedAt: new Date(T0 + 10_000),
     durationS: 10,
