@@ -23,6 +23,8 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'time-to-visible', script: 'bench/time-to-visible.ts' },
   { name: 'stall-case', script: 'bench/stall-case.ts' },
   { name: 'scheduler-speed', script: 'bench/scheduler-speed.ts' },
+  { name: 'output-cost', script: 'bench/output-cost.ts' },
+  { name: 'scale-out', script: 'bench/scale-out.ts' },
 ];
 
 const argv = process.argv.slice(2);

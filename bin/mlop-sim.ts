@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The mlop-sim CLI: its commands (run, serve, baseline), help and exit codes. Each command turns
+ * The mlop-sim CLI: its commands (run, serve, merge, baseline), help and exit codes. Each command turns
  * flags into library options (bin/commands/); every behaviour lives in src/. See docs/cli.md.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { baselineBuilder } from './commands/baseline.js';
+import { mergeBuilder, mergeCommand } from './commands/merge.js';
 import { runBuilder, runCommand } from './commands/run.js';
 import { serveBuilder, serveCommand } from './commands/serve.js';
 import { handleError, handleUsage } from './commands/terminal.js';
@@ -26,6 +27,7 @@ const cli = yargs(hideBin(process.argv))
   .usage('$0 [run] [options]\n\nSDK-faithful load simulator for the mlop/pluto ingestion pipeline.')
   .command(['run', '$0'], 'run a load test (the default command)', runBuilder, (a) => runCommand(a))
   .command('serve', 'run the reference server standalone (ingest + API + heartbeat on one port)', serveBuilder, (a) => serveCommand(a as never))
+  .command('merge <files..>', 'merge shard files (run --shard I/N) into one report, verdict and exit code', mergeBuilder, (a) => mergeCommand(a))
   .command('baseline <action>', 'manage the baseline', baselineBuilder)
   .epilogue(EPILOGUE)
   .strict()

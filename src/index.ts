@@ -12,7 +12,8 @@ export { parseDuration } from './core/duration.js';
 export { parseLatencySpec, type LatencySpec } from './core/latency-spec.js';
 export type { RandomSource } from './core/random.js';
 export { runSimulation, type RunSimulationOptions } from './run/runner.js';
-export type { SimulationOptions, EmbeddedServerOptions, LiveConsoleOptions, Env, Plan, ClickHouseOptions } from './run/plan.js';
+export type { SimulationOptions, EmbeddedServerOptions, LiveConsoleOptions, Env, Plan, ClickHouseOptions, ScaleOutOptions } from './run/plan.js';
+export { runScaled, mergeShardFiles, parseStartAt, type ScaledRun, type MergeOptions } from './run/distributed/index.js';
 export { saveBaseline, DEFAULT_BASELINE_FILE, type SaveBaselineOptions } from './run/baseline-file.js';
 export { defineScenario } from './load/scenario.js';
 export type { ScenarioDefinition, ScenarioContext, TaskDefinition, SdkRunOptions, StageSpec, LoadShape, ShapeTick } from './load/scenario.js';
@@ -21,7 +22,7 @@ export { BUILTIN_SCENARIOS } from './load/scenarios/index.js';
 export type { Segment } from './executor/segment.js';
 export type { ScenarioHttpClient } from './transport/http-client.js';
 export type { HttpCallOptions, HttpCallResult } from './transport/exchange.js';
-export { formatFinalTable } from './output/index.js';
+export { formatFinalTable, locustStatsJson, STREAM_OUTPUTS, METRICS } from './output/index.js';
 export {
   startReferenceServer,
   startReferenceServerInWorker,

@@ -8,13 +8,18 @@ import {
   DEFAULT_BASELINE_FILE,
   EXIT_CODES,
   formatFinalTable,
+  locustStatsJson,
   parseDuration,
   parseLatencySpec,
-  runSimulation,
+  parseStartAt,
+  runScaled,
   type LatencySpec,
   type SimulationOptions,
 } from '../../src/index.js';
-import { exit, hideSecret, lastValue, out, usageError } from './terminal.js';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LOG_LEVELS, REFUSED_LOCUST_FLAGS, refusedFlagMessage, scenarioFromLocustfile } from './locust-flags.js';
+import { err, exit, hideSecret, lastValue, out, scrub, usageError } from './terminal.js';
 
 type Args = Record<string, unknown>;
 
@@ -48,13 +53,21 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   'spawn-rate': { ...numeric('spawn-rate', 'a number of users per second above 0'), alias: 'r', describe: 'users started per second', defaultDescription: 'all users within 1 s', to: 'spawnRate' },
   'run-time': { ...single, alias: 't', type: 'string', describe: 'how long to run: 30s, 5m, 1h, or seconds', defaultDescription: '30s', to: 'runTime' },
   wait: { ...single, type: 'string', describe: "wait between a user's tasks: 0, 1s, 100ms-500ms", defaultDescription: "the scenario's (sdk/http 0.1s-0.5s)", to: 'wait' },
-  host: { ...single, type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server', to: 'host' },
+  host: { ...single, alias: 'H', type: 'string', describe: 'ingest URL', defaultDescription: 'INGEST_URL, else the embedded server', to: 'host' },
   'api-url': { ...single, type: 'string', describe: 'SDK API/py URL (login, run create, heartbeat)', defaultDescription: 'the host', to: 'apiUrl' },
   key: { ...single, type: 'string', describe: 'API key (never printed)', defaultDescription: 'TEST_API_KEY, or the embedded server key', to: 'key' },
   seed: { ...numeric('seed', 'a whole number'), describe: 'seed for task choice and payloads', defaultDescription: 'random, recorded in latest.json', to: 'seed' },
-  scenario: { ...single, alias: 'f', type: 'string', default: 'sdk', describe: 'sdk | http | stress | ./file.ts | ./file.js', to: 'scenario' },
+  scenario: {
+    ...single, alias: ['f', 'locustfile'], type: 'string', default: 'sdk', describe: "sdk | http | stress | ./file.ts | ./file.js (the seed's locustfile.py, locustfile_http.py, locustfile_stress.py name sdk, http, stress)",
+    to: (v: string, o) => void (o.scenario = scenarioFromLocustfile(v)),
+  },
   'report-dir': { ...single, type: 'string', default: 'reports', describe: 'folder for latest.json', to: 'reportDir' },
   csv: { ...single, type: 'string', describe: 'write Locust CSVs with this prefix', to: 'csv' },
+  'csv-full-history': { type: 'boolean', describe: 'history CSV: a row per entry per second, not only Aggregated (Locust)', to: 'csvFullHistory' },
+  out: {
+    type: 'array', string: true, describe: 'stream while the run goes, repeatable: json=FILE|-, csv=FILE|-, prometheus-rw=URL',
+    to: (v: (string | number)[], o) => void (o.out = v.map(String)),
+  },
   html: { ...single, type: 'string', describe: 'write a self-contained HTML report', to: 'html' },
   junit: { ...single, type: 'string', describe: 'write a JUnit XML report', to: 'junit' },
   baseline: { ...single, type: 'string', describe: `compare with a saved latest.json (e.g. ${DEFAULT_BASELINE_FILE})`, to: 'baseline' },
@@ -112,7 +125,43 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...single, type: 'string', describe: 'embedded server: stop answering for D, starting T after its start (3s@20s)',
     to: (v: string, o) => void (o.embeddedServer = { ...o.embeddedServer, stall: parseStall(v) }),
   },
+  workers: {
+    ...single, type: 'string', describe: 'worker processes on this machine, each running its share of the users: N or auto (cores − 1)', defaultDescription: '1',
+    to: (v: string, o) => void (o.scaleOut = { ...o.scaleOut, workers: /^\s*\d+\s*$/.test(v) ? Number(v) : (v as 'auto') }),
+  },
+  shard: {
+    ...single, type: 'string', describe: 'run shard I of N (I from 0) and write reports/shard-I-of-N.json for mlop-sim merge',
+    to: (v: string, o) => void (o.scaleOut = { ...o.scaleOut, shard: v }),
+  },
+  shards: {
+    ...single, type: 'number', describe: 'N shards, this one\'s index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)',
+    to: (v: number, o) => void (o.scaleOut = { ...o.scaleOut, shards: v }),
+  },
+  'start-at': {
+    ...single, type: 'string', describe: 'start the load at this time (ISO 8601 or epoch seconds), so shards start together',
+    to: (v: string, o) => void (o.startAt = parseStartAt(v)),
+  },
   'shutdown-timeout': { ...single, type: 'string', describe: 'budget for users to finish their runs after the stop', defaultDescription: '30s', to: 'shutdownTimeout' },
+  'stop-timeout': { ...single, type: 'string', describe: "Locust's name for --shutdown-timeout", to: 'shutdownTimeout' },
+  'reset-stats': { type: 'boolean', describe: 'reset statistics once every user has started (Locust)', to: 'resetStats' },
+  tags: {
+    alias: 'T', type: 'array', string: true, describe: 'run only tasks with one of these tags (Locust)',
+    to: (v: (string | number)[], o) => void (o.tags = v.map(String)),
+  },
+  'exclude-tags': {
+    alias: 'E', type: 'array', string: true, describe: 'leave out tasks with one of these tags (Locust)',
+    to: (v: (string | number)[], o) => void (o.excludeTags = v.map(String)),
+  },
+  json: { type: 'boolean', describe: "print the final stats as JSON on stdout (Locust 2.x's --json); everything else goes to stderr", to: (v: boolean, o) => void (o.fullHistory = o.fullHistory || v) },
+};
+
+/** Flags of the CLI only (how it prints and exits), not runSimulation() options. */
+const TERMINAL_FLAGS: Record<string, Options> = {
+  headless: { type: 'boolean', describe: 'accepted for Locust habits: mlop-sim always runs headless' },
+  'only-summary': { type: 'boolean', describe: 'no live line, only the final summary (Locust)' },
+  'exit-code-on-error': { ...single, type: 'number', describe: 'exit with this code when a request failed or a task threw but the gates passed (Locust)' },
+  loglevel: { ...single, alias: 'L', type: 'string', describe: 'DEBUG | INFO | WARNING | ERROR | CRITICAL; progress lines are INFO', defaultDescription: 'INFO' },
+  logfile: { ...single, type: 'string', describe: 'write progress lines to this file instead of the terminal' },
 };
 
 /** `--server-latency`: a duration (`200ms`) or a distribution (`lognormal:20:0.5`); bad → exit 2. */
@@ -148,12 +197,19 @@ export function runOptions(a: Args): SimulationOptions {
 
 export function runBuilder(y: Argv): Argv {
   const withFlags = Object.entries(RUN_FLAGS).reduce((acc, [flag, { to: _to, ...def }]) => acc.option(flag, def), y);
-  return withFlags.option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no live line and no table; print only PASS/FAIL' });
+  const withTerminal = Object.entries(TERMINAL_FLAGS).reduce((acc, [flag, def]) => acc.option(flag, def), withFlags);
+  const withRefused = Object.entries(REFUSED_LOCUST_FLAGS).reduce((acc, [flag, [type]]) => acc.option(flag, { type, hidden: true }), withTerminal);
+  return withRefused.option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no live line and no table; print only PASS/FAIL' });
 }
 
 export async function runCommand(a: Args): Promise<void> {
+  const refused = refusedFlagMessage(a);
+  if (refused) throw usageError(refused);
   const quiet = a.quiet === true;
+  const json = a.json === true;
   const options = runOptions(a);
+  const exitOnError = exitCodeOnError(a['exit-code-on-error']);
+  const log = progressLog(a, json);
   hideSecret(options.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY);
   hideSecret(options.clickhouse?.password ?? process.env.CLICKHOUSE_PASSWORD);
   const controller = new AbortController();
@@ -170,14 +226,50 @@ export async function runCommand(a: Args): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const result = await runSimulation({
+  const liveLine = !quiet && !json && a['only-summary'] !== true;
+  const { result, shardFile } = await runScaled({
     ...options,
     env: process.env,
     signal: controller.signal,
-    console: quiet ? false : { out: process.stdout, tty: process.stdout.isTTY === true },
-    log: quiet ? undefined : (line) => out(`mlop-sim: ${line}\n`),
+    console: liveLine ? { out: process.stdout, tty: process.stdout.isTTY === true } : false,
+    log: quiet ? undefined : log,
   });
-  if (quiet) out(`${result.pass ? 'PASS' : 'FAIL'}${result.reasons.map((r) => `\n  - ${r}`).join('')}\n`);
-  else out('\n' + formatFinalTable(result));
-  exit(result.exitCode);
+  if (shardFile) {
+    // A shard is judged with the others by mlop-sim merge: it passes when its file is written.
+    if (!quiet) out('\n' + formatFinalTable(result));
+    out(`shard written: ${shardFile} (judge the shards with mlop-sim merge)\n`);
+    exit(result.interrupted ? EXIT_CODES.interrupted : EXIT_CODES.pass);
+  }
+  const summary = quiet ? `${result.pass ? 'PASS' : 'FAIL'}${result.reasons.map((r) => `\n  - ${r}`).join('')}\n` : '\n' + formatFinalTable(result);
+  if (json) {
+    err(summary);
+    out(JSON.stringify(locustStatsJson(result), null, 4) + '\n');
+  } else out(summary);
+  const anyError = result.aggregated.failures > 0 || result.exceptions.length > 0;
+  exit(exitOnError !== undefined && result.exitCode === EXIT_CODES.pass && anyError ? exitOnError : result.exitCode);
+}
+
+/** `--exit-code-on-error N`: a whole number 0–255, else exit 2. */
+function exitCodeOnError(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw usageError(`--exit-code-on-error must be a whole number from 0 to 255, got ${String(v)}`);
+  return v;
+}
+
+/** Progress lines (INFO): to --logfile, or the terminal (stderr with --json); none above INFO. */
+function progressLog(a: Args, json: boolean): (line: string) => void {
+  const level = a.loglevel === undefined ? 'INFO' : String(a.loglevel).toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw usageError(`--loglevel must be one of ${LOG_LEVELS.join(', ')}, got "${String(a.loglevel)}"`);
+  if (level !== 'DEBUG' && level !== 'INFO') return () => undefined;
+  const file = a.logfile;
+  if (typeof file === 'string' && file !== '') {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      appendFileSync(file, '');
+    } catch (e) {
+      throw usageError(`--logfile: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    return (line) => appendFileSync(file, scrub(`[${new Date().toISOString()}] INFO/mlop-sim: ${line}\n`));
+  }
+  return json ? (line) => err(`mlop-sim: ${line}\n`) : (line) => out(`mlop-sim: ${line}\n`);
 }

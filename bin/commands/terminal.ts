@@ -22,6 +22,10 @@ export function out(text: string): void {
   process.stdout.write(scrub(text));
 }
 
+export function err(text: string): void {
+  process.stderr.write(scrub(text));
+}
+
 export function fail(message: string, code: number): never {
   process.stderr.write(scrub(`mlop-sim: ${message.replace(/\s+$/, '')}\n`));
   return exit(code);

@@ -35,6 +35,8 @@ export interface TaskDefinition {
   name: string;
   /** Relative weight, like Locust's @task(weight). Must be > 0. */
   weight: number;
+  /** Locust's @tag(...): `--tags` runs only tasks with one of the given tags, `--exclude-tags` leaves them out. */
+  tags?: string[];
   run(ctx: ScenarioContext): void | Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export function scenarioProblem(def: unknown): string | undefined {
   for (const t of d.tasks) {
     if (!t || typeof t.run !== 'function') return 'every task needs a run(ctx) function';
     if (typeof t.weight !== 'number' || !(t.weight > 0)) return `task "${String(t.name)}" needs a weight above 0`;
+    if (t.tags !== undefined && !(Array.isArray(t.tags) && t.tags.every((x) => typeof x === 'string'))) return `task "${String(t.name)}" needs tags as a list of strings`;
   }
   if (d.wait && !(d.wait.minS >= 0 && d.wait.maxS >= d.wait.minS)) return 'wait needs 0 ≤ minS ≤ maxS';
   if (d.shape !== undefined && typeof d.shape !== 'function') return 'shape must be a function returning {users, spawnRate}, {rate} or null';

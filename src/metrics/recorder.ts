@@ -7,7 +7,8 @@
  * snapshot once into a fresh Recorder (users of the same second are summed across snapshots).
  */
 import { Digest } from './digest.js';
-import type { EntrySummary, FailureGroup, TimeSeriesPoint } from './result.js';
+import { ExceptionLog } from './exception-log.js';
+import { QUANTILES, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
 import { StatsEntry, summarize, type StatsEntrySnapshot } from './stats-entry.js';
 import { SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
 
@@ -21,6 +22,25 @@ export interface RecorderSnapshot {
   users: [number, number][];
   /** [epoch second, target] pairs: the load's target then (users or iterations/s; absent for constant users). */
   targets?: [number, number][];
+  /** Errors thrown by scenario code (absent in older snapshots). */
+  exceptions?: ExceptionGroup[];
+}
+
+/** One entry in one completed second, for the streaming outputs (built once per second). */
+export interface EntrySecond {
+  /** Entry name (`POST /ingest/metrics`, `Aggregated`). */
+  entry: string;
+  method: string;
+  route: string;
+  requests: number;
+  failures: number;
+  /** Percentiles of the samples that completed in this second (0 when none). */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Cumulative counts up to the end of this second. */
+  totalRequests: number;
+  totalFailures: number;
 }
 
 export interface WindowView {
@@ -40,10 +60,12 @@ export class Recorder {
   private readonly usersAt = new Map<number, number>();
   /** The load's target per epoch second (stages, arrival rates), as set by setTarget(). */
   private readonly targetAt = new Map<number, number>();
+  private readonly thrown = new ExceptionLog();
 
-  constructor(opts: { now?: () => number } = {}) {
+  /** `startMs`: when the load started, if before now (a recorder rebuilt from workers' snapshots). */
+  constructor(opts: { now?: () => number; startMs?: number } = {}) {
     this.now = opts.now ?? Date.now;
-    this.startMs = this.now();
+    this.startMs = opts.startMs ?? this.now();
   }
 
   /** Record one completed request or call. Failures count in `count` too (Locust semantics). */
@@ -56,6 +78,22 @@ export class Recorder {
     let entry = routes.get(route);
     if (entry === undefined) entry = this.createEntry(method, route, routes);
     entry.record(Math.floor(this.now() / 1000), durationMs, ok, bytes, error);
+  }
+
+  /** An error thrown by scenario code (Locust's exceptions); its failure sample is recorded separately. */
+  exception(err: unknown): void {
+    this.thrown.add(err);
+  }
+
+  exceptions(): ExceptionGroup[] {
+    return this.thrown.list();
+  }
+
+  /** Locust's --reset-stats: forget every sample and exception so far (the users' series stays). */
+  reset(): void {
+    this.byMethod.clear();
+    this.byName.clear();
+    this.thrown.clear();
   }
 
   /** The number of running users from now on (for the time series). */
@@ -105,11 +143,12 @@ export class Recorder {
       for (const b of e.series.all()) {
         let m = seconds.get(b.t);
         if (m === undefined) {
-          m = { t: b.t, count: 0, failures: 0, digest: new Digest(SECOND_COMPRESSION) };
+          m = { t: b.t, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
           seconds.set(b.t, m);
         }
         m.count += b.count;
         m.failures += b.failures;
+        m.bytes += b.bytes;
         m.digest.merge(b.digest);
       }
     }
@@ -120,7 +159,8 @@ export class Recorder {
     const points: TimeSeriesPoint[] = [];
     let users = this.usersBefore(first);
     let target = this.before(this.targetAt, first);
-    let totalRequests = 0, totalFailures = 0;
+    let totalRequests = 0, totalFailures = 0, totalBytes = 0;
+    const total = new Digest(); // everything up to this second: Locust's "Total …" history columns
     for (let t = first; t <= last; t++) {
       users = this.usersAt.get(t) ?? users;
       target = this.targetAt.get(t) ?? target;
@@ -129,16 +169,61 @@ export class Recorder {
       const failures = b?.failures ?? 0;
       totalRequests += requests;
       totalFailures += failures;
+      totalBytes += b?.bytes ?? 0;
+      if (b) total.merge(b.digest);
       points.push({
         t, users, requests, failures,
         p50Ms: b ? b.digest.quantile(0.5) : 0,
         p95Ms: b ? b.digest.quantile(0.95) : 0,
         p99Ms: b ? b.digest.quantile(0.99) : 0,
+        quantilesMs: QUANTILES.map((q) => (b ? b.digest.quantile(q) : 0)),
         totalRequests, totalFailures,
+        totalMedianMs: total.count > 0 ? total.quantile(0.5) : 0,
+        totalAvgMs: total.count > 0 ? total.sum / total.count : 0,
+        totalMinMs: total.min,
+        totalMaxMs: total.max,
+        totalAvgBytes: totalRequests > 0 ? totalBytes / totalRequests : 0,
       });
       if (this.targetAt.size > 0) points[points.length - 1].target = target;
     }
     return points;
+  }
+
+  /**
+   * Every entry (sorted) and `Aggregated` (last) in the completed epoch second `t`: its counts,
+   * percentiles and the running totals at its end. Called once per second, off the hot path.
+   */
+  second(t: number): EntrySecond[] {
+    const out: EntrySecond[] = [];
+    const all = new Digest(SECOND_COMPRESSION);
+    let requests = 0, failures = 0, totalRequests = 0, totalFailures = 0;
+    for (const name of this.names()) {
+      const e = this.byName.get(name) as StatsEntry;
+      const b = e.series.get(t);
+      // Samples of later seconds (the tick runs just after t ends) are not yet part of t's totals.
+      let laterCount = 0, laterFailures = 0;
+      for (let s = t + 1; s <= t + 3; s++) {
+        const later = e.series.get(s);
+        if (later) { laterCount += later.count; laterFailures += later.failures; }
+      }
+      const row: EntrySecond = {
+        entry: e.name, method: e.method, route: e.route,
+        requests: b?.count ?? 0, failures: b?.failures ?? 0,
+        p50Ms: b ? b.digest.quantile(0.5) : 0, p95Ms: b ? b.digest.quantile(0.95) : 0, p99Ms: b ? b.digest.quantile(0.99) : 0,
+        totalRequests: e.count - laterCount, totalFailures: e.failures - laterFailures,
+      };
+      out.push(row);
+      if (b) all.merge(b.digest);
+      requests += row.requests;
+      failures += row.failures;
+      totalRequests += row.totalRequests;
+      totalFailures += row.totalFailures;
+    }
+    out.push({
+      entry: 'Aggregated', method: '', route: 'Aggregated', requests, failures,
+      p50Ms: all.quantile(0.5), p95Ms: all.quantile(0.95), p99Ms: all.quantile(0.99), totalRequests, totalFailures,
+    });
+    return out;
   }
 
   /** Failures grouped by (method, route, message), most frequent first. */
@@ -175,12 +260,14 @@ export class Recorder {
     return { rps: count / coveredS, p50Ms: digest.quantile(0.5), p95Ms: digest.quantile(0.95), failures, count };
   }
 
-  snapshot(): RecorderSnapshot {
+  /** `fromT`: the per-second series only from that epoch second on (counters and digests are always whole). */
+  snapshot(fromT?: number): RecorderSnapshot {
     return {
       version: 1,
-      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot()),
+      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot(fromT)),
       users: [...this.usersAt].sort((a, b) => a[0] - b[0]),
       ...(this.targetAt.size > 0 ? { targets: [...this.targetAt].sort((a, b) => a[0] - b[0]) } : {}),
+      exceptions: this.thrown.list(),
     };
   }
 
@@ -197,6 +284,7 @@ export class Recorder {
     }
     for (const [t, n] of s.users) this.usersAt.set(t, (this.usersAt.get(t) ?? 0) + n);
     for (const [t, n] of s.targets ?? []) this.targetAt.set(t, (this.targetAt.get(t) ?? 0) + n);
+    for (const g of s.exceptions ?? []) this.thrown.addGroup(g);
   }
 
   private createEntry(method: string, route: string, routes: Map<string, StatsEntry>): StatsEntry {

@@ -42,11 +42,28 @@ export interface TimeSeriesPoint {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** Every reported quantile of this second, in QUANTILES order (0 when no sample). */
+  quantilesMs: number[];
   /** Cumulative counts up to and including this second. */
   totalRequests: number;
   totalFailures: number;
   /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
   target?: number;
+  /** Cumulative latency figures up to and including this second (Locust's history "Total" columns; 0 before any sample). */
+  totalMedianMs: number;
+  totalAvgMs: number;
+  totalMinMs: number;
+  totalMaxMs: number;
+  totalAvgBytes: number;
+}
+
+/** An error thrown by scenario code, grouped by message and stack (Locust's exceptions table). */
+export interface ExceptionGroup {
+  count: number;
+  /** `Error: message` as thrown. */
+  message: string;
+  /** The stack without its first line, or `` when the thrown value had none. */
+  traceback: string;
 }
 
 export interface FailureGroup {
@@ -267,6 +284,8 @@ export interface SimulationResult {
   entries: EntrySummary[];
   aggregated: EntrySummary;
   failures: FailureGroup[];
+  /** Errors thrown by scenario code (tasks, onStart, onStop), most frequent first. */
+  exceptions: ExceptionGroup[];
   /** Per-second series: key `Aggregated` plus one per judged entry. */
   history: Record<string, TimeSeriesPoint[]>;
 
@@ -284,10 +303,45 @@ export interface SimulationResult {
   generator?: GeneratorHealth;
   /** Things the reader must know that are not gate failures, e.g. a saturated generator. */
   warnings?: string[];
+  /** Set when the load ran in several processes (--workers) or was merged from shards. */
+  scaleOut?: ScaleOutReport;
 
   interrupted: boolean;
   pass: boolean;
   /** One sentence per failed gate. */
   reasons: string[];
   exitCode: number;
+}
+
+/** How a scaled-out run went: each segment's process (a worker) or file (a shard). */
+export interface ScaleOutReport {
+  mode: 'workers' | 'shards';
+  /** Segments the plan was split into. */
+  segments: number;
+  /** The plan's fingerprint (shards only): what every merged shard file shares. */
+  fingerprint?: string;
+  parts: SegmentStatus[];
+  /** CPU seconds of the coordinator itself (workers only: live merging, the final merge, judging). */
+  coordinatorCpuS?: number;
+}
+
+export interface SegmentStatus {
+  /** 0-based segment index. */
+  index: number;
+  /** False: the worker died or the shard file is missing; what it sent before is kept. */
+  complete: boolean;
+  /** A worker's exit code and signal, and why it counts as incomplete. */
+  exitCode?: number | null;
+  signal?: string | null;
+  reason?: string;
+  /** A shard file that was given more than once (a retried pod): the copies not used. */
+  duplicates?: number;
+  file?: string;
+  /** CPU seconds the worker process used (user + system). */
+  cpuS?: number;
+  /** A worker's heap (MB) once its scenario was loaded, and the most while its users ran (sampled each second). */
+  heapBaseMB?: number;
+  heapPeakMB?: number;
+  /** True when those samples followed a full GC (node --expose-gc): live objects only. */
+  heapAfterGc?: boolean;
 }

@@ -44,9 +44,10 @@ export class StatsEntry {
     // A clock step can make a duration negative, a bug upstream NaN: neither may poison the sums.
     const ms = durationMs >= 0 ? durationMs : 0;
     this.count++;
-    this.bytes += bytes >= 0 ? bytes : 0;
+    const b = bytes >= 0 ? bytes : 0;
+    this.bytes += b;
     this.digest.push(ms);
-    this.series.add(second, ms, ok);
+    this.series.add(second, ms, ok, b);
     if (!ok) {
       this.failures++;
       this.countError(error === undefined || error === '' ? UNKNOWN_ERROR : error, 1);
@@ -57,7 +58,8 @@ export class StatsEntry {
     return summarize(this.name, this.method, this.route, this.count, this.failures, this.bytes, this.digest, durationS);
   }
 
-  snapshot(): StatsEntrySnapshot {
+  /** `fromT`: only the series buckets from that epoch second on (a worker's live report). */
+  snapshot(fromT?: number): StatsEntrySnapshot {
     return {
       method: this.method,
       route: this.route,
@@ -66,7 +68,7 @@ export class StatsEntry {
       bytes: this.bytes,
       errors: [...this.errors],
       digest: this.digest.toJSON(),
-      series: this.series.snapshot(),
+      series: this.series.snapshot(fromT),
     };
   }
 

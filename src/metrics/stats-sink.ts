@@ -4,4 +4,6 @@
  */
 export interface StatsSink {
   record(method: string, route: string, durationMs: number, ok: boolean, bytes?: number, error?: string): void;
+  /** An error thrown by scenario code (besides its failure sample); optional for other sinks. */
+  exception?(err: unknown): void;
 }

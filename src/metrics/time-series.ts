@@ -13,6 +13,8 @@ export interface SecondBucket {
   t: number;
   count: number;
   failures: number;
+  /** Response bytes of the samples of this second (for Locust's history "Total Average Content Size"). */
+  bytes: number;
   digest: Digest;
 }
 
@@ -20,6 +22,8 @@ export interface SecondBucketSnapshot {
   t: number;
   count: number;
   failures: number;
+  /** Absent in snapshots from before bytes were kept per second. */
+  bytes?: number;
   digest: DigestSnapshot;
 }
 
@@ -28,10 +32,11 @@ export class TimeSeries {
   private last: SecondBucket | undefined;
 
   /** Count one sample that completed in epoch second `t`. */
-  add(t: number, durationMs: number, ok: boolean): void {
+  add(t: number, durationMs: number, ok: boolean, bytes = 0): void {
     let b = this.last;
     if (b === undefined || b.t !== t) b = this.open(t);
     b.count++;
+    b.bytes += bytes;
     if (!ok) b.failures++;
     b.digest.push(durationMs);
   }
@@ -46,18 +51,20 @@ export class TimeSeries {
     return [...this.buckets.values()].sort((a, b) => a.t - b.t);
   }
 
-  snapshot(): SecondBucketSnapshot[] {
-    return this.all().map((b) => ({ t: b.t, count: b.count, failures: b.failures, digest: b.digest.toJSON() }));
+  /** Buckets from second `fromT` on (all by default), oldest first. */
+  snapshot(fromT = -Infinity): SecondBucketSnapshot[] {
+    return this.all().filter((b) => b.t >= fromT).map((b) => ({ t: b.t, count: b.count, failures: b.failures, bytes: b.bytes, digest: b.digest.toJSON() }));
   }
 
   mergeSnapshot(s: readonly SecondBucketSnapshot[]): void {
     for (const sb of s) {
       let b = this.buckets.get(sb.t);
       if (b === undefined) {
-        b = { t: sb.t, count: 0, failures: 0, digest: new Digest(SECOND_COMPRESSION) };
+        b = { t: sb.t, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
         this.buckets.set(sb.t, b);
       }
       b.count += sb.count;
+      b.bytes += sb.bytes ?? 0;
       b.failures += sb.failures;
       b.digest.merge(Digest.fromJSON(sb.digest));
       if (b !== this.last) b.digest.compact();
@@ -67,7 +74,7 @@ export class TimeSeries {
   private open(t: number): SecondBucket {
     let b = this.buckets.get(t);
     if (b === undefined) {
-      b = { t, count: 0, failures: 0, digest: new Digest(SECOND_COMPRESSION) };
+      b = { t, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
       this.buckets.set(t, b);
     }
     // The previous second is over (clocks only rarely step back): release its spare buffer.

@@ -3,7 +3,7 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
-import { QUANTILE_KEYS, type EntrySummary, type SimulationResult, type StorageKind } from '../metrics/result.js';
+import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult, type StorageKind } from '../metrics/result.js';
 import {
   auditStorage, describeAudit, describeAuditCounts, describeBaselineCheck, describeGenerator, describeKindCounts, describeStorageAudit,
   describeThreshold, describeVisibility,
@@ -107,6 +107,7 @@ function gateLines(result: SimulationResult): string[] {
     d ? `${label} ${d.batches_pending} batches, ${d.records_pending} records, ${d.disk_usage_mb} MB` : `${label} n/a`;
   lines.push(`DLQ: ${dlq('start', result.dlq.start)}; ${dlq('end', result.dlq.end)}`);
   if (result.generator) lines.push(describeGenerator(result.generator));
+  if (result.scaleOut) lines.push(describeScaleOut(result.scaleOut));
   return lines;
 }
 
@@ -119,6 +120,16 @@ function openModelLines(result: SimulationResult): string[] {
     `Open model: ${result.dropped_iterations ?? 0} dropped iterations; iteration latency from the intended start (corrected, wrk2) ` +
       `p50 ${formatMs(c.p50_ms)} ms, p95 ${formatMs(c.p95_ms)} ms, p99 ${formatMs(c.p99_ms)} ms — "ITERATION from actual start" is timed from the send`,
   ];
+}
+
+/** `Workers: 2, all complete (coordinator CPU 0.4 s)` or `Shards: 3 merged, shard 1 incomplete (…)`. */
+function describeScaleOut(s: ScaleOutReport): string {
+  const what = s.mode === 'workers' ? 'worker' : 'shard';
+  const broken = s.parts.filter((p) => !p.complete).map((p) => `${what} ${p.index} incomplete (${p.reason ?? 'no result'})`);
+  const dups = s.parts.filter((p) => p.duplicates).map((p) => `${what} ${p.index} given ${p.duplicates! + 1} times, counted once`);
+  const cpu = s.coordinatorCpuS !== undefined ? ` (coordinator CPU ${s.coordinatorCpuS.toFixed(2)} s)` : '';
+  const plan = s.fingerprint ? `, plan ${s.fingerprint}` : '';
+  return `${s.mode === 'workers' ? 'Workers' : 'Shards'}: ${s.segments}${plan}, ${[...broken, ...dups].join('; ') || 'all complete'}${cpu}`;
 }
 
 /** The whole summary, lines joined with `\n`, ending with the verdict and its reasons. */

@@ -119,7 +119,8 @@ export const CHART_SCRIPT = String.raw`
   var select = document.getElementById('latency-entry');
   var charts = {
     'chart-rps': function () {
-      var keys = ['Aggregated'].concat(others).filter(function (k) { return history[k]; });
+      // Aggregated and the judged entries (a full history, --csv-full-history / --json, would crowd it); every entry is in the latency selector.
+      var keys = ['Aggregated'].concat(others.filter(function (k) { return (data.judged || []).indexOf(k) >= 0; })).filter(function (k) { return history[k]; });
       return { yLabel: 'per second', lines: keys.map(function (k, i) {
         return { name: k === 'Aggregated' ? 'Aggregated req/s' : k + ' /s', color: COLORS[i % COLORS.length], points: series(k, 'requests') };
       }) };

@@ -1,9 +1,11 @@
 /** Outputs (the live console line, latest.json, Locust CSV, HTML, JUnit) and the formatting they share. */
 export type { Output, LiveFeed } from './output.js';
-export { outputsFor, type OutputPlan } from './registry.js';
+export { outputsFor, parseStreamSpec, STREAM_OUTPUTS, type OutputPlan, type StreamSpec } from './registry.js';
+export { metricPoints, METRICS, type SecondSnapshot, type MetricPoint } from './stream/second-snapshot.js';
 export type { LiveConsoleOptions } from './console-output.js';
 export { writeLatestJson, latestJsonText, SEED_KEYS } from './latest-json.js';
-export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS } from './locust-csv.js';
+export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS, EXCEPTIONS_COLUMNS } from './locust-csv.js';
+export { locustStatsJson } from './locust-json.js';
 export { writeHtml } from './html-page.js';
 export { writeJunit } from './junit.js';
 export { formatFinalTable } from './final-table.js';

@@ -1,15 +1,18 @@
 /**
  * Locust-compatible CSV files (`--csv PREFIX`): <prefix>_stats.csv, <prefix>_stats_history.csv,
- * <prefix>_failures.csv, with the column headers of Locust 2.x `locust/stats.py`
- * (`requests_csv_columns`, `stats_history_csv_columns`, `failures_columns`; checked against
- * Debian's python3-locust 2.12.1 and unchanged through 2.20, the seed's pinned version,
- * docs/protocol/load-test-suite.md §6.3).
+ * <prefix>_failures.csv, <prefix>_exceptions.csv, with the column headers of Locust 2.x
+ * `locust/stats.py` (`requests_csv_columns`, `stats_history_csv_columns`, `failures_columns`,
+ * `exceptions_columns`; checked against Debian's python3-locust 2.12.1 and unchanged through
+ * 2.20, the seed's pinned version, docs/reports.md).
+ *
+ * The history has one row per second: only Aggregated, or (`--csv-full-history`) every entry
+ * first, sorted, then Aggregated — as Locust writes it. Its Total columns are the run's
+ * cumulative figures up to that second, numbers in every row.
  *
  * Differences from Locust, on purpose: response times keep sub-millisecond decimals (Locust
- * writes whole milliseconds); the history has no cumulative median/avg/min/max/size per second,
- * so those columns say N/A, as Locust does for percentiles it does not know. Under stages or an
- * arrival rate the history gains a last column, `Target` (users, or iterations/s; docs/cli.md
- * "Load models").
+ * writes whole milliseconds); a history row's Requests/s, Failures/s and percentiles are those of
+ * that one second (Locust's are a moving window of about 10 s). Under stages or an arrival rate
+ * the history gains a last column, `Target` (users, or iterations/s; docs/cli.md "Load models").
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -33,17 +36,26 @@ export const STATS_HISTORY_COLUMNS: readonly string[] = [
 
 export const FAILURES_COLUMNS: readonly string[] = ['Method', 'Name', 'Error', 'Occurrences'];
 
+export const EXCEPTIONS_COLUMNS: readonly string[] = ['Count', 'Message', 'Traceback', 'Nodes'];
+
+/** Locust's name for the one process of a standalone run. */
+const LOCAL_NODE = 'local';
+
 const NA = 'N/A';
 
 function num(n: number, digits: number): CsvField {
   return Number.isFinite(n) ? Number(n.toFixed(digits)) : NA;
 }
 
-/** Locust sorts entries by (name, method) and writes the total row last. */
+/** Locust sorts entries by (name, method) in Python's code-point order and writes the total row last. */
 function sortedEntries(result: SimulationResult): EntrySummary[] {
   return result.entries
     .filter((e) => e.name !== 'Aggregated')
-    .sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
+    .sort((a, b) => codepoint(a.route, b.route) || codepoint(a.method, b.method));
+}
+
+function codepoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function statsRow(e: EntrySummary, name: string): CsvField[] {
@@ -61,24 +73,25 @@ export function statsCsv(result: SimulationResult): string {
 }
 
 function historyRow(p: TimeSeriesPoint, type: string, name: string): CsvField[] {
-  const known: Partial<Record<string, number>> = { p50: p.p50Ms, p95: p.p95Ms, p99: p.p99Ms };
-  const percentiles = QUANTILE_KEYS.map((k) => {
-    const v = known[k];
-    return p.requests > 0 && v !== undefined ? num(v, 3) : NA;
-  });
+  // Locust writes N/A only while the entry has no request at all; a quiet second is 0.
+  const percentiles = QUANTILE_KEYS.map((_, i) => (p.totalRequests > 0 ? num(p.quantilesMs?.[i] ?? 0, 3) : NA));
   return [
     p.t, p.users, type, name, num(p.requests, 6), num(p.failures, 6), ...percentiles,
-    p.totalRequests, p.totalFailures, NA, NA, NA, NA, NA,
+    p.totalRequests, p.totalFailures, num(p.totalMedianMs ?? 0, 3), num(p.totalAvgMs ?? 0, 3),
+    num(p.totalMinMs ?? 0, 3), num(p.totalMaxMs ?? 0, 3), num(p.totalAvgBytes ?? 0, 2),
   ];
 }
 
 /**
- * One row per second per history key (like Locust's --csv-full-history): the per-entry series
- * first, sorted, then Aggregated. Each point is a one-second bucket, so its counts are per second.
+ * One row per second: Aggregated only, or with `fullHistory` every recorded entry first (sorted by
+ * name, then method, as Locust sorts) and Aggregated last. Each point is a one-second bucket, so
+ * its counts are per second.
  */
-export function statsHistoryCsv(result: SimulationResult): string {
-  const keys = Object.keys(result.history).filter((k) => k !== 'Aggregated').sort();
-  if (result.history['Aggregated']) keys.push('Aggregated');
+export function statsHistoryCsv(result: SimulationResult, fullHistory = false): string {
+  const entryKeys = fullHistory
+    ? sortedEntries(result).map((e) => e.name).filter((k) => result.history[k] !== undefined)
+    : [];
+  const keys = result.history['Aggregated'] ? [...entryKeys, 'Aggregated'] : entryKeys;
   const byName = new Map(result.entries.map((e) => [e.name, e]));
   const label = (key: string): [string, string] => {
     if (key === 'Aggregated') return ['', 'Aggregated'];
@@ -110,13 +123,20 @@ export function failuresCsv(result: SimulationResult): string {
   return csvText(FAILURES_COLUMNS, rows);
 }
 
-/** Writes the three files (creating the prefix's folder), returns their paths. */
-export async function writeCsv(result: SimulationResult, prefix: string): Promise<string[]> {
+/** Errors thrown by scenario code: Count, Message, Traceback, Nodes (`local`: one process). */
+export function exceptionsCsv(result: SimulationResult): string {
+  const rows = (result.exceptions ?? []).map((e): CsvField[] => [e.count, e.message, e.traceback, LOCAL_NODE]);
+  return csvText(EXCEPTIONS_COLUMNS, rows);
+}
+
+/** Writes the four files (creating the prefix's folder), returns their paths. */
+export async function writeCsv(result: SimulationResult, prefix: string, fullHistory = false): Promise<string[]> {
   await mkdir(dirname(prefix), { recursive: true });
   const files: [string, string][] = [
     [`${prefix}_stats.csv`, statsCsv(result)],
-    [`${prefix}_stats_history.csv`, statsHistoryCsv(result)],
+    [`${prefix}_stats_history.csv`, statsHistoryCsv(result, fullHistory)],
     [`${prefix}_failures.csv`, failuresCsv(result)],
+    [`${prefix}_exceptions.csv`, exceptionsCsv(result)],
   ];
   for (const [file, text] of files) await writeFile(file, text, 'utf8');
   return files.map(([file]) => file);

@@ -7,6 +7,7 @@
  */
 import type { SimulationResult } from '../metrics/result.js';
 import type { LiveSample } from './live-console.js';
+import type { SecondSnapshot } from './stream/second-snapshot.js';
 
 /** A fresh snapshot of the running load each time it is called (cheap; outputs pull at their own cadence). */
 export type LiveFeed = () => LiveSample;
@@ -18,6 +19,11 @@ export interface Output {
   prepare?(): Promise<void>;
   /** The load starts. */
   start?(live: LiveFeed): void;
+  /**
+   * A streaming output: the second that just ended. The runner builds one snapshot per second for
+   * all outputs that have this method (and a last one, up to the stop, before end()).
+   */
+  second?(s: SecondSnapshot): void;
   /** The load has ended; judging (audit, gates) follows. */
   end?(): void;
   /** The run is judged: write the result; returns the files written (none for streams). */

@@ -1,10 +1,32 @@
 /**
- * The outputs a run asked for, built from its plan. Adding an output: its file in this folder and
- * one line here (and its flag in bin/commands/run.ts).
+ * The outputs a run asked for, built from its plan. Adding an output: its file or folder in this
+ * folder and one line here (a file output also gets its flag in bin/commands/run.ts; a streaming
+ * output only its line in STREAM_OUTPUTS, and `--out NAME=ARG` reaches it).
  */
 import { liveConsoleOutput, type LiveConsoleOptions } from './console-output.js';
+import { csvStreamOutput } from './csv-stream/index.js';
+import { jsonStreamOutput } from './json-stream/index.js';
 import type { Output } from './output.js';
+import { prometheusRwOutput } from './prometheus-rw/index.js';
 import { htmlOutput, junitOutput, latestJsonOutput, locustCsvOutput } from './report-files.js';
+
+/** One `--out NAME=ARG`. */
+export interface StreamSpec {
+  name: string;
+  arg: string;
+}
+
+export interface OutputContext {
+  /** The run's progress lines (warnings of outputs go here). */
+  log?: (line: string) => void;
+}
+
+/** Streaming outputs by `--out` name: what ARG means, and how to make one. */
+export const STREAM_OUTPUTS: Record<string, { arg: string; create: (arg: string, ctx: OutputContext) => Output }> = {
+  json: { arg: 'FILE or -', create: (arg) => jsonStreamOutput(arg) },
+  csv: { arg: 'FILE or -', create: (arg) => csvStreamOutput(arg) },
+  'prometheus-rw': { arg: 'URL', create: (arg, ctx) => prometheusRwOutput(arg, { log: ctx.log }) },
+};
 
 export interface OutputPlan {
   /** The live line; false for none. */
@@ -13,16 +35,32 @@ export interface OutputPlan {
   reportDir: string | false;
   /** Locust CSV prefix. */
   csv?: string;
+  /** Locust's --csv-full-history: a history row per entry per second, not only Aggregated. */
+  csvFullHistory?: boolean;
   html?: string;
   junit?: string;
+  /** `--out NAME=ARG` streams, in the order given. */
+  streams?: StreamSpec[];
 }
 
-export function outputsFor(plan: OutputPlan): Output[] {
+export function outputsFor(plan: OutputPlan, ctx: OutputContext = {}): Output[] {
   const outputs: Output[] = [];
   if (plan.console) outputs.push(liveConsoleOutput(plan.console));
   if (plan.reportDir !== false) outputs.push(latestJsonOutput(plan.reportDir));
-  if (plan.csv) outputs.push(locustCsvOutput(plan.csv));
+  if (plan.csv) outputs.push(locustCsvOutput(plan.csv, plan.csvFullHistory === true));
   if (plan.html) outputs.push(htmlOutput(plan.html));
   if (plan.junit) outputs.push(junitOutput(plan.junit));
+  for (const s of plan.streams ?? []) outputs.push(STREAM_OUTPUTS[s.name].create(s.arg, ctx));
   return outputs;
+}
+
+/** `NAME=ARG` → a StreamSpec, or a sentence saying what is wrong. */
+export function parseStreamSpec(text: string): StreamSpec | string {
+  const eq = text.indexOf('=');
+  const name = (eq < 0 ? text : text.slice(0, eq)).trim();
+  const arg = eq < 0 ? '' : text.slice(eq + 1).trim();
+  const known = Object.keys(STREAM_OUTPUTS);
+  if (!STREAM_OUTPUTS[name]) return `--out: unknown output "${name}"; use one of ${known.map((k) => `${k}=${STREAM_OUTPUTS[k].arg}`).join(', ')}`;
+  if (arg === '') return `--out ${name} needs an argument: ${name}=${STREAM_OUTPUTS[name].arg}`;
+  return { name, arg };
 }

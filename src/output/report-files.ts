@@ -25,8 +25,12 @@ export function latestJsonOutput(dir: string): Output {
   };
 }
 
-export function locustCsvOutput(prefix: string): Output {
-  return { name: 'csv', prepare: () => prepareFile(`${prefix}_stats.csv`, 'the Locust CSVs (--csv)'), stop: (result) => writeCsv(result, prefix) };
+export function locustCsvOutput(prefix: string, fullHistory = false): Output {
+  return {
+    name: 'csv',
+    prepare: () => prepareFile(`${prefix}_stats.csv`, 'the Locust CSVs (--csv)'),
+    stop: (result) => writeCsv(result, prefix, fullHistory),
+  };
 }
 
 export function htmlOutput(file: string): Output {

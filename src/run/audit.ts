@@ -44,11 +44,14 @@ export async function auditDelivery(
   ingestUrl: string,
   storageCheck: boolean,
 ): Promise<DeliveryAudit> {
-  const read = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
-  const stored = read?.kind === 'read' ? read.runs : undefined;
-  const audits: RunAudit[] = runs.map((run) => {
+  return auditRuns(runDeliveries(runs), project, control, ingestUrl, storageCheck);
+}
+
+/** What the SDK says of each run: logged, acked, failed, pending, rows expected. */
+export function runDeliveries(runs: readonly SdkRun[]): RunAudit[] {
+  return runs.map((run) => {
     const d = run.delivery();
-    const a: RunAudit = {
+    return {
       runId: Number(run.id),
       runName: run.name,
       logged: d.logged,
@@ -57,8 +60,26 @@ export async function auditDelivery(
       pending: d.pending,
       expectedRows: d.ackedRows,
     };
+  });
+}
+
+/**
+ * The audit of runs whose SDK counts are known (from this process or from workers): with the
+ * storage check, the reference server's stored rows are read once for all of them.
+ */
+export async function auditRuns(
+  deliveries: readonly RunAudit[],
+  project: string,
+  control: TargetControl,
+  ingestUrl: string,
+  storageCheck: boolean,
+): Promise<DeliveryAudit> {
+  const read = storageCheck ? await readStoredRuns(control, ingestUrl, project) : undefined;
+  const stored = read?.kind === 'read' ? read.runs : undefined;
+  const audits: RunAudit[] = deliveries.map((d) => {
+    const a: RunAudit = { ...d };
     if (stored) {
-      const tables = Object.values(stored.get(String(run.id))?.tables ?? {});
+      const tables = Object.values(stored.get(String(d.runId))?.tables ?? {});
       const rows = tables.reduce((s, t) => s + t.rows, 0);
       const distinct = tables.reduce((s, t) => s + t.distinct, 0);
       a.storedRows = distinct;
@@ -67,6 +88,22 @@ export async function auditDelivery(
     }
     return a;
   });
+  const storage: StorageVerdict = read === undefined ? 'acked-only' : read.kind === 'read' ? 'checked' : 'unreadable';
+  const audit = auditTotals(audits, storage);
+  if (read?.kind === 'unreadable') audit.storageProblem = read.problem;
+  if (read?.kind === 'read' && read.dlqBatchesPending > 0) audit.dlqBatchesPending = read.dlqBatchesPending;
+  return audit;
+}
+
+type StorageVerdict = NonNullable<DeliveryAudit['storage']>;
+
+/**
+ * Totals and the verdict over audited runs (also of shards that each checked their own runs):
+ * rows lost or duplicated, records neither acked nor FAILED, or an unreadable storage fail it.
+ */
+export function auditTotals(audits: RunAudit[], storage: StorageVerdict | boolean): DeliveryAudit {
+  if (typeof storage === 'boolean') storage = storage ? 'checked' : 'acked-only';
+  const storageChecked = storage === 'checked';
   const sum = (k: keyof Omit<RunAudit, 'runId' | 'runName'>): number => audits.reduce((s, a) => s + (a[k] ?? 0), 0);
   const totals: DeliveryAudit['totals'] = {
     logged: sum('logged'),
@@ -75,17 +112,13 @@ export async function auditDelivery(
     pending: sum('pending'),
     expectedRows: sum('expectedRows'),
   };
-  if (stored) {
+  if (storageChecked) {
     totals.storedRows = sum('storedRows');
     totals.lostRows = sum('lostRows');
     totals.duplicatedRows = sum('duplicatedRows');
   }
-  const storage: DeliveryAudit['storage'] = read === undefined ? 'acked-only' : read.kind === 'read' ? 'checked' : 'unreadable';
-  const audit: DeliveryAudit = { storageChecked: storage === 'checked', storage, runs: audits, totals, pass: true };
-  if (read?.kind === 'unreadable') audit.storageProblem = read.problem;
-  if (read?.kind === 'read' && read.dlqBatchesPending > 0) audit.dlqBatchesPending = read.dlqBatchesPending;
-  audit.pass = storage !== 'unreadable' && (totals.lostRows ?? 0) === 0 && (totals.duplicatedRows ?? 0) === 0 && totals.pending === 0;
-  return audit;
+  const pass = storage !== 'unreadable' && (totals.lostRows ?? 0) === 0 && (totals.duplicatedRows ?? 0) === 0 && totals.pending === 0;
+  return { storageChecked, storage, runs: audits, totals, pass };
 }
 
 /**

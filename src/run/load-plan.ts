@@ -8,7 +8,9 @@ import { parseDuration } from '../core/duration.js';
 import { SimUsageError } from '../core/errors.js';
 import type { ArrivalProcess } from '../executor/arrivals.js';
 import type { ArrivalPool, Saturation } from '../executor/open-model.js';
-import type { LoadPlan } from '../executor/registry.js';
+import { realClock } from '../core/clock.js';
+import { createExecutor, type LoadPlan } from '../executor/registry.js';
+import { WHOLE } from '../executor/segment.js';
 import { peakTarget, stagesDurationS, type Stage } from '../executor/stages.js';
 import type { LoadShape, StageSpec } from '../load/scenario.js';
 
@@ -167,6 +169,20 @@ export function loadForScenario(
   scenario: { sdk?: unknown; stages?: StageSpec[]; shape?: LoadShape },
 ): LoadPlan {
   return resolveLoad(plan.loadOptions, plan.seed, { sdkRuns: Boolean(scenario.sdk), stages: scenario.stages, shape: scenario.shape });
+}
+
+/** The whole plan's load in a few words, as its executor says it (for results merged from segments). */
+export function describeLoad(load: LoadPlan): string {
+  const describeOnly = {
+    newUser: (): never => {
+      throw new Error('an executor made only to describe its load starts no user');
+    },
+    onActiveUsers: () => undefined,
+    clock: realClock,
+    segment: WHOLE,
+    shutdownTimeoutS: 0,
+  };
+  return createExecutor(load, describeOnly).describe();
 }
 
 /** Users to size shared resources for (HTTP pools) and to print: the most the load may run at once. */

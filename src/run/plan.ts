@@ -11,7 +11,8 @@ import type { LoadPlan } from '../executor/registry.js';
 import { resolveLoad, type LoadOptions, type ScenarioLoad } from './load-plan.js';
 import { segmentProblem, WHOLE, type Segment } from '../executor/segment.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
-import type { LiveConsoleOptions, OutputPlan } from '../output/index.js';
+import type { Recorder } from '../metrics/recorder.js';
+import { parseStreamSpec, type LiveConsoleOptions, type OutputPlan, type StreamSpec } from '../output/index.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -75,8 +76,20 @@ export interface SimulationOptions extends LoadOptions {
   reportDir?: string | false;
   /** Locust CSV prefix (writes PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv). */
   csv?: string;
+  /** Locust's --csv-full-history: the history CSV gets a row per entry per second, not only Aggregated. */
+  csvFullHistory?: boolean;
+  /** Keep a per-second history of every entry in the result (implied by csvFullHistory). */
+  fullHistory?: boolean;
   html?: string;
   junit?: string;
+  /** Streaming outputs, k6's `--out` spelling: `json=FILE` (`-` = stdout), `csv=FILE`, `prometheus-rw=URL`. */
+  out?: string[];
+  /** Locust's --reset-stats: forget the samples recorded while users were being spawned. */
+  resetStats?: boolean;
+  /** Run only tasks with one of these tags (Locust's --tags); untagged tasks are then left out. */
+  tags?: string[];
+  /** Leave out tasks with one of these tags (Locust's --exclude-tags). */
+  excludeTags?: string[];
   /** A saved latest.json to compare with. */
   baseline?: string;
   /** k6-like threshold expressions, e.g. `e2e:p95<800`. */
@@ -103,6 +116,23 @@ export interface SimulationOptions extends LoadOptions {
   log?: (line: string) => void;
   /** Run only this segment of the plan (0-based index of `count` equal parts); default the whole plan. */
   segment?: Segment;
+  /** Run over several processes or machines: `--workers`, `--shard`, `--shards` (src/run/distributed/). */
+  scaleOut?: ScaleOutOptions;
+  /** Start the load at this moment (epoch ms or a Date) after the target checks; a moment past starts at once. */
+  startAt?: number | Date;
+  /** Given the run's recorder when the load starts (a worker or shard snapshots it). */
+  onRecorder?: (recorder: Recorder) => void;
+  /** Read the stored rows of the reference server for the delivery audit (default true; a worker leaves it to its coordinator). */
+  auditStorage?: boolean;
+}
+
+export interface ScaleOutOptions {
+  /** Worker processes on this machine: a number, or `auto` (cores − 1). */
+  workers?: number | 'auto';
+  /** This process runs segment I of N: `I/N`, I from 0 (as JOB_COMPLETION_INDEX). */
+  shard?: string;
+  /** N shards, with this one's index from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). */
+  shards?: number;
 }
 
 /** A checked, defaulted simulation: what runs, against what, judged how, written where. */
@@ -119,6 +149,11 @@ export interface Plan {
   key: string | undefined;
   seed: number;
   outputs: OutputPlan;
+  /** Per-second history of every entry in the result, not only Aggregated and the judged ones. */
+  fullHistory: boolean;
+  resetStats: boolean;
+  tags: string[] | undefined;
+  excludeTags: string[];
   baseline?: string;
   thresholds: string[];
   env: Env;
@@ -185,9 +220,15 @@ export function resolvePlan(o: SimulationOptions): Plan {
       console: o.console ?? false,
       reportDir: o.reportDir === undefined ? DEFAULT_REPORT_DIR : o.reportDir,
       csv: o.csv,
+      csvFullHistory: o.csvFullHistory === true,
       html: o.html,
       junit: o.junit,
+      streams: parseStreams(o.out),
     },
+    fullHistory: o.fullHistory === true || o.csvFullHistory === true,
+    resetStats: o.resetStats === true,
+    tags: o.tags === undefined ? undefined : tagList(o.tags),
+    excludeTags: tagList(o.excludeTags ?? []),
     baseline: o.baseline,
     thresholds: o.thresholds ?? [],
     env,
@@ -273,4 +314,18 @@ function parseWait(w: SimulationOptions['wait']): { minS: number; maxS: number }
   }
   if (maxS < minS) throw new SimUsageError(`--wait needs min ≤ max, got "${w}".`);
   return { minS, maxS };
+}
+
+/** `--out NAME=ARG` values → specs; an unknown name or a missing argument is a usage error. */
+function parseStreams(out: readonly string[] | undefined): StreamSpec[] {
+  return (out ?? []).map((text) => {
+    const spec = parseStreamSpec(text);
+    if (typeof spec === 'string') throw new SimUsageError(`${spec}.`);
+    return spec;
+  });
+}
+
+/** Tags as Locust takes them: space- or comma-separated, repeatable; empty strings dropped. */
+function tagList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(/[\s,]+/)).filter((t) => t !== '');
 }

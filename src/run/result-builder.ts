@@ -109,6 +109,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
   if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name]);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
+  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name]);
 
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
@@ -142,6 +143,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     entries,
     aggregated,
     failures: recorder.failures(),
+    exceptions: recorder.exceptions(),
     history,
     thresholds,
     baseline,
@@ -160,14 +162,15 @@ export function buildResult(i: ResultInputs): SimulationResult {
 }
 
 /**
- * The timing sentence, then the saturated generator's (and, when a latency threshold failed, that
- * the failure may be the generator's: its queueing is inside every latency it measured).
+ * The saturated generator's sentence (and, when a latency threshold failed, that the failure may
+ * be the generator's: its queueing is inside every latency it measured), then the timing one.
  */
 function generatorWarnings(g: GeneratorHealth, thresholds: readonly ThresholdVerdict[]): string[] {
-  const warnings: string[] = g.timingWarning ? [g.timingWarning] : [];
+  const warnings: string[] = [];
   if (g.saturated) {
     const latencyFailed = thresholds.some((t) => !t.pass && t.metric !== 'error_rate' && t.metric !== 'rps');
     warnings.push(latencyFailed ? `${g.warning} The failed latency thresholds may be the generator's doing, not the target's.` : g.warning);
   }
+  if (g.timingWarning) warnings.push(g.timingWarning);
   return warnings;
 }

@@ -24,12 +24,15 @@ import { loadForScenario, peakUsers } from './load-plan.js';
 import { linkAbort } from './abort-link.js';
 import { auditDelivery } from './audit.js';
 import { assertComparable, readBaseline } from './baseline-file.js';
-import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
+import type { EmbeddedTarget } from './embedded-target.js';
 import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
 import { GeneratorHealthMonitor } from './generator-health.js';
 import { preflight } from './preflight.js';
 import { StorageCheck } from './storage-check.js';
+import { startSecondTicker, type SecondTicker } from './second-ticker.js';
+import { filterTasksByTags } from '../load/task-tags.js';
+import { openTarget } from './target-session.js';
 import { buildResult, judgedEntries, liveSample } from './result-builder.js';
 import { TargetControl, displayUrl } from './target-control.js';
 
@@ -40,14 +43,15 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const o = resolvePlan(options);
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(o.scenarioRef);
-  const scenario = o.wait ? { ...resolved, wait: o.wait } : resolved;
+  const tagged = filterTasksByTags(resolved, o.tags, o.excludeTags);
+  const scenario = o.wait ? { ...tagged, wait: o.wait } : tagged;
   const load = loadForScenario(o, scenario);
   o.load = load;
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: o.thresholds, env: o.env, overrides: o.overrides }, judged);
   const baseline = o.baseline ? await readBaseline(o.baseline) : undefined;
   if (baseline && o.baseline) assertComparable(baseline, o.baseline, scenario.name, judged);
-  const outputs = outputsFor(o.outputs);
+  const outputs = outputsFor(o.outputs, { log });
   for (const output of outputs) await output.prepare?.();
 
   const abort = new AbortController();
@@ -58,6 +62,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
   let embedded: EmbeddedTarget | undefined;
   let storage: StorageCheck | undefined;
+  let ticker: SecondTicker | undefined;
   try {
     const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
@@ -67,19 +72,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       storage = await StorageCheck.open(o.clickhouse, project, !o.host);
       if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
     }
-    let ingestUrl: string, apiUrl: string, key: string | undefined;
-    if (o.host) {
-      ingestUrl = o.host;
-      apiUrl = o.apiUrl ?? o.host;
-      key = o.key;
-    } else {
-      embedded = await startEmbeddedTarget(o.embeddedServer, o.seed, o.clickhouse);
-      ingestUrl = embedded.url;
-      apiUrl = o.apiUrl ?? embedded.url;
-      key = o.key ?? embedded.key;
-      log(`started the embedded reference server at ${embedded.url}`);
-    }
-    if (!key) throw new SimUsageError('no API key: pass --key or set TEST_API_KEY');
+    const opened = await openTarget(o, log);
+    embedded = opened.embedded;
+    const { ingestUrl, apiUrl, key } = opened;
     const target: SdkTarget = {
       ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher, onRecordSettled: storage?.onRecordSettled,
     };
@@ -99,10 +94,20 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
         recorder.record(method, route, durationMs, ok, bytes, error);
       },
     };
+    options.onRecorder?.(recorder);
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };
+    let statsReset = false;
     const executor = createExecutor(load, {
       newUser: (index) => new VirtualUser(env, index),
-      onActiveUsers: (n) => recorder.setUsers(n),
+      onActiveUsers: (n) => {
+        recorder.setUsers(n);
+        // Locust's --reset-stats: once every user (of this segment) is running, start the statistics afresh.
+        if (o.resetStats && !statsReset && n >= share(o.segment, peakUsers(load))) {
+          statsReset = true;
+          recorder.reset();
+          log('all users started: statistics reset (--reset-stats)');
+        }
+      },
       clock: realClock,
       segment: o.segment,
       shutdownTimeoutS: o.shutdownTimeoutS,
@@ -110,14 +115,17 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     });
     log(`${scenario.name} scenario, ${executor.describe()} against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${o.seed}`);
+    if (options.startAt !== undefined) await sleepUntil(Number(options.startAt), abort.signal);
     const startedAt = new Date();
     const t0 = performance.now();
     const health = new GeneratorHealthMonitor();
     health.start();
     const following = followTarget(executor, recorder);
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
+    ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 });
     if (usesSdk) storage?.startProbe(stats, () => requests, log);
     const outcome = await executor.run(abort.signal).finally(() => following.stop());
+    ticker?.stop();
     const generator = health.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
@@ -130,7 +138,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       if (!abort.signal.aborted) log('waiting for the last time-to-visible samples');
       visibility = abort.signal.aborted ? await storage.stopProbe() : await storage.finishProbe();
     }
-    const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference) : undefined;
+    const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference && options.auditStorage !== false) : undefined;
     let storageAudit: StorageAudit | undefined;
     if (storage && runs.length > 0) {
       log(`counting stored rows in ClickHouse once the flush window has passed (at most ${o.clickhouse!.settleTimeoutS} s)`);
@@ -150,6 +158,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
     return result;
   } finally {
+    ticker?.stop();
     for (const output of outputs) output.end?.();
     unhook();
     await pools.close();
@@ -160,8 +169,23 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   }
 }
 
+/** Waits until epoch ms `at` (at once if it has passed) or the abort. */
+function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  const ms = at - Date.now();
+  if (!(ms > 0) || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** Stops every output with the result; a write that fails is a usage error naming the path. */
-async function stopOutputs(outputs: readonly Output[], result: SimulationResult): Promise<string[]> {
+export async function stopOutputs(outputs: readonly Output[], result: SimulationResult): Promise<string[]> {
   const files: string[] = [];
   try {
     for (const output of outputs) files.push(...(await output.stop(result)));

@@ -62,7 +62,8 @@ describe('flag and duration parsing, in process', () => {
       fc.property(fc.constantFrom(...numericOrText), typed, (flag, text) => {
         const def = RUN_FLAGS[flag];
         const message = usageMessage(text, () => {
-          const value = def.coerce ? (def.coerce as (v: unknown) => unknown)(text) : text;
+          // yargs hands an array flag (--threshold, --stage) its values as an array
+          const value = def.type === 'array' ? [text] : def.coerce ? (def.coerce as (v: unknown) => unknown)(text) : text;
           resolvePlan({ ...runOptions({ [flag]: value }), reportDir: false });
         });
         if (message !== undefined) expect(message).toContain(`--${flag}`);

@@ -19,6 +19,7 @@ function series(perSecond: number, p50: number, failEvery: number): TimeSeriesPo
   const points: TimeSeriesPoint[] = [];
   let totalRequests = 0;
   let totalFailures = 0;
+  let totalMaxMs = 0;
   for (let i = 0; i < DURATION_S; i++) {
     const users = Math.min(10, 2 * (i + 1)); // spawn rate 2/s up to 10 users
     const requests = i === 7 ? 0 : Math.round(perSecond * (users / 10) + (i % 3));
@@ -26,12 +27,17 @@ function series(perSecond: number, p50: number, failEvery: number): TimeSeriesPo
     totalRequests += requests;
     totalFailures += failures;
     const wave = 1 + 0.3 * Math.sin(i / 3);
+    const q = (f: number): number => (requests > 0 ? Number((p50 * f * wave).toFixed(3)) : 0);
+    const quantilesMs = [1, 1.2, 1.35, 1.5, 1.9, 2.6, 3.3, 4.1, 7.5, 9.8, 12].map(q);
+    totalMaxMs = Math.max(totalMaxMs, quantilesMs[10]);
     points.push({
       t: T0 + i, users, requests, failures,
-      p50Ms: requests > 0 ? Number((p50 * wave).toFixed(3)) : 0,
-      p95Ms: requests > 0 ? Number((p50 * 2.6 * wave).toFixed(3)) : 0,
+      p50Ms: q(1),
+      p95Ms: q(2.6),
       p99Ms: requests > 0 ? Number((p50 * 4.1 * wave + (i === 20 ? 40 : 0)).toFixed(3)) : 0,
+      quantilesMs,
       totalRequests, totalFailures,
+      totalMedianMs: p50, totalAvgMs: Number((p50 * 1.4).toFixed(3)), totalMinMs: Number((p50 * 0.3).toFixed(3)), totalMaxMs, totalAvgBytes: 2,
     });
   }
   return points;
@@ -55,6 +61,7 @@ export function makeResult(): SimulationResult {
     target: { ingestUrl: 'http://127.0.0.1:39003', apiUrl: 'http://127.0.0.1:39001', embedded: true },
     judged: ['e2e log→ack', 'SDK HTTP (all)'],
     entries, aggregated,
+    exceptions: [{ count: 3, message: 'TypeError: x is not a function, "really"', traceback: 'at Object.run (file:///s.ts:1:2)\nat iterate (file:///u.js:3:4)' }],
     failures: [
       { method: 'POST', name: '/ingest/metrics', error: 'HTTP 503: "ingest busy, retry later"', occurrences: 5 },
       { method: 'POST', name: '/ingest/metrics', error: 'socket hang up </script><script>window.__injected = 1</script>\nsecond line', occurrences: 1 },

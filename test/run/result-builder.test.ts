@@ -30,12 +30,15 @@ function repeat(recorder: Recorder, n: number, method: string, route: string, ms
 
 function inputs(recorder: Recorder, scenario: ScenarioDefinition, over: Partial<ResultInputs> = {}): ResultInputs {
   const judged = judgedEntries(scenario);
+  const plan = resolvePlan({ users: 4, seed: 7 });
   return {
     recorder,
     scenario,
     judged,
     specs: thresholdSpecs({ expressions: [], env: {}, overrides: {} }, judged),
-    plan: resolvePlan({ users: 4, seed: 7 }),
+    plan,
+    load: plan.load,
+    loadDescription: '4 users at 4/s for 30 s',
     startedAt: new Date(T0),
     endedAt: new Date(T0 + 10_000),
     durationS: 10,

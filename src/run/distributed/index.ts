@@ -1,0 +1,32 @@
+/**
+ * Scaling out (docs/cli.md "Scaling out"): runScaled() picks the path from the options —
+ * `--shard`/`--shards` (one segment, a shard file), `--workers N` (one machine's cores, one
+ * report), or the single-process runSimulation(); mergeShardFiles() is `mlop-sim merge`.
+ */
+import type { SimulationResult } from '../../metrics/result.js';
+import type { SimulationOptions } from '../plan.js';
+import { runSimulation } from '../runner.js';
+import { resolveWorkers, runWorkers } from './coordinator.js';
+import { runShard } from './shard-run.js';
+import { resolveShard } from './shard-spec.js';
+
+export { mergeShardFiles, type MergeOptions } from './merge-run.js';
+export { parseStartAt } from './shard-spec.js';
+
+export interface ScaledRun {
+  result: SimulationResult;
+  /** The shard file written, when this was a shard. */
+  shardFile?: string;
+}
+
+export async function runScaled(options: SimulationOptions): Promise<ScaledRun> {
+  const so = options.scaleOut ?? {};
+  const workers = resolveWorkers(so.workers);
+  const shard = resolveShard(so, options.env ?? {});
+  if (shard) {
+    const { result, file } = await runShard(options, shard, workers);
+    return { result, shardFile: file };
+  }
+  if (workers > 1) return { result: (await runWorkers(options, workers)).result };
+  return { result: await runSimulation(options) };
+}

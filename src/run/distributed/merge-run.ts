@@ -1,0 +1,106 @@
+/**
+ * `mlop-sim merge FILES…`: the shard files of one plan → the reports, gates and exit code of a
+ * single run. Refuses files of different plans (their fingerprints differ); a shard index given
+ * twice (a retried pod) counts once; a missing shard is reported and fails the run.
+ */
+import { SimUsageError } from '../../core/errors.js';
+import type { ScenarioDefinition } from '../../load/scenario.js';
+import type { SegmentStatus, SimulationResult } from '../../metrics/result.js';
+import { outputsFor } from '../../output/index.js';
+import { auditTotals } from '../audit.js';
+import { readBaseline } from '../baseline-file.js';
+import { thresholdSpecs } from '../judging.js';
+import { resolvePlan, type SimulationOptions } from '../plan.js';
+import { stopOutputs } from '../runner.js';
+import type { PlanIdentity } from './fingerprint.js';
+import { mergeSegments, pickParts } from './merge.js';
+import { mergedResult } from './merged-result.js';
+import { readShardFile, shardLabel, type ShardFile } from './shard-file.js';
+
+/** What `merge` takes: the report and gate options of a run. */
+export type MergeOptions = Pick<
+  SimulationOptions,
+  'reportDir' | 'csv' | 'html' | 'junit' | 'baseline' | 'thresholds' | 'p95Ms' | 'p99Ms' | 'maxErrorRate' | 'env' | 'log'
+>;
+
+export async function mergeShardFiles(files: readonly string[], options: MergeOptions = {}): Promise<SimulationResult> {
+  if (files.length === 0) throw new SimUsageError('merge needs at least one shard file (mlop-sim merge reports/shard-*.json).');
+  const shards: { file: string; data: ShardFile }[] = [];
+  for (const file of files) shards.push({ file, data: await readShardFile(file) });
+  checkSamePlan(shards);
+  const count = shards[0].data.identity.segments;
+  for (const s of shards) {
+    if (s.data.result.segment.index >= count) throw new SimUsageError(`${shardLabel(s.file)} claims shard ${s.data.result.segment.index} of a ${count}-shard plan.`);
+  }
+  const merged = mergeSegments(shards.map((s) => s.data.result), count);
+  const { chosen } = pickParts(shards.map((s) => s.data.result));
+  // Gates, scenario and target come from the lowest shard used, whatever order the files were given in.
+  const first = (shards.find((s) => s.data.result === chosen[0]) ?? shards[0]).data;
+  const parts: SegmentStatus[] = [];
+  for (let i = 0; i < count; i++) {
+    const used = shards.find((s) => s.data.result === chosen.find((c) => c.segment.index === i));
+    const dup = merged.duplicates.get(i);
+    if (!used) parts.push({ index: i, complete: false, reason: 'no shard file for it' });
+    else parts.push({ index: i, complete: true, file: shardLabel(used.file), ...(dup ? { duplicates: dup } : {}) });
+  }
+
+  const env = options.env ?? {};
+  const has = (k: string): boolean => (env[k] ?? '').trim() !== '';
+  const gates = first.gates;
+  const judged = first.scenario.judged;
+  const specs = thresholdSpecs({
+    expressions: options.thresholds ?? gates.thresholds,
+    env,
+    overrides: {
+      p95Ms: options.p95Ms ?? (has('P95_THRESHOLD_MS') ? undefined : gates.p95Ms),
+      p99Ms: options.p99Ms ?? (has('P99_THRESHOLD_MS') ? undefined : gates.p99Ms),
+      maxErrorRate: options.maxErrorRate ?? (has('MAX_ERROR_RATE') ? undefined : gates.maxErrorRate),
+    },
+  }, judged);
+  const baseline = options.baseline ? await readBaseline(options.baseline) : undefined;
+  const plan = { ...resolvePlan({ seed: first.identity.seed, reportDir: options.reportDir, csv: options.csv, html: options.html, junit: options.junit, baseline: options.baseline, env }), load: first.identity.load };
+  const outputs = outputsFor(plan.outputs);
+  for (const output of outputs) await output.prepare?.();
+
+  const byStart = [...shards].sort((a, b) => a.data.result.startedAtMs - b.data.result.startedAtMs);
+  const byEnd = [...shards].sort((a, b) => endMs(b.data) - endMs(a.data));
+  const scenario: ScenarioDefinition = { name: first.scenario.name, tasks: [], failsBuild: first.scenario.failsBuild, capacityAssessment: first.scenario.capacityAssessment };
+  const result = mergedResult({
+    merged, scenario, judged, specs, baseline, baselineFile: options.baseline, plan,
+    audit: merged.runs.length > 0 ? auditTotals(merged.runs, merged.storageChecked) : undefined,
+    startedAt: new Date(merged.startedAtMs),
+    target: first.target,
+    dlq: { start: byStart[0].data.dlq.start, end: byEnd[0].data.dlq.end },
+    interrupted: merged.interrupted,
+    scaleOut: { mode: 'shards', segments: count, fingerprint: first.fingerprint, parts },
+  });
+  for (const file of await stopOutputs(outputs, result)) options.log?.(`wrote ${file}`);
+  return result;
+}
+
+function endMs(s: ShardFile): number {
+  return s.result.startedAtMs + s.result.durationS * 1000;
+}
+
+const IDENTITY_WORDS: Record<keyof PlanIdentity, string> = {
+  scenario: 'scenario',
+  seed: 'seed',
+  segments: 'number of shards',
+  load: 'load (users, spawn rate, run time)',
+  wait: 'wait',
+  shutdownTimeoutS: 'shutdown timeout',
+  embeddedServer: 'embedded server faults',
+};
+
+/** One sentence naming two files whose plans differ, and in what. */
+function checkSamePlan(shards: readonly { file: string; data: ShardFile }[]): void {
+  const a = shards[0];
+  const b = shards.find((s) => s.data.fingerprint !== a.data.fingerprint);
+  if (!b) return;
+  const fields = (Object.keys(a.data.identity) as (keyof PlanIdentity)[])
+    .filter((k) => JSON.stringify(a.data.identity[k]) !== JSON.stringify(b.data.identity[k]))
+    .map((k) => IDENTITY_WORDS[k]);
+  throw new SimUsageError(
+    `${shardLabel(a.file)} and ${shardLabel(b.file)} come from different plans (${fields.join(', ') || 'fingerprint'} differ${fields.length === 1 ? 's' : ''}): merge only the shards of one run.`,
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * The one result of merged segments (workers or shard files): built by the single run's
+ * buildResult() from the merged recorder, then every incomplete segment — a worker that died, a
+ * shard file missing — is a reason of its own and fails the run (its results so far are kept).
+ */
+import { EXIT_CODES } from '../../core/exit-codes.js';
+import type { ScenarioDefinition } from '../../load/scenario.js';
+import type { BaselineFigures } from '../../metrics/baseline.js';
+import type { DeliveryAudit, ScaleOutReport, SimulationResult } from '../../metrics/result.js';
+import type { ThresholdSpec } from '../../metrics/thresholds.js';
+import type { Plan } from '../plan.js';
+import { describeLoad, loadForScenario } from '../load-plan.js';
+import { buildResult } from '../result-builder.js';
+import type { MergedSegments } from './merge.js';
+
+export interface MergedResultInputs {
+  merged: MergedSegments;
+  scenario: ScenarioDefinition;
+  judged: string[];
+  specs: ThresholdSpec[];
+  baseline?: BaselineFigures;
+  baselineFile?: string;
+  audit?: DeliveryAudit;
+  plan: Plan;
+  startedAt: Date;
+  target: SimulationResult['target'];
+  dlq: SimulationResult['dlq'];
+  interrupted: boolean;
+  scaleOut: ScaleOutReport;
+}
+
+export function mergedResult(i: MergedResultInputs): SimulationResult {
+  const { merged } = i;
+  const endedAt = new Date(Math.max(merged.endedAtMs, i.startedAt.getTime()));
+  const load = loadForScenario(i.plan, i.scenario);
+  const result = buildResult({
+    load, loadDescription: describeLoad(load),
+    recorder: merged.recorder, scenario: i.scenario, judged: i.judged, specs: i.specs, baseline: i.baseline,
+    baselineFile: i.baselineFile, audit: i.audit, plan: i.plan, startedAt: i.startedAt, endedAt,
+    durationS: (endedAt.getTime() - i.startedAt.getTime()) / 1000, target: i.target, dlq: i.dlq, interrupted: i.interrupted,
+  });
+  const what = i.scaleOut.mode === 'workers' ? 'worker' : 'shard';
+  for (const p of i.scaleOut.parts) {
+    if (!p.complete) result.reasons.push(`${what} ${p.index} of ${i.scaleOut.segments} is incomplete: ${p.reason ?? 'no result'}.`);
+  }
+  result.scaleOut = i.scaleOut;
+  if (result.reasons.length > 0) {
+    result.pass = false;
+    result.exitCode = result.interrupted ? EXIT_CODES.interrupted : EXIT_CODES.failed;
+  }
+  return result;
+}

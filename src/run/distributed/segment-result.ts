@@ -1,0 +1,22 @@
+/**
+ * What one segment of a plan sends back, from a worker process over IPC or from a shard in its
+ * file: the recorder's snapshot (counters, digests, errors, per-second series, users), the SDK's
+ * delivery counts per run, and when its load ran. Plain JSON.
+ */
+import type { RecorderSnapshot } from '../../metrics/recorder.js';
+import type { RunAudit } from '../../metrics/result.js';
+import type { Segment } from '../../executor/segment.js';
+
+export interface SegmentResult {
+  segment: Segment;
+  /** Epoch ms when this segment's load started. */
+  startedAtMs: number;
+  /** Seconds from the start to the end of the shutdown. */
+  durationS: number;
+  interrupted: boolean;
+  stats: RecorderSnapshot;
+  /** Per SDK run: logged, acked, failed, pending (and stored/lost when `storageChecked`). */
+  runs: RunAudit[];
+  /** True when the runs' stored rows were already read (a shard audits its own runs). */
+  storageChecked: boolean;
+}

@@ -1,0 +1,32 @@
+/**
+ * The messages between the coordinator and its worker processes (child_process IPC, JSON):
+ *   worker → booted; coordinator → prepare (options + segment); worker → ready (scenario loaded);
+ *   coordinator → start (a common start moment); worker → live (every second), then done
+ *   (its SegmentResult) or failed (a user's error with its exit code); coordinator → stop (Ctrl+C).
+ */
+import type { RecorderSnapshot } from '../../metrics/recorder.js';
+import type { SimulationOptions } from '../plan.js';
+import type { SegmentResult } from './segment-result.js';
+
+/** The JSON-safe options a worker runs (no functions, no signal). */
+export type WorkerOptions = Omit<SimulationOptions, 'signal' | 'console' | 'log' | 'onRecorder'>;
+
+export type ToWorker =
+  | { type: 'prepare'; options: WorkerOptions }
+  | { type: 'start'; startAtMs: number }
+  | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'booted' }
+  | { type: 'ready' }
+  | { type: 'live'; stats: RecorderSnapshot }
+  | { type: 'done'; result: SegmentResult; cpuS: number; heap: WorkerHeap }
+  | { type: 'failed'; message: string; exitCode: number };
+
+/** Heap of a worker: when its scenario was loaded, and the most seen in a once-a-second sample while users ran. */
+export interface WorkerHeap {
+  baseMB: number;
+  peakMB: number;
+  /** True when the samples followed a full GC (the process ran with --expose-gc): live objects only. */
+  afterGc: boolean;
+}

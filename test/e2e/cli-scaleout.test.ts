@@ -1,0 +1,192 @@
+/**
+ * End-to-end scale-out with the real CLI: `--workers 2` against the embedded server (one report,
+ * one verdict, a killed worker reported with its partial results, Ctrl+C still writes the
+ * report), `--shard`/`--shards` + `merge` against one `mlop-sim serve` (exact totals, order-
+ * independent, a retried shard counted once, other plans refused, a missing shard failing), and
+ * `--seed` giving a user the same draws in a single run, in workers and in shards.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_API_KEY } from '../../src/server/index.js';
+import { cleanEnv, ensureBuilt, runCli, tempDir } from './cli-process.js';
+import { startServe } from './serve-process.js';
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+const readJson = (file: string): Json => JSON.parse(readFileSync(file, 'utf8')) as Json;
+const count = (latest: Json, name: string): number => latest.entries.find((e: Json) => e.name === name)?.count ?? 0;
+
+describe('--workers 2', () => {
+  it('runs the users in two processes against one embedded server and writes one report with one verdict', async () => {
+    const dir = tempDir();
+    const r = await runCli(['--workers', '2', '-u', '6', '-t', '3s', '--seed', '5', '--shutdown-timeout', '10s', '--report-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/started the embedded reference server/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/worker 0 of 2 started \(pid \d+\)/);
+    expect(r.stdout).toMatch(/worker 1 of 2 started \(pid \d+\)/);
+    expect(r.stdout).toContain('Workers: 2, all complete (coordinator CPU');
+    expect(readdirSync(dir)).toEqual(['latest.json']);
+    const latest = readJson(join(dir, 'latest.json'));
+    expect(latest.pass).toBe(true);
+    expect(latest.users).toBe(6);
+    expect(latest.scaleOut.parts.map((p: Json) => [p.index, p.complete, p.exitCode])).toEqual([[0, true, 0], [1, true, 0]]);
+    // Both workers' runs, audited against the one server's stored rows.
+    expect(latest.audit.runs.map((a: Json) => a.runName).sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `load-test-run-${i}`));
+    expect(latest.audit.storageChecked).toBe(true);
+    expect(latest.audit.totals.lostRows).toBe(0);
+    expect(latest.audit.totals.logged).toBe(count(latest, 'E2E log→ack'));
+    expect(latest.history.Aggregated.some((p: Json) => p.users === 6)).toBe(true);
+  });
+
+  it('reports a worker killed mid-run (signal, reason), keeps what it sent and fails the run', async () => {
+    const dir = tempDir();
+    let killed = false;
+    const r = await runCli(['--workers', '2', '--scenario', 'http', '-u', '4', '-t', '6s', '--report-dir', dir], {
+      onStdout: (all) => {
+        const pid = /worker 1 of 2 started \(pid (\d+)\)/.exec(all)?.[1];
+        if (!killed && pid && /\[\s+\d+s\] users/.test(all) && all.includes('req/s')) {
+          killed = true;
+          process.kill(Number(pid), 'SIGKILL');
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(r.code).toBe(1);
+    const latest = readJson(join(dir, 'latest.json'));
+    const dead = latest.scaleOut.parts[1];
+    expect(dead).toMatchObject({ index: 1, complete: false, signal: 'SIGKILL' });
+    expect(dead.reason).toContain('killed by SIGKILL before it sent its result');
+    expect(latest.scaleOut.parts[0].complete).toBe(true);
+    expect(latest.reasons).toContain(`worker 1 of 2 is incomplete: ${dead.reason}.`);
+    expect(r.stdout).toContain('Workers: 2, worker 1 incomplete');
+    // Worker 0 ran its whole 6 s; the dead worker's requests up to its last report are in too.
+    expect(latest.total_requests).toBeGreaterThan(0);
+  });
+
+  it('Ctrl+C stops every worker and still writes the merged report (exit 130)', async () => {
+    const dir = tempDir();
+    const r = await runCli(['--workers', '2', '--scenario', 'http', '-u', '4', '-t', '60s', '--report-dir', dir], {
+      interrupt: { signal: 'SIGINT', afterText: 'req/s' },
+    });
+    expect(r.code).toBe(130);
+    const latest = readJson(join(dir, 'latest.json'));
+    expect(latest.interrupted).toBe(true);
+    expect(latest.durationS).toBeLessThan(30);
+    expect(latest.scaleOut.parts.every((p: Json) => p.complete)).toBe(true);
+    expect(latest.total_requests).toBeGreaterThan(0);
+  });
+
+  it('refuses a bad --workers value with one sentence (exit 2)', async () => {
+    const r = await runCli(['--workers', 'lots', '-u', '2', '-t', '1s']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('mlop-sim: --workers must be a whole number of at least 1 or "auto", got lots.');
+  });
+});
+
+describe('--shard / --shards and merge', () => {
+  it('shards against one server merge into one report: exact totals, any file order, a retried shard once', async () => {
+    const serve = startServe([]);
+    try {
+      const url = await serve.url;
+      const dir = tempDir();
+      const env = (i: number): Record<string, string | undefined> => cleanEnv({ JOB_COMPLETION_INDEX: String(i), INGEST_URL: url, TEST_API_KEY: DEFAULT_API_KEY });
+      const shards = await Promise.all([0, 1, 2].map((i) =>
+        runCli(['--shards', '3', '-u', '6', '-t', '3s', '--seed', '9', '--shutdown-timeout', '10s', '--report-dir', dir, '-q'], { env: env(i) })));
+      for (const s of shards) {
+        expect(s.stderr).toBe('');
+        expect(s.code).toBe(0);
+      }
+      const files = [0, 1, 2].map((i) => join(dir, `shard-${i}-of-3.json`));
+      const parts = files.map(readJson);
+      expect(new Set(parts.map((p) => p.fingerprint)).size).toBe(1);
+      expect(JSON.stringify(parts)).not.toContain(DEFAULT_API_KEY);
+
+      const a = tempDir(), b = tempDir();
+      const m1 = await runCli(['merge', ...files, '--report-dir', a, '--junit', join(a, 'junit.xml')]);
+      const m2 = await runCli(['merge', files[2], files[0], files[1], files[1], '--report-dir', b, '--junit', join(b, 'junit.xml')]);
+      expect(m1.stderr).toBe('');
+      expect(m1.code).toBe(0);
+      expect(m2.code).toBe(0);
+      const l1 = readJson(join(a, 'latest.json')), l2 = readJson(join(b, 'latest.json'));
+      // Totals are the sums of the shards' own counts.
+      const shardSum = (name: string): number => parts.reduce((n, p) => n + (p.result.stats.entries.find((e: Json) => `${e.method} ${e.route}` === name)?.count ?? 0), 0);
+      expect(count(l1, 'E2E log→ack')).toBe(shardSum('E2E log→ack'));
+      expect(l1.audit.totals.logged).toBe(parts.reduce((n, p) => n + p.result.runs.reduce((k: number, r: Json) => k + r.logged, 0), 0));
+      expect(l1.audit.runs).toHaveLength(6);
+      expect(l1.audit.totals.lostRows).toBe(0);
+      expect(l1.users).toBe(6);
+      // The same report whatever the order, and the shard given twice counts once.
+      const { scaleOut: s1, ...rest1 } = l1;
+      const { scaleOut: s2, ...rest2 } = l2;
+      expect(rest2).toEqual(rest1);
+      expect(s2.parts[1].duplicates).toBe(1);
+      expect(s1.parts.every((p: Json) => p.complete)).toBe(true);
+      expect(readFileSync(join(a, 'junit.xml'), 'utf8')).toContain('testsuite');
+
+      // A shard of another plan (another seed) is refused; a missing shard fails the run.
+      const other = tempDir();
+      const odd = await runCli(['--shard', '1/3', '-u', '6', '-t', '3s', '--seed', '10', '--shutdown-timeout', '10s', '--report-dir', other, '-q'], { env: env(1) });
+      expect(odd.code).toBe(0);
+      const refused = await runCli(['merge', files[0], join(other, 'shard-1-of-3.json'), files[2]]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim()).toBe('mlop-sim: shard-0-of-3.json and shard-1-of-3.json come from different plans (seed differs): merge only the shards of one run.');
+      const missing = await runCli(['merge', files[0], files[2], '--report-dir', tempDir(), '-q']);
+      expect(missing.code).toBe(1);
+      expect(missing.stdout).toContain('shard 1 of 3 is incomplete: no shard file for it.');
+    } finally {
+      serve.server.kill('SIGINT');
+      await serve.closed;
+    }
+  });
+
+  it('refuses a shard without --seed, report files on a shard, and --shards without an index', async () => {
+    const noSeed = await runCli(['--shard', '0/2', '-u', '2', '-t', '1s']);
+    expect(noSeed.code).toBe(2);
+    expect(noSeed.stderr).toContain('--shard needs --seed');
+    const html = await runCli(['--shard', '0/2', '--seed', '1', '--html', 'x.html', '-u', '2', '-t', '1s']);
+    expect(html.code).toBe(2);
+    expect(html.stderr.trim()).toBe('mlop-sim: --html goes to mlop-sim merge: a shard writes only its shard file.');
+    const noIndex = await runCli(['--shards', '2', '--seed', '1', '-u', '2', '-t', '1s']);
+    expect(noIndex.code).toBe(2);
+    expect(noIndex.stderr).toContain('JOB_COMPLETION_INDEX');
+    const bad = await runCli(['--shard', '2/2', '--seed', '1', '-u', '2', '-t', '1s']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('mlop-sim: the shard index must be a whole number from 0 to 1, got 2.');
+  });
+});
+
+describe('--seed across a split', () => {
+  it("gives user i the same task choices and draws alone, in workers, in shards and in a shard's workers", async () => {
+    const dir = tempDir();
+    const scenario = join(dir, 'draws.mjs');
+    // Each user records its first three task choices and random draws as entry names.
+    writeFileSync(scenario, `
+      const task = (name) => ({ name, weight: name === 'a' ? 1 : 2, run(ctx) {
+        const n = (ctx.state.n ?? 0); ctx.state.n = n + 1;
+        if (n < 3) ctx.record('DRAW', 'u' + ctx.userIndex + ' #' + n + ' ' + name + ' ' + ctx.random.next().toFixed(8), 1, true);
+      } });
+      export default { name: 'draws', wait: { minS: 0.05, maxS: 0.05 }, tasks: [task('a'), task('b')] };
+    `);
+    const draws = (latest: Json): string[] => latest.entries.filter((e: Json) => e.method === 'DRAW').map((e: Json) => e.route).sort();
+    const args = ['--scenario', scenario, '-u', '5', '-t', '2s', '--seed', '77', '-q'];
+    const single = tempDir(), workers = tempDir(), shards = tempDir(), merged = tempDir();
+    expect((await runCli([...args, '--report-dir', single])).code).toBe(0);
+    expect((await runCli([...args, '--workers', '2', '--report-dir', workers])).code).toBe(0);
+    for (const shard of ['0/2', '1/2']) expect((await runCli([...args, '--shard', shard, '--report-dir', shards])).code).toBe(0);
+    expect((await runCli(['merge', join(shards, 'shard-0-of-2.json'), join(shards, 'shard-1-of-2.json'), '--report-dir', merged, '-q'])).code).toBe(0);
+    // Shard 1 of 2 over two workers of its own (worker w runs segment 1 + 2w of 4).
+    const mixed = tempDir(), mixedMerged = tempDir();
+    expect((await runCli([...args, '--shard', '0/2', '--report-dir', mixed])).code).toBe(0);
+    expect((await runCli([...args, '--shard', '1/2', '--workers', '2', '--report-dir', mixed])).code).toBe(0);
+    expect((await runCli(['merge', join(mixed, 'shard-1-of-2.json'), join(mixed, 'shard-0-of-2.json'), '--report-dir', mixedMerged, '-q'])).code).toBe(0);
+    const expected = draws(readJson(join(single, 'latest.json')));
+    expect(expected).toHaveLength(15);
+    expect(draws(readJson(join(workers, 'latest.json')))).toEqual(expected);
+    expect(draws(readJson(join(merged, 'latest.json')))).toEqual(expected);
+    expect(draws(readJson(join(mixedMerged, 'latest.json')))).toEqual(expected);
+  });
+});
