@@ -2,7 +2,7 @@
  * Loads a user's scenario file (`--scenario ./file.ts|.js`). TypeScript goes through tsx's
  * `tsImport`, so `npx mlop-sim --scenario x.ts` works from the built dist without a loader flag.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire, register } from 'node:module';
 import { extname, join, resolve } from 'node:path';
@@ -115,10 +115,14 @@ async function resolveOwnNameFromAnywhere(): Promise<void> {
   // over the running mlop-sim's exports (a second copy would load undici twice, which breaks it).
   const key = Symbol.for('mlop-sim.running-exports');
   (globalThis as Record<symbol, unknown>)[key] = await import(entry);
-  const dir = mkdtempSync(join(tmpdir(), 'mlop-sim-self-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const shim = join(dir, 'mlop-sim.cjs');
-  writeFileSync(shim, `module.exports = globalThis[Symbol.for('mlop-sim.running-exports')];\n`);
+  // One constant file per machine (and user), written once: nothing is left behind per run.
+  const text = `module.exports = globalThis[Symbol.for('mlop-sim.running-exports')];\n`;
+  const shim = join(tmpdir(), `mlop-sim-self-export-${process.getuid?.() ?? 'user'}.cjs`);
+  if (!existsSync(shim) || readFileSync(shim, 'utf8') !== text) {
+    const partial = `${shim}.${process.pid}.tmp`;
+    writeFileSync(partial, text);
+    renameSync(partial, shim); // atomic: a concurrent run never reads half a file
+  }
   const cjs = createRequire(import.meta.url)('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
   const original = cjs._resolveFilename;
   cjs._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {

@@ -117,6 +117,7 @@ export class VirtualUser implements Waiter {
       return true;
     } catch (err) {
       this.env.stats.record('TASK', task.name, performance.now() - t0, false, 0, errorText(err));
+      this.env.stats.exception?.(err);
       return false;
     }
   }

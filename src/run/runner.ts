@@ -94,6 +94,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
         if (!NON_HTTP_METHODS.has(method)) requests++;
         recorder.record(method, route, durationMs, ok, bytes, error);
       },
+      exception: (err) => recorder.exception(err),
     };
     options.onRecorder?.(recorder);
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };

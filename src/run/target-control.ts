@@ -3,6 +3,7 @@
  * reference server (`GET /_sim/stats`), its control routes, and `/health/dlq`.
  * Messages never contain the key.
  */
+import { displayUrl } from '../core/display-url.js';
 import { Agent } from 'undici';
 import type { DlqHealth } from '../metrics/result.js';
 import { SimTargetError, describeNetworkError } from '../core/errors.js';
@@ -15,17 +16,7 @@ export interface ControlResponse {
   text: string;
 }
 
-/** A URL as printed in messages: no credentials, no trailing slash. */
-export function displayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.href.replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
+export { displayUrl };
 
 export class TargetControl {
   private readonly agent = new Agent({ connections: 2, keepAliveTimeout: 1_000 });

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY } from '../../src/server/index.js';
-import { cleanEnv, ensureBuilt, runCli, startServe, tempDir } from '../e2e/cli-process.js';
+import { cleanEnv, ensureBuilt, runCli, tempDir } from '../e2e/cli-process.js';
+import { startServe } from '../e2e/serve-process.js';
 import { freePort, startDebianClickHouse, type DebianClickHouse } from './engines.js';
 
 let ch: DebianClickHouse;

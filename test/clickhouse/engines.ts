@@ -9,7 +9,7 @@
  *   its `connection` option: the pluto schema of §4.1 exactly, async inserts and server-side
  *   parameters, but no HTTP.
  *
- * `.ci/run` pre-installs both; here a missing one is installed (apt-get / npm, as root).
+ * `npm test` installs both first (test/setup/ensure-engines.mjs); here a missing one is installed too (apt-get / npm, as root), for a test file run on its own.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * A real Prometheus (Debian's `prometheus` package) on loopback for the remote-write test: a
  * random port, a temporary storage path, the remote-write receiver on. On a fresh machine where
- * the binary is missing and we are root, it is apt-installed first (CI does the same in .ci/run).
+ * the binary is missing and we are root, it is apt-installed first (`npm test` does the same in test/setup/ensure-engines.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

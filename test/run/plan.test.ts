@@ -30,7 +30,7 @@ describe('resolvePlan defaults', () => {
     expect(p.key).toBeUndefined();
     expect(p.shutdownTimeoutS).toBe(30);
     expect(p.thresholds).toEqual([]);
-    expect(p.outputs).toEqual({ console: false, reportDir: 'reports', csv: undefined, html: undefined, junit: undefined });
+    expect(p.outputs).toEqual({ console: false, reportDir: 'reports', csv: undefined, csvFullHistory: false, html: undefined, junit: undefined, streams: [] });
     expect(Number.isInteger(p.seed)).toBe(true);
   });
 
@@ -141,7 +141,7 @@ describe('resolvePlan --wait', () => {
 describe('resolvePlan outputs', () => {
   it('carries every output path, and reportDir false writes nothing', () => {
     const p = resolvePlan({ reportDir: false, csv: 'out/run', html: 'r.html', junit: 'j.xml', console: { intervalS: 1 } as never });
-    expect(p.outputs).toEqual({ console: { intervalS: 1 }, reportDir: false, csv: 'out/run', html: 'r.html', junit: 'j.xml' });
+    expect(p.outputs).toEqual({ console: { intervalS: 1 }, reportDir: false, csv: 'out/run', csvFullHistory: false, html: 'r.html', junit: 'j.xml', streams: [] });
     expect(resolvePlan({ reportDir: 'elsewhere' }).outputs.reportDir).toBe('elsewhere');
   });
 

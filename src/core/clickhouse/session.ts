@@ -4,6 +4,7 @@
  * queries whose values travel as query parameters, and failures as one sentence. The password
  * never appears in a message.
  */
+import { displayUrl } from '../display-url.js';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { SimTargetError } from '../errors.js';
 import { bindParams, loadDialect, type Dialect, type QueryParams } from './dialect.js';
@@ -38,18 +39,6 @@ export function checkIdentifier(name: string, what: string): string {
   return name;
 }
 
-/** The URL as printed: no credentials, no trailing slash. */
-export function clickhouseDisplayUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.href.replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
-
 export class ClickHouseSession {
   private constructor(
     readonly client: ClickHouseClient,
@@ -66,7 +55,7 @@ export class ClickHouseSession {
    */
   static async open(opts: ClickHouseConnectionOptions, createDatabase = false): Promise<ClickHouseSession> {
     const database = checkIdentifier(opts.database ?? 'default', 'ClickHouse database');
-    const displayUrl = opts.connection ? 'in-process ClickHouse (chdb)' : clickhouseDisplayUrl(opts.url);
+    const shownUrl = opts.connection ? 'in-process ClickHouse (chdb)' : displayUrl(opts.url);
     const secret = opts.password ?? '';
     let createClient: typeof import('@clickhouse/client').createClient;
     try {
@@ -86,7 +75,7 @@ export class ClickHouseSession {
       try {
         new URL(opts.url);
       } catch {
-        throw new ClickHouseUnavailableError(`the ClickHouse URL "${displayUrl}" is not a URL.`);
+        throw new ClickHouseUnavailableError(`the ClickHouse URL "${shownUrl}" is not a URL.`);
       }
     }
     const probe = createClient(base);
@@ -100,17 +89,17 @@ export class ClickHouseSession {
         const bound = bindParams('SELECT count() AS n FROM system.databases WHERE name = {db:String}', { db: database }, dialect);
         const rs2 = await probe.query({ query: bound.query, query_params: bound.params, format: 'JSONEachRow' });
         if (Number(((await rs2.json()) as Array<{ n: string | number }>)[0]?.n ?? 0) === 0) {
-          throw new ClickHouseUnavailableError(`ClickHouse at ${displayUrl} has no database "${database}".`);
+          throw new ClickHouseUnavailableError(`ClickHouse at ${shownUrl} has no database "${database}".`);
         }
       }
     } catch (err) {
       if (!opts.connection) await probe.close().catch(() => undefined);
-      throw err instanceof ClickHouseUnavailableError ? err : new ClickHouseUnavailableError(describeFailure(err, displayUrl, opts.username ?? 'default', secret));
+      throw err instanceof ClickHouseUnavailableError ? err : new ClickHouseUnavailableError(describeFailure(err, shownUrl, opts.username ?? 'default', secret));
     }
     // An injected connection belongs to both clients: closing the probe would close it.
     if (!opts.connection) await probe.close().catch(() => undefined);
     const client = createClient({ ...base, database });
-    return new ClickHouseSession(client, dialect, database, displayUrl, secret);
+    return new ClickHouseSession(client, dialect, database, shownUrl, secret);
   }
 
   /** `<database>.<table>`: queries name the database (an injected connection may ignore the client's default). */

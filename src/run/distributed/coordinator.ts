@@ -29,6 +29,7 @@ import { TargetControl, displayUrl } from '../target-control.js';
 import { openTarget } from '../target-session.js';
 import { LIVE_SERIES_SECONDS } from './live-stats.js';
 import { mergeSegments } from './merge.js';
+import { loadForScenario } from '../load-plan.js';
 import { mergedResult } from './merged-result.js';
 import type { SegmentResult } from './segment-result.js';
 import { subSegment } from './segment-of.js';
@@ -69,6 +70,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
   const log = options.log ?? (() => undefined);
   const resolved = await resolveScenario(plan.scenarioRef);
   const scenario = plan.wait ? { ...resolved, wait: plan.wait } : resolved;
+  plan.load = loadForScenario(plan, scenario); // the whole plan's load, for the merged result
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: plan.thresholds, env: plan.env, overrides: plan.overrides }, judged);
   const baseline = plan.baseline ? await readBaseline(plan.baseline) : undefined;

@@ -9,7 +9,7 @@ import type { BaselineFigures } from '../../metrics/baseline.js';
 import type { DeliveryAudit, ScaleOutReport, SimulationResult } from '../../metrics/result.js';
 import type { ThresholdSpec } from '../../metrics/thresholds.js';
 import type { Plan } from '../plan.js';
-import { describeLoad, loadForScenario } from '../load-plan.js';
+import { describeLoad } from '../load-plan.js';
 import { buildResult } from '../result-builder.js';
 import type { MergedSegments } from './merge.js';
 
@@ -32,7 +32,7 @@ export interface MergedResultInputs {
 export function mergedResult(i: MergedResultInputs): SimulationResult {
   const { merged } = i;
   const endedAt = new Date(Math.max(merged.endedAtMs, i.startedAt.getTime()));
-  const load = loadForScenario(i.plan, i.scenario);
+  const load = i.plan.load;
   const result = buildResult({
     load, loadDescription: describeLoad(load),
     recorder: merged.recorder, scenario: i.scenario, judged: i.judged, specs: i.specs, baseline: i.baseline,

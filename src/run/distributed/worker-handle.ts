@@ -38,7 +38,11 @@ export class WorkerHandle {
   constructor(readonly segment: Segment) {
     const fromSources = import.meta.url.endsWith('.ts');
     const entry = fileURLToPath(new URL(fromSources ? './worker-main.ts' : './worker-main.js', import.meta.url));
-    this.child = fork(entry, [], { execArgv: fromSources ? ['--import', 'tsx'] : [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // --no-memory-reducer: at low load V8's memory reducer runs two mark-compacts ~8 s after
+    // start-up whose 11–38 ms pauses land in the measured tail (bench/RESULTS.md, timing-fidelity);
+    // it is a command-line flag only (v8.setFlagsFromString does not stop it reliably).
+    const execArgv = ['--no-memory-reducer', ...(fromSources ? ['--import', 'tsx'] : [])];
+    this.child = fork(entry, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-STDERR_TAIL)));
     this.booted = new Promise((resolve) => (this.onBooted = resolve));
     this.ready = new Promise((resolve) => (this.onReady = resolve));
