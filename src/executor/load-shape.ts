@@ -56,29 +56,37 @@ export function loadShape(load: LoadShapeLoad, ctx: ExecutionContext): Executor 
     const running = new Map<number, VirtualUser>();
     let next: ShapeTick = first;
     let highest = 0; // highest plan-wide user number started and not asked to stop
-    for (let k = 0; next !== null && !signal.aborted && k < l.runTimeS; k++) {
-      if ('rate' in next) throw new SimUsageError('the load shape returned {rate} after {users}; one shape keeps one kind');
-      const target = Math.max(0, Math.floor(next.users));
-      told(share(c.segment, target));
-      const perS = next.spawnRate !== undefined && next.spawnRate > 0 ? next.spawnRate : Math.max(1, target);
-      const tickEnd = t0 + (k + 1) * 1000;
-      // Ramp down at once (highest numbers first), ramp up at spawnRate within this tick.
-      for (; highest > target; highest--) running.get(highest)?.requestStop();
-      for (let j = 0; highest < target && !signal.aborted; j++) {
-        const at = t0 + k * 1000 + (j / perS) * 1000;
-        if (at >= tickEnd) break;
-        const wait = at - clock.now();
-        if (wait > 0.5) await clock.sleep(wait, signal);
-        if (signal.aborted) break;
-        highest++;
-        if (owns(c.segment, highest - 1)) running.set(highest, p.launch(highest, closedLoop));
+    // A shape that throws or returns a bad value mid-run ends the load like null would — every
+    // started user still stops and finishes its run — and then the error is reported (exit 2).
+    let shapeError: unknown;
+    try {
+      for (let k = 0; next !== null && !signal.aborted && k < l.runTimeS; k++) {
+        if ('rate' in next) throw new SimUsageError('the load shape returned {rate} after {users}; one shape keeps one kind');
+        const target = Math.max(0, Math.floor(next.users));
+        told(share(c.segment, target));
+        const perS = next.spawnRate !== undefined && next.spawnRate > 0 ? next.spawnRate : Math.max(1, target);
+        const tickEnd = t0 + (k + 1) * 1000;
+        // Ramp down at once (highest numbers first), ramp up at spawnRate within this tick.
+        for (; highest > target; highest--) running.get(highest)?.requestStop();
+        for (let j = 0; highest < target && !signal.aborted; j++) {
+          const at = t0 + k * 1000 + (j / perS) * 1000;
+          if (at >= tickEnd) break;
+          const wait = at - clock.now();
+          if (wait > 0.5) await clock.sleep(wait, signal);
+          if (signal.aborted) break;
+          highest++;
+          if (owns(c.segment, highest - 1)) running.set(highest, p.launch(highest, closedLoop));
+        }
+        const rest = tickEnd - clock.now();
+        if (rest > 0) await clock.sleep(rest, signal);
+        if (!signal.aborted) next = await tick(l.shape, k + 1);
       }
-      const rest = tickEnd - clock.now();
-      if (rest > 0) await clock.sleep(rest, signal);
-      if (!signal.aborted) next = await tick(l.shape, k + 1);
+    } catch (err) {
+      shapeError = err;
     }
     const interrupted = signal.aborted;
     const unfinishedUsers = await p.stopAll();
+    if (shapeError !== undefined) throw shapeError;
     return { interrupted, unfinishedUsers, durationS: (clock.now() - t0) / 1000, users: p.users };
   }
 }

@@ -44,4 +44,23 @@ describe('load shape', () => {
     await run;
     expect(active).toBe(0);
   });
+
+  it('a shape that throws mid-run stops every started user (their runs finish), then reports the error in one sentence', async () => {
+    const clock = new ManualClock();
+    const { ctx } = fakeContext(clock, 50);
+    let active = 0;
+    ctx.onActiveUsers = (n) => void (active = n);
+    const shape: LoadShape = ({ elapsedS }) => {
+      if (elapsedS >= 2) throw new Error('no more');
+      return { users: 3 };
+    };
+    const run = loadShape({ executor: 'load-shape', shape, runTimeS: Infinity, ...pool }, ctx).run();
+    const settled = run.then(() => 'resolved', (err: Error & { exitCode?: number }) => `${err.exitCode}: ${err.message}`);
+    await clock.advanceTo(1500);
+    expect(active).toBe(3);
+    await clock.advanceTo(10_000);
+    expect(await settled).toBe("2: the scenario's load shape threw at 2 s: no more");
+    expect(active).toBe(0);
+  });
 });
+
