@@ -6,6 +6,7 @@
  * Snapshots are cumulative and JSON-safe. To combine workers, merge each worker's latest
  * snapshot once into a fresh Recorder (users of the same second are summed across snapshots).
  */
+import { isHttpEntry } from '../core/entry-names.js';
 import { Digest } from './digest.js';
 import { ExceptionLog } from './exception-log.js';
 import { QUANTILES, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
@@ -215,6 +216,7 @@ export class Recorder {
         totalRequests: e.count - laterCount, totalFailures: e.failures - laterFailures,
       };
       out.push(row);
+      if (!isHttpEntry(e.name)) continue; // Aggregated adds up HTTP requests only (not records, calls, iterations)
       if (b) all.merge(b.digest);
       requests += row.requests;
       failures += row.failures;
