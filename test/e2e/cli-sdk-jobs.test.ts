@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { DEFAULT_API_KEY } from '../../src/server/index.js';
-import { cleanEnv, ensureBuilt, runCli, startServe, tempDir } from './cli-process.js';
+import { cleanEnv, ensureBuilt, runCli, tempDir } from './cli-process.js';
+import { startServe } from './serve-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
