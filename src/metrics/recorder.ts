@@ -124,6 +124,13 @@ export class Recorder {
   }
 
   /** One merged row over the selected entries, named `label` (method '' and route `label`). */
+  /** Samples recorded so far in the entries `select` picks: counts only, no digest work. */
+  count(select: EntrySelector): number {
+    let n = 0;
+    for (const e of this.select(select)) n += e.count;
+    return n;
+  }
+
   group(label: string, select: EntrySelector, durationS: number): EntrySummary {
     const digest = new Digest();
     let count = 0, failures = 0, bytes = 0;

@@ -15,8 +15,7 @@ import { TaskPicker } from '../load/task-picker.js';
 import { VirtualUser } from '../load/virtual-user.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { DlqHealth, SimulationResult, StorageAudit, VisibilitySummary } from '../metrics/result.js';
-import type { StatsSink } from '../metrics/stats-sink.js';
-import { NON_HTTP_METHODS } from '../core/entry-names.js';
+import { isHttpEntry } from '../core/entry-names.js';
 import { outputsFor, type Output } from '../output/index.js';
 import { PoolSet } from '../transport/http-client.js';
 import { followTarget, iterationSink, liveLoad } from './load-feed.js';
@@ -87,17 +86,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     // the first second's spawn open (SDK users connect through the SDK's own pool).
     if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(load, o.segment));
     const recorder = new Recorder();
-    // The run's HTTP requests, counted as they are recorded: the time-to-visible probe's budget.
-    let requests = 0;
-    const stats: StatsSink = {
-      record: (method, route, durationMs, ok, bytes, error) => {
-        if (!NON_HTTP_METHODS.has(method)) requests++;
-        recorder.record(method, route, durationMs, ok, bytes, error);
-      },
-      exception: (err) => recorder.exception(err),
-    };
     options.onRecorder?.(recorder);
-    const env = { scenario, picker: new TaskPicker(scenario.tasks), stats, pools, target, seed: o.seed };
+    const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
     let statsReset = false;
     const executor = createExecutor(load, {
       newUser: (index) => new VirtualUser(env, index),
@@ -125,7 +115,8 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const following = followTarget(executor, recorder);
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
     ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 });
-    if (usesSdk) storage?.startProbe(stats, () => requests, log);
+    // The probe's budget is a share of the run's HTTP requests, read from the recorder when it polls.
+    if (usesSdk) storage?.startProbe(recorder, () => recorder.count(isHttpEntry), log);
     const outcome = await executor.run(abort.signal).finally(() => following.stop());
     ticker?.stop();
     const generator = health.stop();
