@@ -1,7 +1,21 @@
 /** Small loopback clients for the server tests: undici for ordinary requests, raw sockets for the rest. */
 import { connect } from 'node:net';
 import { request } from 'undici';
-import { DEFAULT_API_KEY } from '../../src/server/index.js';
+import { afterEach } from 'vitest';
+import { DEFAULT_API_KEY, startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../src/server/index.js';
+
+/** A start() for a test file: every reference server it starts is stopped after each test. */
+export function serversStoppedAfterEach(): (opts?: ReferenceServerOptions) => Promise<ReferenceServer> {
+  const servers: ReferenceServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  });
+  return async (opts = {}) => {
+    const s = await startReferenceServer(opts);
+    servers.push(s);
+    return s;
+  };
+}
 
 export interface Answer {
   status: number;

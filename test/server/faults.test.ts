@@ -1,17 +1,9 @@
 /** Fault injection: latency, error statuses, resets, stalled and failing flushers; set by options and at runtime. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseLatencySpec, startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
-import { ingestHeaders, metricLine, postJson, send } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { parseLatencySpec, type ReferenceServer } from '../../src/server/index.js';
+import { ingestHeaders, metricLine, postJson, send, serversStoppedAfterEach } from './client.js';
 
-const servers: ReferenceServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-async function start(opts: Parameters<typeof startReferenceServer>[0] = {}): Promise<ReferenceServer> {
-  const s = await startReferenceServer(opts);
-  servers.push(s);
-  return s;
-}
+const start = serversStoppedAfterEach();
 const postMetric = (s: ReferenceServer, runId = '1') => send(s.url, 'POST', '/ingest/metrics', metricLine(1), ingestHeaders(runId));
 
 describe('request faults', () => {

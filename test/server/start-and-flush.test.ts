@@ -3,19 +3,11 @@
  * never a RangeError with a stack; `POST /_sim/flush` answers within a bounded time, saying when
  * the flush is stuck; the row faults (dropRate, duplicateRate) lose or double rows exactly as counted.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { parsePort, ServerStartError, startReferenceServer, startReferenceServerInWorker, type ReferenceServer } from '../../src/server/index.js';
-import { ingestHeaders, metricLine, send } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { parsePort, ServerStartError, startReferenceServer, startReferenceServerInWorker } from '../../src/server/index.js';
+import { ingestHeaders, metricLine, send, serversStoppedAfterEach } from './client.js';
 
-const servers: ReferenceServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-async function start(opts: Parameters<typeof startReferenceServer>[0] = {}): Promise<ReferenceServer> {
-  const s = await startReferenceServer(opts);
-  servers.push(s);
-  return s;
-}
+const start = serversStoppedAfterEach();
 const lines = (from: number, n: number): string => Array.from({ length: n }, (_, i) => metricLine(from + i)).join('\n');
 
 describe('the port', () => {

@@ -4,30 +4,16 @@
  * shard file missing — is a reason of its own and fails the run (its results so far are kept).
  */
 import { EXIT_CODES } from '../../core/exit-codes.js';
-import type { ScenarioDefinition } from '../../load/scenario.js';
-import type { BaselineFigures } from '../../metrics/baseline.js';
-import type { DeliveryAudit, ScaleOutReport, SimulationResult } from '../../metrics/result.js';
-import type { ThresholdSpec } from '../../metrics/thresholds.js';
-import type { Plan } from '../plan.js';
+import type { ScaleOutReport, SimulationResult } from '../../metrics/result.js';
 import { describeLoad } from '../load-plan.js';
-import { buildResult } from '../result-builder.js';
+import { buildResult, type ResultInputs } from '../result-builder.js';
 import type { MergedSegments } from './merge.js';
 
-export interface MergedResultInputs {
-  merged: MergedSegments;
-  scenario: ScenarioDefinition;
-  judged: string[];
-  specs: ThresholdSpec[];
-  baseline?: BaselineFigures;
-  baselineFile?: string;
-  audit?: DeliveryAudit;
-  plan: Plan;
-  startedAt: Date;
-  target: SimulationResult['target'];
-  dlq: SimulationResult['dlq'];
-  interrupted: boolean;
-  scaleOut: ScaleOutReport;
-}
+/** The single run's result inputs that merged segments share, plus the merge and its parts. */
+export type MergedResultInputs = Pick<
+  ResultInputs,
+  'scenario' | 'judged' | 'specs' | 'baseline' | 'baselineFile' | 'audit' | 'plan' | 'startedAt' | 'target' | 'dlq' | 'interrupted'
+> & { merged: MergedSegments; scaleOut: ScaleOutReport };
 
 export function mergedResult(i: MergedResultInputs): SimulationResult {
   const { merged } = i;
