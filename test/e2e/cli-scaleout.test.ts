@@ -136,6 +136,28 @@ describe('--shard / --shards and merge', () => {
       const refused = await runCli(['merge', files[0], join(other, 'shard-1-of-3.json'), files[2]]);
       expect(refused.code).toBe(2);
       expect(refused.stderr.trim()).toBe('mlop-sim: shard-0-of-3.json and shard-1-of-3.json come from different plans (seed differs): merge only the shards of one run.');
+      // A shard whose reference server's storage could not be read (what it writes then: storage
+      // `unreadable`, storageChecked false) fails the merge, naming the shard; never `acked-only`.
+      const doctored = tempDir();
+      const shard = (i: number, storage: Json): string => {
+        const file = join(doctored, `shard-${i}-of-3.json`);
+        writeFileSync(file, JSON.stringify({ ...parts[i], result: { ...parts[i].result, ...storage } }));
+        return file;
+      };
+      const unreadable = shard(1, { storageChecked: false, storage: 'unreadable', storageProblem: 'POST /_sim/flush failed: ECONNREFUSED' });
+      const u = await runCli(['merge', files[0], unreadable, files[2], '--report-dir', doctored, '-q']);
+      expect(u.code).toBe(1);
+      const ul = readJson(join(doctored, 'latest.json'));
+      expect(ul.audit).toMatchObject({ storage: 'unreadable', storageChecked: false, pass: false, storageProblem: 'shard 1 of 3: POST /_sim/flush failed: ECONNREFUSED' });
+      expect(ul.reasons).toContain(`delivery audit: the reference server's storage could not be read (shard 1 of 3: POST /_sim/flush failed: ECONNREFUSED), so ${ul.audit.totals.expectedRows} acked rows are not confirmed stored.`);
+      // A shard audited on acks only (another target) makes the whole audit acked-only, and says so.
+      const ackedOnly = shard(2, { storageChecked: false, storage: 'acked-only' });
+      const a2 = await runCli(['merge', files[0], files[1], ackedOnly, '--report-dir', doctored]);
+      expect(a2.code).toBe(0);
+      expect(readJson(join(doctored, 'latest.json')).audit).toMatchObject({ storage: 'acked-only', storageChecked: false, pass: true });
+      expect(a2.stdout).toContain('acked only, storage not checked');
+      expect(parts.map((p) => p.result.storage)).toEqual(['checked', 'checked', 'checked']);
+
       const missing = await runCli(['merge', files[0], files[2], '--report-dir', tempDir(), '-q']);
       expect(missing.code).toBe(1);
       expect(missing.stdout).toContain('shard 1 of 3 is incomplete: no shard file for it.');

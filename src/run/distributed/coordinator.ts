@@ -154,6 +154,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     const segmentResult: SegmentResult = {
       segment: plan.segment, startedAtMs: merged.startedAtMs, durationS: merged.durationS, interrupted: result.interrupted,
       stats: merged.recorder.snapshot(), runs: audit?.runs ?? [], storageChecked: audit?.storageChecked ?? false,
+      ...(audit ? { storage: audit.storage } : {}), ...(audit?.storageProblem ? { storageProblem: audit.storageProblem } : {}),
     };
     return { result, merged: segmentResult };
   } finally {

@@ -5,7 +5,7 @@
  */
 import { SimUsageError } from '../../core/errors.js';
 import type { ScenarioDefinition } from '../../load/scenario.js';
-import type { SegmentStatus, SimulationResult } from '../../metrics/result.js';
+import type { DeliveryAudit, SegmentStatus, SimulationResult } from '../../metrics/result.js';
 import { outputsFor } from '../../output/index.js';
 import { auditTotals } from '../audit.js';
 import { readBaseline } from '../baseline-file.js';
@@ -13,7 +13,7 @@ import { thresholdSpecs } from '../judging.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { stopOutputs } from '../runner.js';
 import type { PlanIdentity } from './fingerprint.js';
-import { mergeSegments, pickParts } from './merge.js';
+import { mergeSegments, pickParts, type MergedSegments } from './merge.js';
 import { mergedResult } from './merged-result.js';
 import { readShardFile, shardLabel, type ShardFile } from './shard-file.js';
 
@@ -67,7 +67,7 @@ export async function mergeShardFiles(files: readonly string[], options: MergeOp
   const scenario: ScenarioDefinition = { name: first.scenario.name, tasks: [], failsBuild: first.scenario.failsBuild, capacityAssessment: first.scenario.capacityAssessment };
   const result = mergedResult({
     merged, scenario, judged, specs, baseline, baselineFile: options.baseline, plan,
-    audit: merged.runs.length > 0 ? auditTotals(merged.runs, merged.storageChecked) : undefined,
+    audit: merged.runs.length > 0 ? mergedAudit(merged, count) : undefined,
     startedAt: new Date(merged.startedAtMs),
     target: first.target,
     dlq: { start: byStart[0].data.dlq.start, end: byEnd[0].data.dlq.end },
@@ -76,6 +76,18 @@ export async function mergeShardFiles(files: readonly string[], options: MergeOp
   });
   for (const file of await stopOutputs(outputs, result)) options.log?.(`wrote ${file}`);
   return result;
+}
+
+/**
+ * The audit of the shards' runs, each checked by its shard: a shard whose storage could not be
+ * read makes the merged storage unreadable (a failure naming the shard), never `acked-only`.
+ */
+function mergedAudit(merged: MergedSegments, count: number): DeliveryAudit {
+  const audit = auditTotals(merged.runs, merged.storage);
+  if (merged.storage === 'unreadable') {
+    audit.storageProblem = merged.unreadable.map((u) => `shard ${u.index} of ${count}: ${u.problem ?? 'no answer'}`).join('; ');
+  }
+  return audit;
 }
 
 function endMs(s: ShardFile): number {

@@ -5,7 +5,7 @@
  * A segment given twice (a retried pod, a file listed twice) counts once.
  */
 import { Recorder, type RecorderSnapshot } from '../../metrics/recorder.js';
-import type { RunAudit } from '../../metrics/result.js';
+import type { DeliveryAudit, RunAudit } from '../../metrics/result.js';
 import type { SegmentResult } from './segment-result.js';
 
 export interface MergedSegments {
@@ -19,6 +19,13 @@ export interface MergedSegments {
   runs: RunAudit[];
   /** True when every part's runs were audited against storage already. */
   storageChecked: boolean;
+  /**
+   * The parts' storage states combined (parts without runs say nothing): any `unreadable` →
+   * unreadable, all `checked` → checked, otherwise `acked-only`.
+   */
+  storage: DeliveryAudit['storage'];
+  /** The parts whose storage could not be read, by segment index, with why. */
+  unreadable: { index: number; problem?: string }[];
   /** Segment indices present, ascending. */
   present: number[];
   /** Segment indices of 0 … count-1 with no part. */
@@ -63,6 +70,10 @@ export function mergeSegments(parts: readonly SegmentResult[], count: number): M
   const missing: number[] = [];
   for (let i = 0; i < count; i++) if (!present.includes(i)) missing.push(i);
   const startedAtMs = chosen.length > 0 ? Math.min(...chosen.map((p) => p.startedAtMs)) : Date.now();
+  const audited = chosen.filter((p) => p.runs.length > 0);
+  const states = audited.map(storageOf);
+  const storage: DeliveryAudit['storage'] = states.includes('unreadable') ? 'unreadable'
+    : states.length > 0 && states.every((s) => s === 'checked') ? 'checked' : 'acked-only';
   const endedAtMs = chosen.length > 0 ? Math.max(...chosen.map((p) => p.startedAtMs + p.durationS * 1000)) : startedAtMs;
   return {
     recorder,
@@ -71,7 +82,9 @@ export function mergeSegments(parts: readonly SegmentResult[], count: number): M
     durationS: (endedAtMs - startedAtMs) / 1000,
     interrupted: chosen.some((p) => p.interrupted),
     runs: chosen.flatMap((p) => p.runs).sort((a, b) => a.runId - b.runId || cmp(a.runName, b.runName)),
-    storageChecked: chosen.length > 0 && chosen.every((p) => p.storageChecked),
+    storageChecked: storage === 'checked',
+    storage,
+    unreadable: audited.filter((p) => storageOf(p) === 'unreadable').map((p) => ({ index: p.segment.index, ...(p.storageProblem ? { problem: p.storageProblem } : {}) })),
     present,
     missing,
     duplicates,
@@ -92,6 +105,11 @@ export function sumUsers(series: readonly (readonly [number, number][])[]): [num
     });
     return [t, current.reduce((a, b) => a + b, 0)];
   });
+}
+
+/** A part's storage state (files written before `storage` existed have storageChecked only). */
+function storageOf(p: SegmentResult): DeliveryAudit['storage'] {
+  return p.storage ?? (p.storageChecked ? 'checked' : 'acked-only');
 }
 
 function cmp(a: string, b: string): number {

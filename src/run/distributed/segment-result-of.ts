@@ -13,5 +13,7 @@ export function segmentResultOf(segment: Segment, recorder: Recorder | undefined
     stats: recorder?.snapshot() ?? { version: 1, entries: [], users: [] },
     runs: result.audit?.runs ?? [],
     storageChecked: result.audit?.storageChecked ?? false,
+    ...(result.audit ? { storage: result.audit.storage } : {}),
+    ...(result.audit?.storageProblem ? { storageProblem: result.audit.storageProblem } : {}),
   };
 }

@@ -4,7 +4,7 @@
  * delivery counts per run, and when its load ran. Plain JSON.
  */
 import type { RecorderSnapshot } from '../../metrics/recorder.js';
-import type { RunAudit } from '../../metrics/result.js';
+import type { DeliveryAudit, RunAudit } from '../../metrics/result.js';
 import type { Segment } from '../../executor/segment.js';
 
 export interface SegmentResult {
@@ -19,4 +19,11 @@ export interface SegmentResult {
   runs: RunAudit[];
   /** True when the runs' stored rows were already read (a shard audits its own runs). */
   storageChecked: boolean;
+  /**
+   * The storage state of its audit: `checked`, `unreadable` (the reference server's storage could
+   * not be read: a failure) or `acked-only`. Files written before it existed have storageChecked only.
+   */
+  storage?: DeliveryAudit['storage'];
+  /** Why the storage could not be read, when `unreadable`. */
+  storageProblem?: string;
 }

@@ -122,6 +122,27 @@ describe('mergeSegments', () => {
   });
 });
 
+describe('mergeSegments: the storage state of the parts', () => {
+  const parts = segmentParts(samples(2_000), 3);
+  const withStorage = (states: (SegmentResult['storage'] | boolean)[]): SegmentResult[] =>
+    parts.map((p, i) => {
+      const s = states[i];
+      if (typeof s === 'boolean') return { ...p, storageChecked: s }; // a file written before `storage` existed
+      return { ...p, storageChecked: s === 'checked', storage: s, ...(s === 'unreadable' ? { storageProblem: `flush ${i} stuck` } : {}) };
+    });
+
+  it('any unreadable part makes it unreadable, naming each such part; all checked is checked; else acked-only', () => {
+    const u = mergeSegments(withStorage(['checked', 'unreadable', 'acked-only']), 3);
+    expect([u.storage, u.storageChecked, u.unreadable]).toEqual(['unreadable', false, [{ index: 1, problem: 'flush 1 stuck' }]]);
+    expect(mergeSegments(withStorage(['checked', 'checked', true]), 3).storage).toBe('checked');
+    expect(mergeSegments(withStorage(['checked', 'acked-only', 'checked']), 3).storage).toBe('acked-only');
+    expect(mergeSegments(withStorage([true, false, true]), 3).storage).toBe('acked-only');
+    // a part without SDK runs says nothing about storage
+    const noRuns = withStorage(['checked', 'checked', 'acked-only']).map((p, i) => (i === 2 ? { ...p, runs: [] } : p));
+    expect(mergeSegments(noRuns, 3).storage).toBe('checked');
+  });
+});
+
 describe('SegmentLiveStats (what the coordinator keeps of a worker)', () => {
   it('rebuilds the whole series from per-second messages that carry only the last seconds', () => {
     const clock = { ms: T0 };
