@@ -31,6 +31,8 @@ export interface SdkTarget {
   console?: boolean;
   /** Also told of every settled record (the storage audit's acked rows, the time-to-visible probe). */
   onRecordSettled?: (ev: RecordSettled) => void;
+  /** Told of each run once init() returned it. */
+  onRunStarted?: (run: SdkRun) => void;
 }
 
 /**
@@ -107,5 +109,7 @@ export interface RunSpec {
 export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: RunSpec): Promise<SdkRun> {
   const settings = sdkSettings(target, stats);
   await login(settings);
-  return init({ project: spec.project, name: spec.name, config: spec.config, settings });
+  const run = await init({ project: spec.project, name: spec.name, config: spec.config, settings });
+  target.onRunStarted?.(run);
+  return run;
 }

@@ -11,6 +11,7 @@ import type { LoadPlan } from '../executor/registry.js';
 import { resolveLoad, type LoadOptions, type ScenarioLoad } from './load-plan.js';
 import { segmentProblem, WHOLE, type Segment } from '../executor/segment.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
+import type { SdkRun } from '../load/sdk-session.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { parseStreamSpec, type LiveConsoleOptions, type OutputPlan, type StreamSpec } from '../output/index.js';
 
@@ -128,7 +129,13 @@ export interface SimulationOptions extends LoadOptions {
   startAt?: number | Date;
   /** Given the run's recorder when the load starts (a worker or shard snapshots it). */
   onRecorder?: (recorder: Recorder) => void;
-  /** Read the stored rows of the reference server for the delivery audit (default true; a worker leaves it to its coordinator). */
+  /** Told of each SDK run a user starts (a worker reports their delivery counts every second). */
+  onSdkRun?: (run: SdkRun) => void;
+  /**
+   * Audit storage in this process (default true): the reference server's stored rows, and with
+   * --clickhouse-url the rows in ClickHouse. A worker leaves both to its coordinator (it still
+   * runs the time-to-visible probe).
+   */
   auditStorage?: boolean;
 }
 

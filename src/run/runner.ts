@@ -76,7 +76,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     const { ingestUrl, apiUrl, key } = opened;
     const target: SdkTarget = {
       ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher, onRecordSettled: storage?.onRecordSettled,
-      systemMetrics: o.sdk.systemMetrics, console: o.sdk.console,
+      systemMetrics: o.sdk.systemMetrics, console: o.sdk.console, onRunStarted: options.onSdkRun,
     };
     await preflight(control, target, project, usesSdk);
     const isReference = await control.isReferenceServer(ingestUrl);

@@ -44,6 +44,44 @@ describe('--workers 2', () => {
     expect(latest.history.Aggregated.some((p: Json) => p.users === 6)).toBe(true);
   });
 
+  it('streams --out json and csv from the merged workers every second, as a single run does; the last totals equal latest.json', async () => {
+    const dir = tempDir();
+    let firstPointAt = 0;
+    const r = await runCli(['--workers', '2', '-u', '4', '-t', '4s', '--seed', '3', '--shutdown-timeout', '5s', '-q', '--report-dir', dir,
+      '--out', 'json=-', '--out', `csv=${join(dir, 'samples.csv')}`], {
+      onStdout: (all) => { if (firstPointAt === 0 && all.includes('{"type":"Point"')) firstPointAt = Date.now(); },
+    });
+    const endedAt = Date.now();
+    expect(r.code, r.stderr).toBe(0);
+    // Streamed by the coordinator while the workers ran (4 s of load), not only at the end.
+    expect(firstPointAt).toBeGreaterThan(0);
+    expect(endedAt - firstPointAt).toBeGreaterThan(2000);
+    const lines: Json[] = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const latest = readJson(join(dir, 'latest.json'));
+    const points = (metric: string, entry?: string): Json[] =>
+      lines.filter((l) => l.type === 'Point' && l.metric === metric && (entry === undefined || l.data.tags.entry === entry));
+    const totals = points('mlop_sim_requests_total', 'Aggregated');
+    expect(totals.length).toBeGreaterThanOrEqual(4);
+    // one row per second (never one per worker), seconds in order, running totals never going back
+    const seconds = totals.map((p) => Date.parse(p.data.time));
+    expect(new Set(seconds).size).toBe(seconds.length);
+    expect([...seconds].sort((a, b) => a - b)).toEqual(seconds);
+    for (let i = 1; i < totals.length; i++) expect(totals[i].data.value).toBeGreaterThanOrEqual(totals[i - 1].data.value);
+    expect(totals.at(-1)!.data.value).toBe(latest.aggregated.count);
+    // the per-second rates add up to the total, as in a single run
+    expect(points('mlop_sim_requests_per_second', 'Aggregated').reduce((n, p) => n + p.data.value, 0)).toBe(latest.aggregated.count);
+    const e2e = points('mlop_sim_requests_total', 'E2E log→ack');
+    expect(e2e.at(-1)!.data.value).toBe(latest.entries.find((e: Json) => e.name === 'E2E log→ack').count);
+    // the users of both workers
+    expect(Math.max(...points('mlop_sim_users').map((p) => p.data.value))).toBe(4);
+    expect(lines.filter((l) => l.type === 'Audit')).toHaveLength(1);
+    expect(lines.at(-1)).toMatchObject({ type: 'Result', data: { pass: true, exitCode: 0 } });
+    const csv = readFileSync(join(dir, 'samples.csv'), 'utf8').trimEnd().split('\r\n');
+    const csvAgg = csv.filter((l) => l.startsWith('mlop_sim_requests_total,') && l.includes(',Aggregated,'));
+    expect(csvAgg).toHaveLength(totals.length);
+    expect(Number(csvAgg.at(-1)!.split(',')[2])).toBe(latest.aggregated.count);
+  });
+
   it('reports a worker killed mid-run (signal, reason), keeps what it sent and fails the run', async () => {
     const dir = tempDir();
     let killed = false;

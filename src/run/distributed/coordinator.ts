@@ -8,12 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { SimUsageError } from '../../core/errors.js';
 import type { Segment } from '../../executor/segment.js';
 import { DEFAULT_PROJECT } from '../../load/scenario.js';
 import { resolveScenario } from '../../load/scenario-resolve.js';
-import { Recorder } from '../../metrics/recorder.js';
 import type { DlqHealth, SegmentStatus, SimulationResult } from '../../metrics/result.js';
 import { outputsFor } from '../../output/index.js';
 import { linkAbort } from '../abort-link.js';
@@ -25,9 +25,10 @@ import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { preflight } from '../preflight.js';
 import { judgedEntries, liveSample } from '../result-builder.js';
 import { stopOutputs } from '../runner.js';
+import { startSecondTicker, type SecondTicker } from '../second-ticker.js';
 import { TargetControl, displayUrl } from '../target-control.js';
 import { openTarget } from '../target-session.js';
-import { LIVE_SERIES_SECONDS } from './live-stats.js';
+import { MergedLive } from './merged-live.js';
 import { mergeSegments } from './merge.js';
 import { loadForScenario } from '../load-plan.js';
 import { mergedResult } from './merged-result.js';
@@ -38,8 +39,6 @@ import type { WorkerOptions } from './worker-protocol.js';
 
 /** Time the workers get between the start message and the common start (their target checks). */
 const START_LEAD_MS = 300;
-/** How far behind now the live line looks (workers send their stats once a second). */
-const LIVE_LAG_MS = 1_000;
 /** How long a worker may take to load the scenario before the run gives up. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -74,7 +73,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
   const judged = judgedEntries(scenario);
   const specs = thresholdSpecs({ expressions: plan.thresholds, env: plan.env, overrides: plan.overrides }, judged);
   const baseline = plan.baseline ? await readBaseline(plan.baseline) : undefined;
-  const outputs = outputsFor(plan.outputs);
+  const outputs = outputsFor(plan.outputs, { log });
   for (const output of outputs) await output.prepare?.();
 
   const abort = new AbortController();
@@ -82,6 +81,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
   const control = new TargetControl();
   const dispatcher = new Agent({ connections: 4 });
   const handles: WorkerHandle[] = [];
+  let ticker: SecondTicker | undefined;
   let embedded: EmbeddedTarget | undefined;
   try {
     const opened = await openTarget(plan, log);
@@ -97,7 +97,8 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     const workerOptions: WorkerOptions = {
       ...jsonSafe(options),
       host: ingestUrl, apiUrl, key, seed: plan.seed,
-      reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined,
+      // The coordinator writes every report and stream (--out) from the merged stats.
+      reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined, out: undefined,
       handleSignals: false, auditStorage: false,
     };
     for (let w = 0; w < workers; w++) handles.push(new WorkerHandle(subSegment(plan.segment, w, workers)));
@@ -115,16 +116,16 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     log(`${scenario.name} scenario, ${workers} worker processes against ${displayUrl(ingestUrl)}` +
       `${embedded ? ' (embedded)' : isReference ? ' (reference server)' : ''}, seed ${plan.seed}`);
     const startedAt = new Date(startAtMs);
-    const live = (): ReturnType<typeof liveSample> => {
-      const nowS = Math.floor(Date.now() / 1000);
-      // Workers report once a second: the view lags a second so its window holds whole reports.
-      const recorder = new Recorder({ startMs: startAtMs, now: () => Math.max(startAtMs + LIVE_LAG_MS, Date.now() - LIVE_LAG_MS) });
-      for (const h of handles) recorder.mergeSnapshot(h.live.snapshot(nowS - LIVE_SERIES_SECONDS));
-      const users = handles.reduce((n, h) => n + (h.result ? 0 : h.live.activeUsers), 0);
-      return liveSample(recorder, judged, users, Math.max(0, Date.now() - startAtMs) / 1000);
-    };
-    for (const output of outputs) output.start?.(live);
+    const view = new MergedLive(handles, startAtMs);
+    for (const output of outputs) output.start?.(() => liveSample(view.recent(), judged, view.users(), Math.max(0, Date.now() - startAtMs) / 1000));
+    // The streaming outputs get the single run's per-second rows, from the merged reports.
+    ticker = startSecondTicker(outputs, {
+      recorder: view, users: () => view.users(), droppedIterations: () => view.droppedIterations(),
+      t0: performance.now() + (startAtMs - Date.now()), firstT: Math.floor(startAtMs / 1000),
+      saturation: () => view.saturation(), completeUpTo: () => view.completeUpTo(),
+    });
     await Promise.all(handles.map((h) => h.exited));
+    ticker?.stop();
     for (const output of outputs) output.end?.();
 
     const parts = handles.map((h) => h.result ?? partial(h, startAtMs));
@@ -158,6 +159,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     };
     return { result, merged: segmentResult };
   } finally {
+    ticker?.stop();
     for (const output of outputs) output.end?.();
     unhook();
     for (const h of handles) h.kill();
@@ -208,7 +210,7 @@ function partial(h: WorkerHandle, startAtMs: number): SegmentResult {
 
 /** The options without what cannot cross a process boundary (functions, the signal). */
 function jsonSafe(o: SimulationOptions): WorkerOptions {
-  const { signal: _s, console: _c, log: _l, onRecorder: _r, ...rest } = o;
+  const { signal: _s, console: _c, log: _l, onRecorder: _r, onSdkRun: _k, ...rest } = o;
   return rest;
 }
 

@@ -14,9 +14,15 @@ export class SegmentLiveStats {
   private entries: StatsEntrySnapshot[] = [];
   private readonly series = new Map<string, Map<number, SecondBucketSnapshot>>();
   private users: [number, number][] = [];
+  /** Epoch ms the latest report's stats were taken (0 before the first): every second before it is complete. */
+  at = 0;
+  /** The worker's event-loop busy share (0–1) in the second before its latest report. */
+  busy = 0;
 
   /** Takes a live message: counters replace the previous ones, series buckets are kept by second. */
-  update(s: RecorderSnapshot): void {
+  update(s: RecorderSnapshot, at = 0, busy = 0): void {
+    this.at = Math.max(this.at, at);
+    this.busy = busy;
     this.entries = s.entries;
     this.users = s.users;
     for (const e of s.entries) {

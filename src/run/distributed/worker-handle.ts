@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Segment } from '../../executor/segment.js';
+import type { RunAudit } from '../../metrics/result.js';
 import { SegmentLiveStats } from './live-stats.js';
 import type { SegmentResult } from './segment-result.js';
 import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
@@ -22,6 +23,8 @@ export interface WorkerEnd {
 
 export class WorkerHandle {
   readonly live = new SegmentLiveStats();
+  /** The delivery counts of its SDK runs as it last reported them (kept when it dies). */
+  readonly runs = new Map<number, RunAudit>();
   result: SegmentResult | undefined;
   cpuS: number | undefined;
   heap: WorkerHeap | undefined;
@@ -84,7 +87,10 @@ export class WorkerHandle {
   private receive(m: FromWorker): void {
     if (m.type === 'booted') this.onBooted?.();
     else if (m.type === 'ready') this.onReady?.();
-    else if (m.type === 'live') this.live.update(m.stats);
+    else if (m.type === 'live') {
+      this.live.update(m.stats, m.at, m.busy);
+      for (const r of m.runs) this.runs.set(r.runId, r);
+    }
     else if (m.type === 'done') {
       this.result = m.result;
       this.cpuS = m.cpuS;

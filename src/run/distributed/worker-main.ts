@@ -8,8 +8,8 @@ import { EXIT_CODES } from '../../core/exit-codes.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import { resolveScenario } from '../../load/scenario-resolve.js';
 import { runSimulation } from '../runner.js';
-import { LIVE_SERIES_SECONDS } from './live-stats.js';
 import { segmentResultOf } from './segment-result-of.js';
+import { WorkerLive } from './worker-live.js';
 import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
 
 const abort = new AbortController();
@@ -61,13 +61,14 @@ function heapMB(): number {
 
 async function run(at: number): Promise<void> {
   let recorder: Recorder | undefined;
+  const live = new WorkerLive();
   const heap: WorkerHeap = { baseMB: heapMB(), peakMB: 0, afterGc: typeof (globalThis as { gc?: unknown }).gc === 'function' };
   const ticker = setInterval(() => {
     heap.peakMB = Math.max(heap.peakMB, heapMB());
-    if (recorder) void send({ type: 'live', stats: recorder.snapshot(Math.floor(Date.now() / 1000) - LIVE_SERIES_SECONDS + 1) });
+    if (recorder) void send(live.message(recorder));
   }, 1000);
   try {
-    const result = await runSimulation({ ...(options as WorkerOptions), startAt: at, signal: abort.signal, onRecorder: (r) => (recorder = r) });
+    const result = await runSimulation({ ...(options as WorkerOptions), startAt: at, signal: abort.signal, onRecorder: (r) => (recorder = r), onSdkRun: live.addRun });
     clearInterval(ticker);
     const cpu = process.cpuUsage();
     await send({ type: 'done', result: segmentResultOf(options?.segment ?? { index: 0, count: 1 }, recorder, result), cpuS: (cpu.user + cpu.system) / 1e6, heap });

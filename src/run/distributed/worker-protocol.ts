@@ -5,11 +5,12 @@
  *   (its SegmentResult) or failed (a user's error with its exit code); coordinator → stop (Ctrl+C).
  */
 import type { RecorderSnapshot } from '../../metrics/recorder.js';
+import type { RunAudit } from '../../metrics/result.js';
 import type { SimulationOptions } from '../plan.js';
 import type { SegmentResult } from './segment-result.js';
 
 /** The JSON-safe options a worker runs (no functions, no signal). */
-export type WorkerOptions = Omit<SimulationOptions, 'signal' | 'console' | 'log' | 'onRecorder'>;
+export type WorkerOptions = Omit<SimulationOptions, 'signal' | 'console' | 'log' | 'onRecorder' | 'onSdkRun'>;
 
 export type ToWorker =
   | { type: 'prepare'; options: WorkerOptions }
@@ -19,7 +20,12 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'booted' }
   | { type: 'ready' }
-  | { type: 'live'; stats: RecorderSnapshot }
+  /**
+   * Every second: `at` the epoch ms its stats were taken (every sample of a second before it is
+   * in), `busy` the event loop's busy share since the last one, the stats, and the delivery
+   * counts of the SDK runs that changed since the last one.
+   */
+  | { type: 'live'; at: number; busy: number; stats: RecorderSnapshot; runs: RunAudit[] }
   | { type: 'done'; result: SegmentResult; cpuS: number; heap: WorkerHeap }
   | { type: 'failed'; message: string; exitCode: number };
 

@@ -1,0 +1,36 @@
+/**
+ * What a worker sends every second (the `live` message): the moment its stats were taken, how
+ * busy its event loop was since the last message, its recorder's cumulative snapshot with the
+ * last few seconds of series, and the SDK delivery counts of the runs whose counts changed since
+ * the last message — so the coordinator keeps, for a worker that dies, what each of its runs had
+ * logged, acked, failed and left pending.
+ */
+import { performance } from 'node:perf_hooks';
+import type { SdkRun } from '../../load/sdk-session.js';
+import type { Recorder } from '../../metrics/recorder.js';
+import { runDeliveries } from '../audit.js';
+import { LIVE_SERIES_SECONDS } from './live-stats.js';
+import type { FromWorker } from './worker-protocol.js';
+
+export class WorkerLive {
+  private readonly runs: SdkRun[] = [];
+  private readonly sent = new Map<number, string>();
+  private elu = performance.eventLoopUtilization();
+
+  /** A run the worker's users started (SimulationOptions.onSdkRun). */
+  readonly addRun = (run: SdkRun): void => void this.runs.push(run);
+
+  message(recorder: Recorder): Extract<FromWorker, { type: 'live' }> {
+    const at = Date.now();
+    const elu = performance.eventLoopUtilization();
+    const busy = performance.eventLoopUtilization(elu, this.elu).utilization;
+    this.elu = elu;
+    const changed = runDeliveries(this.runs).filter((r) => {
+      const key = `${r.logged}/${r.acked}/${r.failed}/${r.pending}/${r.expectedRows}`;
+      if (this.sent.get(r.runId) === key) return false;
+      this.sent.set(r.runId, key);
+      return true;
+    });
+    return { type: 'live', at, busy, stats: recorder.snapshot(Math.floor(at / 1000) - LIVE_SERIES_SECONDS + 1), runs: changed };
+  }
+}
