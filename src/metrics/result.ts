@@ -364,6 +364,12 @@ export interface SegmentStatus {
   exitCode?: number | null;
   signal?: string | null;
   reason?: string;
+  /**
+   * A worker that died: its SDK runs (as it last reported them, kept in the audit) and the records
+   * they had logged that were neither acked nor failed at that report — unaccounted for.
+   */
+  sdkRuns?: number;
+  unaccountedRecords?: number;
   /** A shard file that was given more than once (a retried pod): the copies not used. */
   duplicates?: number;
   file?: string;

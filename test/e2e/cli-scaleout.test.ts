@@ -107,6 +107,36 @@ describe('--workers 2', () => {
     expect(latest.total_requests).toBeGreaterThan(0);
   });
 
+  it("keeps the SDK runs of a worker killed mid-run as it last reported them: audited, and its unaccounted records named in the verdict", async () => {
+    const dir = tempDir();
+    let killed = false;
+    const r = await runCli(['--workers', '2', '-u', '4', '-t', '8s', '--seed', '4', '--shutdown-timeout', '5s', '--report-dir', dir], {
+      onStdout: (all) => {
+        const pid = /worker 1 of 2 started \(pid (\d+)\)/.exec(all)?.[1];
+        // after a few of its once-a-second reports, with its users' runs under way
+        if (!killed && pid && /\[\s+4s\] users 4/.test(all)) {
+          killed = true;
+          process.kill(Number(pid), 'SIGKILL');
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(r.code).toBe(1);
+    const latest = readJson(join(dir, 'latest.json'));
+    const dead = latest.scaleOut.parts[1];
+    expect(dead).toMatchObject({ index: 1, complete: false, signal: 'SIGKILL', sdkRuns: 2 });
+    // Both workers' runs are in the audit, the dead worker's with its last reported counts.
+    expect(latest.audit.runs.map((a: Json) => a.runName).sort()).toEqual([1, 2, 3, 4].map((i) => `load-test-run-${i}`));
+    expect(latest.audit.storageChecked).toBe(true);
+    const deadRuns = latest.audit.runs.filter((a: Json) => a.runName === 'load-test-run-2' || a.runName === 'load-test-run-4');
+    expect(deadRuns.every((a: Json) => a.logged > 0 && a.acked > 0)).toBe(true);
+    // what the dead worker's runs had acked by its last report is stored: none of it lost
+    expect(deadRuns.reduce((n: number, a: Json) => n + a.lostRows, 0)).toBe(0);
+    expect(dead.unaccountedRecords).toBe(deadRuns.reduce((n: number, a: Json) => n + a.pending, 0));
+    expect(latest.reasons).toContain(`worker 1 of 2 (killed by SIGKILL): ${dead.unaccountedRecords} records of its 2 SDK runs are unaccounted for (logged but neither acked nor failed at its last report).`);
+    expect(r.stdout).toContain(`worker 1 of 2 (killed by SIGKILL): ${dead.unaccountedRecords} records of its 2 SDK runs are unaccounted for`);
+  });
+
   it('Ctrl+C stops every worker and still writes the merged report (exit 130)', async () => {
     const dir = tempDir();
     const r = await runCli(['--workers', '2', '--scenario', 'http', '-u', '4', '-t', '60s', '--report-dir', dir], {

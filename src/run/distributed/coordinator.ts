@@ -138,6 +138,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
       exitCode: h.end?.code ?? null,
       signal: h.end?.signal ?? null,
       ...(h.problem(scrub) ? { reason: h.problem(scrub) } : {}),
+      ...(!h.result && h.runs.size > 0 ? { sdkRuns: h.runs.size, unaccountedRecords: [...h.runs.values()].reduce((n, r) => n + r.pending, 0) } : {}),
       ...(h.cpuS !== undefined ? { cpuS: h.cpuS } : {}),
       ...(h.heap ? { heapBaseMB: h.heap.baseMB, heapPeakMB: h.heap.peakMB, heapAfterGc: h.heap.afterGc } : {}),
     }));
@@ -203,7 +204,9 @@ function partial(h: WorkerHandle, startAtMs: number): SegmentResult {
     // Not an interruption of the run: the status reports the death and fails the run (exit 1).
     interrupted: false,
     stats,
-    runs: [],
+    // Its runs' delivery counts as it last reported them: the audit checks what they had acked
+    // and counts what was still pending as unaccounted for.
+    runs: [...h.runs.values()],
     storageChecked: false,
   };
 }

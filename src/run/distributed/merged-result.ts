@@ -28,6 +28,10 @@ export function mergedResult(i: MergedResultInputs): SimulationResult {
   const what = i.scaleOut.mode === 'workers' ? 'worker' : 'shard';
   for (const p of i.scaleOut.parts) {
     if (!p.complete) result.reasons.push(`${what} ${p.index} of ${i.scaleOut.segments} is incomplete: ${p.reason ?? 'no result'}.`);
+    if (!p.complete && p.sdkRuns !== undefined) {
+      const how = p.signal ? `killed by ${p.signal}` : `exit code ${p.exitCode ?? 'unknown'}`;
+      result.reasons.push(`${what} ${p.index} of ${i.scaleOut.segments} (${how}): ${p.unaccountedRecords ?? 0} records of its ${p.sdkRuns} SDK run${p.sdkRuns === 1 ? '' : 's'} are unaccounted for (logged but neither acked nor failed at its last report).`);
+    }
   }
   result.scaleOut = i.scaleOut;
   if (result.reasons.length > 0) {
