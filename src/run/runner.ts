@@ -133,7 +133,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     }
     const audit = runs.length > 0 ? await auditDelivery(runs, project, control, ingestUrl, isReference && options.auditStorage !== false) : undefined;
     let storageAudit: StorageAudit | undefined;
-    if (storage && runs.length > 0) {
+    if (storage && runs.length > 0 && options.auditStorage !== false) {
       log(`counting stored rows in ClickHouse once the flush window has passed (at most ${o.clickhouse!.settleTimeoutS} s)`);
       storageAudit = await storage.audit(runs, abort.signal);
     }

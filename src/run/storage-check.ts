@@ -10,7 +10,7 @@ import { TABLES, type TableName } from '../core/clickhouse/tables.js';
 import { VISIBLE_ENTRY } from '../core/entry-names.js';
 import type { SettledRecord } from '../load/sdk-session.js';
 import { SimTargetError } from '../core/errors.js';
-import type { StorageAudit, VisibilitySummary } from '../metrics/result.js';
+import type { RunAudit, StorageAudit, VisibilitySummary } from '../metrics/result.js';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import { auditClickHouseStorage, judge, type AckedRun } from './clickhouse-audit.js';
 import { TABLE_OF_RECORD_KIND } from './storage-kinds.js';
@@ -108,7 +108,25 @@ export class StorageCheck {
 
   /** The storage audit of the runs (names from the SDK), after the flush window. */
   async audit(runs: ReadonlyArray<{ id: number | string; name: string }>, signal?: AbortSignal): Promise<StorageAudit> {
-    const acked: AckedRun[] = runs.map((r) => ({ runId: Number(r.id), runName: r.name, rows: this.acked.get(Number(r.id)) ?? {} }));
+    return this.auditAcked(runs.map((r) => ({ runId: Number(r.id), runName: r.name, rows: this.acked.get(Number(r.id)) ?? {} })), signal);
+  }
+
+  /**
+   * The same audit from runs' delivery counts (the --workers coordinator's merged runs, whose
+   * records were settled in the worker processes): the rows each kind's acked records became.
+   */
+  async auditDeliveries(runs: readonly RunAudit[], signal?: AbortSignal): Promise<StorageAudit> {
+    return this.auditAcked(runs.map((r) => {
+      const rows: Partial<Record<TableName, number>> = {};
+      for (const [kind, table] of Object.entries(TABLE_OF_RECORD_KIND)) {
+        const n = r.kinds?.[kind as keyof typeof TABLE_OF_RECORD_KIND]?.expectedRows ?? 0;
+        if (n > 0) rows[table] = (rows[table] ?? 0) + n;
+      }
+      return { runId: r.runId, runName: r.runName, rows };
+    }), signal);
+  }
+
+  private async auditAcked(acked: AckedRun[], signal?: AbortSignal): Promise<StorageAudit> {
     try {
       return await auditClickHouseStorage(this.session, acked, { project: this.project, settleTimeoutMs: this.plan.settleTimeoutS * 1000, signal });
     } catch (err) {

@@ -60,6 +60,37 @@ describe('mlop-sim with --clickhouse-url', () => {
     for (const text of [r.stdout, r.stderr, JSON.stringify(latest), junit, html]) expect(text).not.toContain(ch.password);
   });
 
+  it('--workers 2: the coordinator audits every worker\'s runs in ClickHouse once, and the workers\' time-to-visible samples are merged', async () => {
+    const dir = tempDir();
+    const env = cleanEnv({ CLICKHOUSE_PASSWORD: ch.password });
+    const r = await runCli(
+      ['--workers', '2', '-u', '4', '-t', '6s', '--seed', '8', ...chFlags('e2e_workers'), '--clickhouse-probe-budget', '0.2',
+        '--threshold', 'visible:p95<30000', '--report-dir', dir, '--out', `json=${join(dir, 'points.json')}`],
+      { env, timeoutMs: 120_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/counting stored rows in ClickHouse/g)).toHaveLength(1);
+    expect(r.stdout).toMatch(/Storage audit \(ClickHouse http:\/\/127\.0\.0\.1:\d+, database e2e_workers\) passed over 4 runs: metrics (\d+) acked, \1 stored, 0 lost, 0 duplicated/);
+    expect(r.stdout).toContain('ok   E2E log→visible p95 was');
+    const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
+    expect(latest.scaleOut.parts.every((p: { complete: boolean }) => p.complete)).toBe(true);
+    expect(latest.storage).toMatchObject({ database: 'e2e_workers', pass: true, lostRows: 0, duplicatedRows: 0, settled: true });
+    // the runs of both workers, their acked rows from the delivery counts the workers sent
+    expect(latest.audit.runs).toHaveLength(4);
+    expect(latest.storage.totals.metrics.acked).toBe(latest.audit.totals.kinds.metric.expectedRows + latest.audit.totals.kinds.system.expectedRows);
+    expect(latest.storage.totals.metrics.stored).toBe(latest.storage.totals.metrics.acked);
+    expect(latest.storage.totals.logs.acked).toBe(latest.audit.totals.kinds.console.expectedRows);
+    const visible = latest.entries.find((e: { name: string }) => e.name === 'E2E log→visible');
+    expect(visible.count).toBeGreaterThan(0);
+    expect(visible.count).toBe(latest.visibility.seen);
+    expect(latest.visibility.p50Ms).toBe(visible.percentiles.p50);
+    expect(latest.visibility.costFraction).toBeLessThanOrEqual(0.2);
+    const points = readFileSync(join(dir, 'points.json'), 'utf8');
+    expect(points).toContain('"type":"Audit"');
+    for (const text of [r.stdout, JSON.stringify(latest), points]) expect(text).not.toContain(ch.password);
+  });
+
   it('rows a failing flusher sent to the DLQ are lost in ClickHouse: the run fails with the exact count (serve --clickhouse-url as --host)', async () => {
     const env = cleanEnv({ CLICKHOUSE_PASSWORD: ch.password, TEST_API_KEY: DEFAULT_API_KEY });
     const serve = startServe([...chFlags('e2e_loss'), '--flush-failing', '--flush-interval', '1s'], env);

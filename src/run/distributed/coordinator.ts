@@ -1,10 +1,11 @@
 /**
  * `--workers N`: one machine's cores. The coordinator resolves the plan once, starts the embedded
  * target once (or checks the given one), forks N worker processes that each run their segment
- * (worker-main.ts), merges their stats every second for the live line and everything at the end,
- * audits all their runs in one read of the stored rows, and judges and writes the reports once.
- * Ctrl+C stops every worker and the reports are still written; a worker that dies is reported
- * (exit code, reason) and what it sent until then is kept.
+ * (worker-main.ts), merges their stats every second for the live line and the streaming outputs
+ * (--out) and everything at the end, audits all their runs in one read of the stored rows (and
+ * with --clickhouse-url in ClickHouse; the workers probe time to visible), and judges and writes
+ * the reports once. Ctrl+C stops every worker and the reports are still written; a worker that
+ * dies is reported (exit code, reason) and what it sent until then is kept, its SDK runs too.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -14,7 +15,8 @@ import { SimUsageError } from '../../core/errors.js';
 import type { Segment } from '../../executor/segment.js';
 import { DEFAULT_PROJECT } from '../../load/scenario.js';
 import { resolveScenario } from '../../load/scenario-resolve.js';
-import type { DlqHealth, SegmentStatus, SimulationResult } from '../../metrics/result.js';
+import { isHttpEntry, VISIBLE_ENTRY_NAME } from '../../core/entry-names.js';
+import type { DlqHealth, SegmentStatus, SimulationResult, StorageAudit } from '../../metrics/result.js';
 import { outputsFor } from '../../output/index.js';
 import { linkAbort } from '../abort-link.js';
 import { auditRuns } from '../audit.js';
@@ -23,6 +25,7 @@ import type { EmbeddedTarget } from '../embedded-target.js';
 import { thresholdSpecs } from '../judging.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { preflight } from '../preflight.js';
+import { StorageCheck } from '../storage-check.js';
 import { judgedEntries, liveSample } from '../result-builder.js';
 import { stopOutputs } from '../runner.js';
 import { startSecondTicker, type SecondTicker } from '../second-ticker.js';
@@ -33,6 +36,7 @@ import { mergeSegments } from './merge.js';
 import { loadForScenario } from '../load-plan.js';
 import { mergedResult } from './merged-result.js';
 import type { SegmentResult } from './segment-result.js';
+import { mergeVisibility } from './visibility-merge.js';
 import { subSegment } from './segment-of.js';
 import { WorkerHandle } from './worker-handle.js';
 import type { WorkerOptions } from './worker-protocol.js';
@@ -81,15 +85,22 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
   const control = new TargetControl();
   const dispatcher = new Agent({ connections: 4 });
   const handles: WorkerHandle[] = [];
+  let storage: StorageCheck | undefined;
   let ticker: SecondTicker | undefined;
   let embedded: EmbeddedTarget | undefined;
   try {
+    const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
+    const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
+    if (plan.clickhouse) {
+      // As in a single run: checked first, and with the embedded server the database is created
+      // here. The workers probe time to visible; the coordinator audits every run's rows.
+      storage = await StorageCheck.open(plan.clickhouse, project, !plan.host);
+      if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
+    }
     const opened = await openTarget(plan, log);
     embedded = opened.embedded;
     const { ingestUrl, apiUrl, key } = opened;
     const scrub = (s: string): string => (key.length >= 6 ? s.split(key).join('***') : s);
-    const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
-    const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
     await preflight(control, { ingestUrl, apiUrl, key, shutdownTimeoutS: plan.shutdownTimeoutS, dispatcher }, project, usesSdk);
     const isReference = await control.isReferenceServer(ingestUrl);
     const dlqStart = await control.readDlq(ingestUrl);
@@ -100,6 +111,11 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
       // The coordinator writes every report and stream (--out) from the merged stats.
       reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined, out: undefined,
       handleSignals: false, auditStorage: false,
+      // Each worker probes its own users' records at its share of the rate.
+      clickhouse: plan.clickhouse && {
+        url: plan.clickhouse.url, user: plan.clickhouse.username, password: plan.clickhouse.password, database: plan.clickhouse.database,
+        settleTimeout: plan.clickhouse.settleTimeoutS, probeRate: plan.clickhouse.probeRate / workers, probeBudget: plan.clickhouse.probeBudget,
+      },
     };
     for (let w = 0; w < workers; w++) handles.push(new WorkerHandle(subSegment(plan.segment, w, workers)));
     handles.forEach((h) => log(`worker ${h.segment.index} of ${h.segment.count} started (pid ${h.pid})`));
@@ -130,7 +146,18 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
 
     const parts = handles.map((h) => h.result ?? partial(h, startAtMs));
     const merged = mergeSegments(parts, workers);
+    // (the workers' probes saw their last samples before they ended; the audit's flush comes after)
     const audit = merged.runs.length > 0 ? await auditRuns(merged.runs, project, control, ingestUrl, isReference) : undefined;
+    let storageAudit: StorageAudit | undefined;
+    if (storage && merged.runs.length > 0) {
+      log(`counting stored rows in ClickHouse once the flush window has passed (at most ${plan.clickhouse!.settleTimeoutS} s)`);
+      storageAudit = await storage.auditDeliveries(merged.runs, abort.signal);
+    }
+    const visibility = mergeVisibility(
+      parts.flatMap((p) => (p.visibility ? [p.visibility] : [])),
+      merged.recorder.count(isHttpEntry),
+      merged.recorder.summary(VISIBLE_ENTRY_NAME, 1)?.percentiles.p50 ?? 0,
+    );
     const dlqEnd: DlqHealth | undefined = await control.readDlq(ingestUrl);
     const statuses: SegmentStatus[] = handles.map((h) => ({
       index: h.segment.index,
@@ -144,7 +171,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     }));
     for (const s of statuses) if (!s.complete) log(`worker ${s.index} of ${workers}: ${s.reason}`);
     const result = mergedResult({
-      merged, scenario, judged, specs, baseline, baselineFile: plan.baseline, audit, plan,
+      merged, scenario, judged, specs, baseline, baselineFile: plan.baseline, audit, storage: storageAudit, visibility, plan,
       startedAt, target: { ingestUrl: displayUrl(ingestUrl), apiUrl: displayUrl(apiUrl), embedded: embedded !== undefined },
       dlq: { start: dlqStart, end: dlqEnd },
       interrupted: abort.signal.aborted || merged.interrupted,
@@ -166,6 +193,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     for (const h of handles) h.kill();
     await dispatcher.destroy().catch(() => undefined);
     await control.close();
+    await storage?.close();
     if (embedded) await embedded.stop();
   }
 }

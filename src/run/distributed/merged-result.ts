@@ -12,7 +12,7 @@ import type { MergedSegments } from './merge.js';
 /** The single run's result inputs that merged segments share, plus the merge and its parts. */
 export type MergedResultInputs = Pick<
   ResultInputs,
-  'scenario' | 'judged' | 'specs' | 'baseline' | 'baselineFile' | 'audit' | 'plan' | 'startedAt' | 'target' | 'dlq' | 'interrupted'
+  'scenario' | 'judged' | 'specs' | 'baseline' | 'baselineFile' | 'audit' | 'storage' | 'visibility' | 'plan' | 'startedAt' | 'target' | 'dlq' | 'interrupted'
 > & { merged: MergedSegments; scaleOut: ScaleOutReport };
 
 export function mergedResult(i: MergedResultInputs): SimulationResult {
@@ -22,7 +22,7 @@ export function mergedResult(i: MergedResultInputs): SimulationResult {
   const result = buildResult({
     load, loadDescription: describeLoad(load),
     recorder: merged.recorder, scenario: i.scenario, judged: i.judged, specs: i.specs, baseline: i.baseline,
-    baselineFile: i.baselineFile, audit: i.audit, plan: i.plan, startedAt: i.startedAt, endedAt,
+    baselineFile: i.baselineFile, audit: i.audit, storage: i.storage, visibility: i.visibility, plan: i.plan, startedAt: i.startedAt, endedAt,
     durationS: (endedAt.getTime() - i.startedAt.getTime()) / 1000, target: i.target, dlq: i.dlq, interrupted: i.interrupted,
   });
   const what = i.scaleOut.mode === 'workers' ? 'worker' : 'shard';

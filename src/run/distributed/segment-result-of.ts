@@ -15,5 +15,6 @@ export function segmentResultOf(segment: Segment, recorder: Recorder | undefined
     storageChecked: result.audit?.storageChecked ?? false,
     ...(result.audit ? { storage: result.audit.storage } : {}),
     ...(result.audit?.storageProblem ? { storageProblem: result.audit.storageProblem } : {}),
+    ...(result.visibility ? { visibility: result.visibility } : {}),
   };
 }

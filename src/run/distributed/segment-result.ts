@@ -4,7 +4,7 @@
  * delivery counts per run, and when its load ran. Plain JSON.
  */
 import type { RecorderSnapshot } from '../../metrics/recorder.js';
-import type { DeliveryAudit, RunAudit } from '../../metrics/result.js';
+import type { DeliveryAudit, RunAudit, VisibilitySummary } from '../../metrics/result.js';
 import type { Segment } from '../../executor/segment.js';
 
 export interface SegmentResult {
@@ -26,4 +26,6 @@ export interface SegmentResult {
   storage?: DeliveryAudit['storage'];
   /** Why the storage could not be read, when `unreadable`. */
   storageProblem?: string;
+  /** Its time-to-visible probe (--clickhouse-url); the samples themselves are in its stats. */
+  visibility?: VisibilitySummary;
 }
