@@ -14,10 +14,14 @@ export const MAX_LAG_MS = 2_000;
 /** How far behind now the live line looks (workers send their stats once a second). */
 const LIVE_LAG_MS = 1_000;
 
+/** What the view reads of a worker: what it reported, its result once done, whether it ended. */
+export type ReportingWorker = Pick<WorkerHandle, 'live' | 'result' | 'end'>;
+
 export class MergedLive {
   constructor(
-    private readonly handles: readonly WorkerHandle[],
+    private readonly handles: readonly ReportingWorker[],
     private readonly startAtMs: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The live line's recorder: the last few seconds of every worker, a second behind now. */
@@ -59,11 +63,11 @@ export class MergedLive {
   completeUpTo(): number {
     let reported = Infinity;
     for (const h of this.handles) if (!h.result && !h.end) reported = Math.min(reported, Math.floor(h.live.at / 1000) - 1);
-    return Math.max(reported, Math.floor((Date.now() - MAX_LAG_MS) / 1000) - 1);
+    return Math.max(reported, Math.floor((this.now() - MAX_LAG_MS) / 1000) - 1);
   }
 
   /** A finished worker's whole result, else everything it reported. */
-  private stats(h: WorkerHandle): RecorderSnapshot {
+  private stats(h: ReportingWorker): RecorderSnapshot {
     return h.result?.stats ?? h.live.snapshot();
   }
 }
