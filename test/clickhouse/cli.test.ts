@@ -4,7 +4,7 @@
  * every report; `mlop-sim serve --clickhouse-url` as a --host target whose flusher fails (rows
  * lost, run fails with exact counts); credentials and reachability checked at start (exit 3).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_API_KEY } from '../../src/server/index.js';
@@ -89,6 +89,50 @@ describe('mlop-sim with --clickhouse-url', () => {
     const points = readFileSync(join(dir, 'points.json'), 'utf8');
     expect(points).toContain('"type":"Audit"');
     for (const text of [r.stdout, JSON.stringify(latest), points]) expect(text).not.toContain(ch.password);
+  });
+
+  it('shards with --clickhouse-url: merge carries each shard\'s ClickHouse audit and time-to-visible probe into the one verdict', async () => {
+    const env = cleanEnv({ CLICKHOUSE_PASSWORD: ch.password, TEST_API_KEY: DEFAULT_API_KEY });
+    const serve = startServe([...chFlags('e2e_shards'), '--flush-interval', '1s'], env);
+    try {
+      const url = await serve.url;
+      const dir = tempDir();
+      const shards = await Promise.all(['0/2', '1/2'].map((shard) => runCli(
+        ['--host', url, '--shard', shard, '--seed', '6', '-u', '4', '-t', '5s', ...chFlags('e2e_shards'), '--clickhouse-probe-budget', '0.2', '--report-dir', dir, '-q'],
+        { env, timeoutMs: 120_000 })));
+      for (const r of shards) expect(r.code, r.stderr).toBe(0);
+      const files = [0, 1].map((i) => join(dir, `shard-${i}-of-2.json`));
+      const parts = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+      for (const p of parts) expect(p.result.clickhouse).toMatchObject({ database: 'e2e_shards', pass: true, lostRows: 0 });
+      const out = tempDir();
+      const m = await runCli(['merge', ...files, '--report-dir', out, '--junit', join(out, 'junit.xml')], { env });
+      expect(m.stderr).toBe('');
+      expect(m.code).toBe(0);
+      const latest = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
+      const acked = parts.reduce((n, p) => n + p.result.clickhouse.totals.metrics.acked, 0);
+      expect(acked).toBeGreaterThan(0);
+      expect(latest.storage).toMatchObject({ database: 'e2e_shards', pass: true, lostRows: 0 });
+      expect(latest.storage.totals.metrics).toMatchObject({ acked, stored: acked, lost: 0 });
+      expect(latest.storage.runs).toHaveLength(4);
+      expect(latest.storage.totals.metrics.acked).toBe(latest.audit.totals.kinds.metric.expectedRows + latest.audit.totals.kinds.system.expectedRows);
+      expect(m.stdout).toMatch(new RegExp(`Storage audit \\(ClickHouse http://127\\.0\\.0\\.1:\\d+, database e2e_shards\\) passed over 4 runs: metrics ${acked} acked, ${acked} stored`));
+      expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('name="storage audit (ClickHouse)"');
+      const visible = latest.entries.find((e: { name: string }) => e.name === 'E2E log→visible');
+      expect(latest.visibility.seen).toBe(parts.reduce((n, p) => n + p.result.visibility.seen, 0));
+      expect(visible.count).toBe(latest.visibility.seen);
+
+      // A shard whose ClickHouse audit failed fails the merge, as it would have failed its run.
+      const lossy = join(dir, 'lossy-shard-1-of-2.json');
+      const p1 = parts[1];
+      writeFileSync(lossy, JSON.stringify({ ...p1, result: { ...p1.result, clickhouse: { ...p1.result.clickhouse, pass: false, lostRows: 7,
+        totals: { ...p1.result.clickhouse.totals, metrics: { ...p1.result.clickhouse.totals.metrics, stored: p1.result.clickhouse.totals.metrics.stored - 7, lost: 7 } } } } }));
+      const failed = await runCli(['merge', files[0], lossy, '--report-dir', tempDir(), '-q'], { env });
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/Storage audit \(ClickHouse [^)]*\) failed over 4 runs: metrics \d+ acked, \d+ stored, 7 lost/);
+    } finally {
+      serve.server.kill('SIGINT');
+      await serve.closed;
+    }
   });
 
   it('rows a failing flusher sent to the DLQ are lost in ClickHouse: the run fails with the exact count (serve --clickhouse-url as --host)', async () => {

@@ -184,6 +184,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
       segment: plan.segment, startedAtMs: merged.startedAtMs, durationS: merged.durationS, interrupted: result.interrupted,
       stats: merged.recorder.snapshot(), runs: audit?.runs ?? [], storageChecked: audit?.storageChecked ?? false,
       ...(audit ? { storage: audit.storage } : {}), ...(audit?.storageProblem ? { storageProblem: audit.storageProblem } : {}),
+      ...(visibility ? { visibility } : {}), ...(storageAudit ? { clickhouse: storageAudit } : {}),
     };
     return { result, merged: segmentResult };
   } finally {

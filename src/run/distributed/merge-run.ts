@@ -3,6 +3,7 @@
  * single run. Refuses files of different plans (their fingerprints differ); a shard index given
  * twice (a retried pod) counts once; a missing shard is reported and fails the run.
  */
+import { isHttpEntry, VISIBLE_ENTRY_NAME } from '../../core/entry-names.js';
 import { SimUsageError } from '../../core/errors.js';
 import type { ScenarioDefinition } from '../../load/scenario.js';
 import type { DeliveryAudit, SegmentStatus, SimulationResult } from '../../metrics/result.js';
@@ -16,6 +17,8 @@ import type { PlanIdentity } from './fingerprint.js';
 import { mergeSegments, pickParts, type MergedSegments } from './merge.js';
 import { mergedResult } from './merged-result.js';
 import { readShardFile, shardLabel, type ShardFile } from './shard-file.js';
+import { mergeStorageAudits } from './storage-merge.js';
+import { mergeVisibility } from './visibility-merge.js';
 
 /** What `merge` takes: the report and gate options of a run. */
 export type MergeOptions = Pick<
@@ -68,6 +71,13 @@ export async function mergeShardFiles(files: readonly string[], options: MergeOp
   const result = mergedResult({
     merged, scenario, judged, specs, baseline, baselineFile: options.baseline, plan,
     audit: merged.runs.length > 0 ? mergedAudit(merged, count) : undefined,
+    // With --clickhouse-url each shard audited its runs in ClickHouse and probed time to visible.
+    storage: mergeStorageAudits(chosen.flatMap((p) => (p.clickhouse ? [{ index: p.segment.index, count, audit: p.clickhouse }] : []))),
+    visibility: mergeVisibility(
+      chosen.flatMap((p) => (p.visibility ? [p.visibility] : [])),
+      merged.recorder.count(isHttpEntry),
+      merged.recorder.summary(VISIBLE_ENTRY_NAME, 1)?.percentiles.p50 ?? 0,
+    ),
     startedAt: new Date(merged.startedAtMs),
     target: first.target,
     dlq: { start: byStart[0].data.dlq.start, end: byEnd[0].data.dlq.end },

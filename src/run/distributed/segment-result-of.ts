@@ -16,5 +16,6 @@ export function segmentResultOf(segment: Segment, recorder: Recorder | undefined
     ...(result.audit ? { storage: result.audit.storage } : {}),
     ...(result.audit?.storageProblem ? { storageProblem: result.audit.storageProblem } : {}),
     ...(result.visibility ? { visibility: result.visibility } : {}),
+    ...(result.storage ? { clickhouse: result.storage } : {}),
   };
 }

@@ -4,7 +4,7 @@
  * delivery counts per run, and when its load ran. Plain JSON.
  */
 import type { RecorderSnapshot } from '../../metrics/recorder.js';
-import type { DeliveryAudit, RunAudit, VisibilitySummary } from '../../metrics/result.js';
+import type { DeliveryAudit, RunAudit, StorageAudit, VisibilitySummary } from '../../metrics/result.js';
 import type { Segment } from '../../executor/segment.js';
 
 export interface SegmentResult {
@@ -28,4 +28,6 @@ export interface SegmentResult {
   storageProblem?: string;
   /** Its time-to-visible probe (--clickhouse-url); the samples themselves are in its stats. */
   visibility?: VisibilitySummary;
+  /** Its runs' audit in ClickHouse (--clickhouse-url; a shard audits its own runs). */
+  clickhouse?: StorageAudit;
 }
