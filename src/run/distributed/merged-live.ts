@@ -33,9 +33,9 @@ export class MergedLive {
     return recorder;
   }
 
-  /** Users running at the workers' latest reports. */
+  /** Users running at the latest reports of the workers still running. */
   users(): number {
-    return this.handles.reduce((n, h) => n + (h.result ? 0 : h.live.activeUsers), 0);
+    return this.handles.reduce((n, h) => n + (h.result || h.end ? 0 : h.live.activeUsers), 0);
   }
 
   /**
