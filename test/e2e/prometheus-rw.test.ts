@@ -84,6 +84,37 @@ describe('--out prometheus-rw against a real Prometheus', () => {
     for (const expr of exprs) expect((await prom.query(expr.replaceAll('$entry', '.*'))).length, expr).toBeGreaterThan(0);
   }, 120_000);
 
+  it('--workers 2: the coordinator pushes the merged seconds while the workers run; the final numbers equal latest.json', async () => {
+    const dir = tempDir();
+    const start = Date.now() / 1000;
+    let seenLive = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const r = await prom.query('timestamp(mlop_sim_requests_per_second{entry="Aggregated"})').catch(() => []);
+        if (r.length > 0 && Number(r[0].value[1]) > start) seenLive++;
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    })();
+    const run = await runCli([
+      '--workers', '2', '-f', 'http', '-u', '4', '-r', '4', '-t', '5s', '--seed', '4', '--report-dir', dir, '--shutdown-timeout', '3s', '-q',
+      '--out', `prometheus-rw=${prom.writeUrl}`,
+    ]);
+    polling = false;
+    await poller;
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // samples of this run were queryable while it went (not only pushed at the end)
+    expect(seenLive).toBeGreaterThan(8);
+    const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
+    const totals = await prom.query('mlop_sim_requests_total');
+    const byEntry = new Map(totals.map((s) => [s.metric.entry, Number(s.value[1])]));
+    expect(byEntry.get('Aggregated')).toBe(latest.aggregated.count);
+    for (const e of latest.entries) expect(byEntry.get(e.name), e.name).toBe(e.count);
+    const users = await prom.query(`max_over_time(mlop_sim_users[${Math.ceil(Date.now() / 1000 - start)}s])`);
+    expect(Number(users[0].value[1])).toBe(4);
+  });
+
   it('a receiver that is not there never fails the run: one warning line at the end', async () => {
     const dir = tempDir();
     const port = await closedPort();
