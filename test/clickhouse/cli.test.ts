@@ -76,8 +76,10 @@ describe('mlop-sim with --clickhouse-url', () => {
     const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
     expect(latest.scaleOut.parts.every((p: { complete: boolean }) => p.complete)).toBe(true);
     expect(latest.storage).toMatchObject({ database: 'e2e_workers', pass: true, lostRows: 0, duplicatedRows: 0, settled: true });
-    // the runs of both workers, their acked rows from the delivery counts the workers sent
+    // the runs of both workers, their acked rows from the delivery counts the workers sent; the
+    // reference server's own audit (stored = acked, through its ClickHouse store) too
     expect(latest.audit.runs).toHaveLength(4);
+    expect(latest.audit).toMatchObject({ storage: 'checked', pass: true, totals: { lostRows: 0, duplicatedRows: 0, pending: 0 } });
     expect(latest.storage.totals.metrics.acked).toBe(latest.audit.totals.kinds.metric.expectedRows + latest.audit.totals.kinds.system.expectedRows);
     expect(latest.storage.totals.metrics.stored).toBe(latest.storage.totals.metrics.acked);
     expect(latest.storage.totals.logs.acked).toBe(latest.audit.totals.kinds.console.expectedRows);
