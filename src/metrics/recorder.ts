@@ -180,7 +180,8 @@ export class Recorder {
     const total = new Digest(); // everything up to this point: Locust's "Total …" history columns
     for (let t = first; t <= last;) {
       const start = t < foldedUntil ? minuteOf(t) : t;
-      const end = t < foldedUntil ? start + COARSE_SECONDS : t + 1; // the run's first minute starts at its first sample
+      // A minute point runs from the run's first sample (first minute) to the fold (last minute).
+      const end = t < foldedUntil ? Math.min(start + COARSE_SECONDS, foldedUntil) : t + 1;
       for (let s = t; s < end; s++) {
         users = this.usersAt.get(s) ?? users;
         target = this.targetAt.get(s) ?? target;

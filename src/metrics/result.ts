@@ -37,7 +37,8 @@ export interface TimeSeriesPoint {
   t: number;
   /**
    * Seconds the point covers when more than one: a run's seconds older than its last five
-   * minutes come one point per epoch minute (the first one from the run's first sample).
+   * minutes come one point per epoch minute (the first from the run's first sample, the last
+   * up to where the last five minutes begin).
    * Absent for a one-second point.
    */
   spanS?: number;

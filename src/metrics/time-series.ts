@@ -3,9 +3,10 @@
  * digest of the latencies that completed in that second (enough for p50/p95/p99 per second, and
  * mergeable across entries and workers). A bucket's digest is compacted once its second has passed.
  *
- * Bounded memory on long runs: a second keeps its own bucket for the last FINE_SECONDS (5 to 6
- * minutes) of the entry's samples; older seconds are folded into one bucket per epoch minute
- * (COARSE_SECONDS). Live views (the last few seconds) and the streaming outputs only read recent
+ * Bounded memory on long runs: a second keeps its own bucket for the last FINE_SECONDS (five
+ * minutes) of the entry's samples; each older second is folded, as it leaves that window, into
+ * the bucket of its epoch minute (COARSE_SECONDS), so the number of one-second buckets stays
+ * constant instead of growing and dropping by a minute's worth. Live views (the last few seconds) and the streaming outputs only read recent
  * seconds; a run's history keeps one-second points for its last five minutes and one-minute
  * points before. Measured by bench/soak.ts: a one-second bucket of the sdk scenario holds ~1 KB,
  * ~4.5 of them a second, which is what made a 30-minute run's heap grow 2.6 MB per 10 minutes.
@@ -18,7 +19,7 @@ import { Digest, type DigestSnapshot } from './digest.js';
 
 /** Compression of the per-second digests: within ~1 % at p50/p95/p99 and ~2 KB per busy second. */
 export const SECOND_COMPRESSION = 15;
-/** Seconds counted back from the newest one that keep their own bucket (at least; up to a minute more). */
+/** Seconds counted back from the newest one (itself included) that keep their own bucket. */
 export const FINE_SECONDS = 300;
 /** Width of the buckets older seconds are folded into: epoch minutes. */
 export const COARSE_SECONDS = 60;
@@ -58,7 +59,7 @@ export class TimeSeries {
   private readonly buckets = new Map<number, SecondBucket>();
   private last: SecondBucket | undefined;
   private newest = -Infinity;
-  /** Every second before this (a minute boundary) is folded into its minute. */
+  /** Every second before this is folded into its minute. */
   private foldedBefore = -Infinity;
 
   /** Count one sample that completed in epoch second `t`. */
@@ -133,22 +134,32 @@ export class TimeSeries {
     return b;
   }
 
-  /** Second `t` has samples: fold the minutes that fell out of the fine horizon. */
+  /** Second `t` has samples: fold the seconds that fell out of the fine horizon. */
   private advance(t: number): void {
     if (t <= this.newest) return;
     this.newest = t;
-    this.fold(minuteOf(t - FINE_SECONDS + 1));
+    this.fold(t - FINE_SECONDS + 1);
   }
 
-  /** Fold every one-second bucket before `before` (rounded down to a minute) into its minute. */
+  /** Fold every one-second bucket before second `before` into its minute. */
   private fold(before: number): void {
-    const boundary = minuteOf(before);
-    if (boundary <= this.foldedBefore) return;
-    this.foldedBefore = boundary;
+    const from = this.foldedBefore;
+    if (before <= from) return;
+    this.foldedBefore = before;
     const seconds: SecondBucket[] = [];
-    for (const b of this.buckets.values()) if (b.span === 1 && b.t < boundary) seconds.push(b);
+    if (before - from <= this.buckets.size) {
+      // The usual step (a second or a few): look those seconds up, not every bucket.
+      for (let t = from; t < before; t++) {
+        const b = this.buckets.get(t);
+        if (b !== undefined && b.span === 1) seconds.push(b);
+      }
+    } else {
+      for (const b of this.buckets.values()) if (b.span === 1 && b.t < before) seconds.push(b);
+    }
+    if (seconds.length === 0) return;
     // Remove them all first: a minute's bucket takes the key of the minute's first second.
     for (const b of seconds) this.buckets.delete(b.t);
+    const minutes = new Set<SecondBucket>();
     for (const b of seconds) {
       const m = this.bucketFor(b.t);
       m.count += b.count;
@@ -156,9 +167,10 @@ export class TimeSeries {
       m.failures += b.failures;
       m.first = Math.min(m.first, b.first);
       m.digest.merge(b.digest);
+      minutes.add(m);
       if (b === this.last) this.last = undefined;
     }
-    for (const b of new Set(seconds.map((s) => this.buckets.get(minuteOf(s.t)) as SecondBucket))) b.digest.compact();
+    for (const m of minutes) m.digest.compact();
   }
 }
 
