@@ -20,6 +20,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'timing-fidelity', script: 'bench/timing-fidelity.ts' },
   // 30 minutes: only with --only soak (pass --minutes 10 through for the CI-sized variant).
   { name: 'soak', script: 'bench/soak.ts', nodeArgs: ['--expose-gc'], optIn: true },
+  { name: 'history-memory', script: 'bench/history-memory.ts', nodeArgs: ['--expose-gc'] },
   { name: 'time-to-visible', script: 'bench/time-to-visible.ts' },
   { name: 'stall-case', script: 'bench/stall-case.ts' },
   { name: 'scheduler-speed', script: 'bench/scheduler-speed.ts' },

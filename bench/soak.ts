@@ -3,7 +3,7 @@
  * looking for leaks and slow drift. Every 10 s, in the load generator and in the reference server:
  * heap used after a full GC (global.gc), RSS, and the event-loop delay p99 of the last 10 s.
  *
- *   node --import tsx --expose-gc bench/soak.ts [--minutes 30] [--users 50] [--json out.json]
+ *   node --import tsx --expose-gc bench/soak.ts [--minutes 30] [--users 50] [--clickhouse] [--json out.json]
  *
  * The reference server runs in its own child process (the same code the embedded server runs in a
  * worker thread) so each process's heap and RSS are its own. The server keeps every stored row by
@@ -12,11 +12,16 @@
  * generator and the server: second-half heap slope < 0.5 MB per 10 minutes, RSS growth after the
  * warm-up (the first fifth of the run) < 5 %, no rising event-loop delay (second-half p99 slope
  * < 1 ms per 10 minutes).
+ *
+ * `--clickhouse`: the reference server stores its rows in a Debian clickhouse-server started for
+ * the soak (test/clickhouse/engines.ts; installed on first use) instead of its memory, so the
+ * server's heap holds no rows and its slope is the server's own.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_API_KEY, runSimulation, startReferenceServer } from '../src/index.js';
+import { startDebianClickHouse } from '../test/clickhouse/engines.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -68,7 +73,9 @@ if (argv.includes('--from-json')) {
   process.exit(0);
 } else if (argv.includes('--server')) {
   // Child: the reference server; prints PORT, then one SAMPLE line per 10 s.
-  const server = await startReferenceServer({ port: 0 });
+  const ch = process.env.SOAK_CLICKHOUSE_URL;
+  const clickhouse = ch ? { url: ch, username: process.env.SOAK_CLICKHOUSE_USER, password: process.env.SOAK_CLICKHOUSE_PASSWORD, database: 'soak' } : undefined;
+  const server = await startReferenceServer({ port: 0, clickhouse });
   const rows = (): number => Object.values(server.stats().rowsStored).reduce((s, n) => s + n, 0);
   const s = sampler(() => ({ rowsStored: rows() }));
   let printed = 0;
@@ -80,7 +87,9 @@ if (argv.includes('--from-json')) {
 } else {
   const minutes = Number(arg('--minutes', '30'));
   const users = Number(arg('--users', '50'));
-  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', 'bench/soak.ts', '--server'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ch = argv.includes('--clickhouse') ? await startDebianClickHouse() : undefined;
+  const chEnv = ch ? { SOAK_CLICKHOUSE_URL: ch.url, SOAK_CLICKHOUSE_USER: ch.user, SOAK_CLICKHOUSE_PASSWORD: ch.password } : {};
+  const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', 'bench/soak.ts', '--server'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...chEnv } });
   const serverSamples: Sample[] = [];
   let buf = '';
   const port = await new Promise<number>((resolve, reject) => {
@@ -109,6 +118,7 @@ if (argv.includes('--from-json')) {
   gen.stop();
   await new Promise((r) => setTimeout(r, 1500)); // the server's last sample line
   child.kill('SIGTERM');
+  await ch?.stop();
 
   const generator = analyse(gen.samples, minutes);
   const server = analyse(serverSamples, minutes);
@@ -118,7 +128,7 @@ if (argv.includes('--from-json')) {
   const bytesPerRow = rowsSlope > 0 ? (server.heapSlopeMBper10min * 2 ** 20) / rowsSlope : 0;
   const e2e = result.entries.find((e) => e.name.startsWith('E2E'));
   const report = {
-    minutes, users, cores: (await import('node:os')).availableParallelism(),
+    minutes, users, store: ch ? 'clickhouse' : 'memory', cores: (await import('node:os')).availableParallelism(),
     node: process.version,
     run: { exitCode: result.exitCode, reasons: result.reasons, requests: result.total_requests, rps: result.rps, e2eP95Ms: e2e?.percentiles.p95, lost: result.audit?.totals.lostRows, logged: result.audit?.totals.logged },
     generator, server: { ...server, rowsPer10min: Math.round(rowsSlope), heapBytesPerStoredRow: Math.round(bytesPerRow) },
@@ -134,6 +144,8 @@ type Analysis = ReturnType<typeof analyse>;
 interface SoakReport {
   minutes: number;
   users: number;
+  /** Absent in reports from before --clickhouse. */
+  store?: 'memory' | 'clickhouse';
   cores: number;
   node: string;
   run: { exitCode: number; requests: number; rps: number; e2eP95Ms?: number; lost?: number; logged?: number };
@@ -149,7 +161,7 @@ function markdown(r: SoakReport): string {
     `${a.rssWarmMB.toFixed(0)} → ${a.rssEndMB.toFixed(0)} MB, ${a.rssGrowthPct.toFixed(1)} % (${ok(a.rssOk)}) | ` +
     `${a.loopFirstHalfMs.toFixed(1)} → ${a.loopSecondHalfMs.toFixed(1)} ms, slope ${a.loopSlopeMsPer10min.toFixed(1)} ms/10 min (${ok(a.loopOk, 'RISING')}) |`;
   return [
-    `### Soak: sdk scenario, ${r.users} users, ${r.minutes} min (samples every 10 s, heap after a full GC)`,
+    `### Soak: sdk scenario, ${r.users} users, ${r.minutes} min, server rows in ${r.store === 'clickhouse' ? 'ClickHouse' : 'memory'} (samples every 10 s, heap after a full GC)`,
     '',
     `${r.run.requests} requests (${r.run.rps.toFixed(0)}/s), exit ${r.run.exitCode}, E2E log→ack p95 ${r.run.e2eP95Ms?.toFixed(0)} ms, ` +
       `${r.run.lost} of ${r.run.logged} logged records lost. ${r.cores} cores, Node ${r.node}.`,
@@ -159,8 +171,10 @@ function markdown(r: SoakReport): string {
     row('generator', r.generator),
     row('reference server', r.server),
     '',
-    `The reference server keeps every stored row (docs/server.md, "Storage"): ${r.server.rowsPer10min} rows per 10 min in the ` +
-      `second half, ${r.server.heapBytesPerStoredRow} heap bytes per stored row.`,
+    r.store === 'clickhouse'
+      ? `The reference server's rows went to ClickHouse: ${r.server.rowsPer10min} rows per 10 min in the second half, none of them in its heap.`
+      : `The reference server keeps every stored row (docs/server.md, "Storage"): ${r.server.rowsPer10min} rows per 10 min in the ` +
+        `second half, ${r.server.heapBytesPerStoredRow} heap bytes per stored row.`,
   ].join('\n');
 }
 

@@ -11,7 +11,7 @@ import { Digest } from './digest.js';
 import { ExceptionLog } from './exception-log.js';
 import { QUANTILES, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
 import { StatsEntry, summarize, type StatsEntrySnapshot } from './stats-entry.js';
-import { SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
+import { COARSE_SECONDS, minuteOf, SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
 
 /** Entries to combine: a list of entry names, or a predicate over names. */
 export type EntrySelector = readonly string[] | ((name: string) => boolean);
@@ -145,44 +145,55 @@ export class Recorder {
 
   /**
    * Per-second series of the selected entries combined, one point per second from the first
-   * to the last second with a sample (quiet seconds included with zero requests).
+   * to the last second with a sample (quiet seconds included with zero requests). Seconds that
+   * any entry has folded into minutes (older than its last five minutes, see time-series.ts)
+   * come as one point per minute, with `spanS` and per-second rates.
    */
   history(_label: string, select: EntrySelector): TimeSeriesPoint[] {
-    const seconds = new Map<number, SecondBucket>();
-    for (const e of this.select(select)) {
+    // One grid for every history of the recorder: the latest fold of any entry.
+    let foldedUntil = -Infinity;
+    for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
+    const entries = this.select(select);
+    const buckets = new Map<number, SecondBucket>();
+    let first = Infinity, last = -Infinity;
+    for (const e of entries) {
       for (const b of e.series.all()) {
-        let m = seconds.get(b.t);
+        const start = b.t < foldedUntil ? minuteOf(b.t) : b.t;
+        let m = buckets.get(start);
         if (m === undefined) {
-          m = { t: b.t, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
-          seconds.set(b.t, m);
+          m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
+          buckets.set(start, m);
         }
         m.count += b.count;
         m.failures += b.failures;
         m.bytes += b.bytes;
         m.digest.merge(b.digest);
+        first = Math.min(first, b.first);
+        last = Math.max(last, b.t + b.span - 1);
       }
     }
-    if (seconds.size === 0) return [];
-    const ts = [...seconds.keys()];
-    const first = Math.min(...ts);
-    const last = Math.max(...ts);
+    if (buckets.size === 0) return [];
     const points: TimeSeriesPoint[] = [];
     let users = this.usersBefore(first);
     let target = this.before(this.targetAt, first);
     let totalRequests = 0, totalFailures = 0, totalBytes = 0;
-    const total = new Digest(); // everything up to this second: Locust's "Total …" history columns
-    for (let t = first; t <= last; t++) {
-      users = this.usersAt.get(t) ?? users;
-      target = this.targetAt.get(t) ?? target;
-      const b = seconds.get(t);
-      const requests = b?.count ?? 0;
-      const failures = b?.failures ?? 0;
-      totalRequests += requests;
-      totalFailures += failures;
+    const total = new Digest(); // everything up to this point: Locust's "Total …" history columns
+    for (let t = first; t <= last;) {
+      const start = t < foldedUntil ? minuteOf(t) : t;
+      // A minute point runs from the run's first sample (first minute) to the fold (last minute).
+      const end = t < foldedUntil ? Math.min(start + COARSE_SECONDS, foldedUntil) : t + 1;
+      for (let s = t; s < end; s++) {
+        users = this.usersAt.get(s) ?? users;
+        target = this.targetAt.get(s) ?? target;
+      }
+      const b = buckets.get(start);
+      const spanS = end - t;
+      totalRequests += b?.count ?? 0;
+      totalFailures += b?.failures ?? 0;
       totalBytes += b?.bytes ?? 0;
       if (b) total.merge(b.digest);
-      points.push({
-        t, users, requests, failures,
+      const point: TimeSeriesPoint = {
+        t, users, requests: (b?.count ?? 0) / spanS, failures: (b?.failures ?? 0) / spanS,
         p50Ms: b ? b.digest.quantile(0.5) : 0,
         p95Ms: b ? b.digest.quantile(0.95) : 0,
         p99Ms: b ? b.digest.quantile(0.99) : 0,
@@ -193,8 +204,11 @@ export class Recorder {
         totalMinMs: total.min,
         totalMaxMs: total.max,
         totalAvgBytes: totalRequests > 0 ? totalBytes / totalRequests : 0,
-      });
-      if (this.targetAt.size > 0) points[points.length - 1].target = target;
+      };
+      if (spanS !== 1) point.spanS = spanS;
+      if (this.targetAt.size > 0) point.target = target;
+      points.push(point);
+      t = end;
     }
     return points;
   }

@@ -35,10 +35,20 @@ export interface EntrySummary {
 export interface TimeSeriesPoint {
   /** Epoch seconds of the bucket start. */
   t: number;
+  /**
+   * Seconds the point covers when more than one: a run's seconds older than its last five
+   * minutes come one point per epoch minute (the first from the run's first sample, the last
+   * up to where the last five minutes begin).
+   * Absent for a one-second point.
+   */
+  spanS?: number;
+  /** Users (at the end of the point's span). */
   users: number;
+  /** Requests per second: this second's count, or the average over `spanS`. */
   requests: number;
+  /** Failures per second, like `requests`. */
   failures: number;
-  /** Percentiles of the samples that completed in this second (NaN-free: 0 when no sample). */
+  /** Percentiles of the samples that completed in this second or span (NaN-free: 0 when no sample). */
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;

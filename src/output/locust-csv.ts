@@ -7,7 +7,9 @@
  *
  * The history has one row per second: only Aggregated, or (`--csv-full-history`) every entry
  * first, sorted, then Aggregated — as Locust writes it. Its Total columns are the run's
- * cumulative figures up to that second, numbers in every row.
+ * cumulative figures up to that second, numbers in every row. Seconds older than a run's last
+ * five minutes come one row per minute (memory stays bounded on long runs: metrics/time-series.ts);
+ * such a row's Requests/s and Failures/s are the minute's averages.
  *
  * Differences from Locust, on purpose: response times keep sub-millisecond decimals (Locust
  * writes whole milliseconds); a history row's Requests/s, Failures/s and percentiles are those of
@@ -88,8 +90,8 @@ function historyRow(p: TimeSeriesPoint, type: string, name: string): CsvField[] 
 
 /**
  * One row per second: Aggregated only, or with `fullHistory` every recorded entry first (sorted by
- * name, then method, as Locust sorts) and Aggregated last. Each point is a one-second bucket, so
- * its counts are per second.
+ * name, then method, as Locust sorts) and Aggregated last. Each point's counts are per second
+ * (a one-second bucket, or a minute's average).
  */
 export function statsHistoryCsv(result: SimulationResult, fullHistory = false): string {
   const entryKeys = fullHistory

@@ -8,7 +8,9 @@
  * Differences, on purpose: we keep latencies in t-digests, not Locust's rounded-millisecond
  * histogram, so `response_times` is empty and the percentiles are given in an extra key,
  * `percentiles_ms` (p50 … p100); `num_reqs_per_sec`/`num_fail_per_sec` are filled for entries
- * that have a per-second history in the result (all of them with --csv-full-history or --json).
+ * that have a per-second history in the result (all of them with --csv-full-history or --json); the
+ * seconds of a run's older minutes (folded after five minutes, see metrics/time-series.ts) each
+ * carry their minute's average, so they are not whole numbers.
  */
 import { QUANTILE_KEYS, type SimulationResult } from '../metrics/result.js';
 
@@ -39,10 +41,14 @@ export function locustStatsJson(result: SimulationResult): LocustStatsEntryJson[
       const reqs: Record<string, number> = {};
       const fails: Record<string, number> = {};
       for (const p of series) {
-        if (p.requests > 0) reqs[p.t] = p.requests;
-        if (p.failures > 0) fails[p.t] = p.failures;
+        // A point of an older minute (spanS) gives each of its seconds the minute's average rate.
+        for (let t = p.t; t < p.t + (p.spanS ?? 1); t++) {
+          if (p.requests > 0) reqs[t] = p.requests;
+          if (p.failures > 0) fails[t] = p.failures;
+        }
       }
-      const last = series.length > 0 ? series[series.length - 1].t : null;
+      const lastPoint = series.length > 0 ? series[series.length - 1] : undefined;
+      const last = lastPoint ? lastPoint.t + (lastPoint.spanS ?? 1) - 1 : null;
       return {
         name: e.route,
         method: e.method,
