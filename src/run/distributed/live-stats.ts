@@ -1,18 +1,23 @@
 /**
  * A worker's stats as the coordinator holds them: every second the worker sends its cumulative
  * counters and digests with only the last few seconds of its per-second series; this keeps the
- * whole series by second, so a worker that dies leaves everything it sent up to then.
+ * whole series, so a worker that dies leaves everything it sent up to then. Seconds the worker
+ * may still send again are kept as sent (a later copy replaces them); older ones are settled into
+ * a TimeSeries per entry, which folds them into minutes on long runs like the worker's own.
  */
 import type { RecorderSnapshot } from '../../metrics/recorder.js';
 import type { StatsEntrySnapshot } from '../../metrics/stats-entry.js';
-import type { SecondBucketSnapshot } from '../../metrics/time-series.js';
+import { TimeSeries, type SecondBucketSnapshot } from '../../metrics/time-series.js';
 
 /** Seconds of series a live message carries: the current second and the two before it. */
 export const LIVE_SERIES_SECONDS = 3;
 
 export class SegmentLiveStats {
   private entries: StatsEntrySnapshot[] = [];
-  private readonly series = new Map<string, Map<number, SecondBucketSnapshot>>();
+  /** Per entry: the seconds the worker may still send again, as last sent. */
+  private readonly recent = new Map<string, Map<number, SecondBucketSnapshot>>();
+  /** Per entry: the seconds it will not send again. */
+  private readonly settled = new Map<string, TimeSeries>();
   private users: [number, number][] = [];
   /** Epoch ms the latest report's stats were taken (0 before the first): every second before it is complete. */
   at = 0;
@@ -25,14 +30,27 @@ export class SegmentLiveStats {
     this.busy = busy;
     this.entries = s.entries;
     this.users = s.users;
+    // A report carries the seconds from LIVE_SERIES_SECONDS − 1 before the one it was taken in.
+    const settleBefore = this.at > 0 ? Math.floor(this.at / 1000) - LIVE_SERIES_SECONDS + 1 : -Infinity;
     for (const e of s.entries) {
-      const key = `${e.method}\u0000${e.route}`;
-      let byT = this.series.get(key);
+      const key = keyOf(e);
+      let byT = this.recent.get(key);
       if (byT === undefined) {
         byT = new Map();
-        this.series.set(key, byT);
+        this.recent.set(key, byT);
       }
       for (const b of e.series) byT.set(b.t, b);
+    }
+    for (const [key, byT] of this.recent) {
+      const old = [...byT.values()].filter((b) => b.t < settleBefore).sort((a, b) => a.t - b.t);
+      if (old.length === 0) continue;
+      let series = this.settled.get(key);
+      if (series === undefined) {
+        series = new TimeSeries();
+        this.settled.set(key, series);
+      }
+      series.mergeSnapshot(old);
+      for (const b of old) byT.delete(b.t);
     }
   }
 
@@ -47,9 +65,15 @@ export class SegmentLiveStats {
       version: 1,
       users: this.users,
       entries: this.entries.map((e) => {
-        const byT = this.series.get(`${e.method}\u0000${e.route}`) ?? new Map<number, SecondBucketSnapshot>();
-        return { ...e, series: [...byT.values()].filter((b) => b.t >= fromT).sort((a, b) => a.t - b.t) };
+        const key = keyOf(e);
+        const settled = this.settled.get(key)?.snapshot(fromT) ?? [];
+        const recent = [...(this.recent.get(key)?.values() ?? [])].filter((b) => b.t >= fromT).sort((a, b) => a.t - b.t);
+        return { ...e, series: [...settled, ...recent] };
       }),
     };
   }
+}
+
+function keyOf(e: StatsEntrySnapshot): string {
+  return `${e.method}\u0000${e.route}`;
 }
