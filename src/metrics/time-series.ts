@@ -51,9 +51,11 @@ export class TimeSeries {
     return [...this.buckets.values()].sort((a, b) => a.t - b.t);
   }
 
-  /** Buckets from second `fromT` on (all by default), oldest first. */
-  snapshot(fromT = -Infinity): SecondBucketSnapshot[] {
-    return this.all().filter((b) => b.t >= fromT).map((b) => ({ t: b.t, count: b.count, failures: b.failures, bytes: b.bytes, digest: b.digest.toJSON() }));
+  /** Buckets from second `fromT` on (all by default), oldest first; `folded`: digests as Digest.toFoldedJSON(). */
+  snapshot(fromT = -Infinity, folded = false): SecondBucketSnapshot[] {
+    return this.all().filter((b) => b.t >= fromT).map((b) => ({
+      t: b.t, count: b.count, failures: b.failures, bytes: b.bytes, digest: folded ? b.digest.toFoldedJSON() : b.digest.toJSON(),
+    }));
   }
 
   mergeSnapshot(s: readonly SecondBucketSnapshot[]): void {

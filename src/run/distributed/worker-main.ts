@@ -62,9 +62,15 @@ function heapMB(): number {
 async function run(at: number): Promise<void> {
   let recorder: Recorder | undefined;
   const heap: WorkerHeap = { baseMB: heapMB(), peakMB: 0, afterGc: typeof (globalThis as { gc?: unknown }).gc === 'function' };
+  // Seconds before the previous report's cannot change any more: a report carries the series and
+  // users from that second on (at least the last LIVE_SERIES_SECONDS), a late tick included.
+  let reportedS = -Infinity;
   const ticker = setInterval(() => {
     heap.peakMB = Math.max(heap.peakMB, heapMB());
-    if (recorder) void send({ type: 'live', stats: recorder.snapshot(Math.floor(Date.now() / 1000) - LIVE_SERIES_SECONDS + 1) });
+    if (!recorder) return;
+    const nowS = Math.floor(Date.now() / 1000);
+    void send({ type: 'live', stats: recorder.liveSnapshot(Math.min(nowS - LIVE_SERIES_SECONDS + 1, reportedS)) });
+    reportedS = nowS;
   }, 1000);
   try {
     const result = await runSimulation({ ...(options as WorkerOptions), startAt: at, signal: abort.signal, onRecorder: (r) => (recorder = r) });
