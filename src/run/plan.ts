@@ -130,6 +130,12 @@ export interface SimulationOptions extends LoadOptions {
   onRecorder?: (recorder: Recorder) => void;
   /** Read the stored rows of the reference server for the delivery audit (default true; a worker leaves it to its coordinator). */
   auditStorage?: boolean;
+  /**
+   * The target was checked already (default false): a --workers coordinator checks it once, so
+   * its workers skip the reachability and key checks, the reference-server detection and the
+   * DLQ reads (the coordinator reads the DLQ and audits).
+   */
+  targetChecked?: boolean;
 }
 
 export interface ScaleOutOptions {
