@@ -117,8 +117,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     if (options.startAt !== undefined) await sleepUntil(Number(options.startAt), abort.signal);
     const startedAt = new Date();
     const t0 = performance.now();
-    const health = new GeneratorHealthMonitor();
-    health.start();
+    // A worker's figures would be dropped (its coordinator does not merge them): it runs none.
+    const health = options.generatorHealth === false ? undefined : new GeneratorHealthMonitor();
+    health?.start();
     const following = followTarget(executor, recorder);
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
     ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 });
@@ -126,7 +127,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     if (usesSdk) storage?.startProbe(recorder, () => recorder.count(isHttpEntry), log);
     const outcome = await executor.run(abort.signal).finally(() => following.stop());
     ticker?.stop();
-    const generator = health.stop();
+    const generator = health?.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 

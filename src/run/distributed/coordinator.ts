@@ -98,7 +98,7 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
       ...jsonSafe(options),
       host: ingestUrl, apiUrl, key, seed: plan.seed,
       reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined,
-      handleSignals: false, auditStorage: false, targetChecked: true,
+      handleSignals: false, auditStorage: false, targetChecked: true, generatorHealth: false,
     };
     for (let w = 0; w < workers; w++) handles.push(new WorkerHandle(subSegment(plan.segment, w, workers)));
     handles.forEach((h) => log(`worker ${h.segment.index} of ${h.segment.count} started (pid ${h.pid})`));
