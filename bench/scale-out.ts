@@ -65,13 +65,14 @@ function cli(args: string[], env: NodeJS.ProcessEnv = process.env, core?: number
 const latest = (dir: string): any => JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'));
 
 // ---- Part 1 ---------------------------------------------------------------------------------
-interface Setup { key: string; title: string; core?: number; args: string[] }
+/** `planned`: the requests a fixed rate asks for in the run (the rate is below saturation only when they all went). */
+interface Setup { key: string; title: string; core?: number; args: string[]; planned?: number }
 const closedLoop = ['--users', String(USERS), '--spawn-rate', String(USERS), '--wait', '0'];
 const SETUP_LIST: Setup[] = [
   { key: 'unpinned', title: `${USERS} users, no wait; generator unpinned (shares both cores with the target)`, args: closedLoop },
   { key: 'pinned', title: `${USERS} users, no wait; generator tree pinned to core 1 (target alone on core 0)`, core: 1, args: closedLoop },
   { key: 'rate', title: `fixed rate ${RATE.toLocaleString('en')} requests/s (constant-arrival-rate), generator unpinned`,
-    args: ['--arrival-rate', String(RATE), '--pre-allocated-users', String(USERS), '--max-users', String(4 * USERS)] },
+    args: ['--arrival-rate', String(RATE), '--pre-allocated-users', String(USERS), '--max-users', String(4 * USERS)], planned: RATE * SECONDS },
 ];
 if (SETUPS.includes('pinned') && !HAS_TASKSET) throw new Error('the pinned setup needs taskset (util-linux)');
 const load1 = load();
@@ -130,8 +131,10 @@ for (const setup of SETUP_LIST.filter((x) => SETUPS.includes(x.key))) {
     const x = row(`${setup.key}/${w}`);
     const name = w === 1 ? '--workers 1 (one process)' : '--workers 2 (coordinator + 2 workers)';
     const coord = w === 2 ? `${fmt(spread(x.coordShare).median * 100)} % / ${fmtSpread(spread(x.coordUsPerReq), 2)}` : '—';
+    // A fixed rate: the share of the planned requests sent (below 100 % = saturated, iterations dropped).
+    const sent = setup.planned ? `; ${fmtSpread(spread(x.reqs.map((n) => (100 * n) / (setup.planned as number))), 0)} % of the planned requests` : '';
     console.log(`| ${w === 1 ? setup.title : ''} | ${name} | ${fmtSpread(spread(x.perReqUs))} | ${fmtSpread(spread(fixedS.get(fixedKey(setup, w)) ?? [NaN]), 2)} | ` +
-      `${fmtSpread(spread(marginal(w)))} | ${fmtSpread(spread(x.rps), 0)} | ${coord} | ${w === 2 ? `**${ratio}** / ${ratioBeyond}` : ''} |`);
+      `${fmtSpread(spread(marginal(w)))} | ${fmtSpread(spread(x.rps), 0)}${sent} | ${coord} | ${w === 2 ? `**${ratio}** / ${ratioBeyond}` : ''} |`);
   }
 }
 console.log(`\nGoal: workers 2 ÷ workers 1 ≤ 1.10 per request. Load average (1 min) before / after: ${load1} / ${load()} on ${os.cpus().length} cores.`);

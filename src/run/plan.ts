@@ -139,7 +139,8 @@ export interface SimulationOptions extends LoadOptions {
   /**
    * Watch the generator's own health (event-loop delay sampled every 10 ms, utilisation, CPU, GC
    * pauses: result.generator); default true. A --workers worker runs without: its coordinator
-   * does not merge the workers' figures, and the two 10 ms timers cost ~4 ms of CPU a second.
+   * does not merge the workers' figures, and the monitor costs ~4.6 ms of CPU a second in an idle
+   * process (bench/live-report.ts).
    */
   generatorHealth?: boolean;
 }

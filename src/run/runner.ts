@@ -117,7 +117,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     if (options.startAt !== undefined) await sleepUntil(Number(options.startAt), abort.signal);
     const startedAt = new Date();
     const t0 = performance.now();
-    // A worker's figures would be dropped (its coordinator does not merge them): it runs none.
+    // A --workers worker runs none: its coordinator does not merge the workers' figures.
     const health = options.generatorHealth === false ? undefined : new GeneratorHealthMonitor();
     health?.start();
     const following = followTarget(executor, recorder);
