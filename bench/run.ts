@@ -26,6 +26,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'scheduler-speed', script: 'bench/scheduler-speed.ts' },
   { name: 'output-cost', script: 'bench/output-cost.ts' },
   { name: 'scale-out', script: 'bench/scale-out.ts' },
+  { name: 'live-report', script: 'bench/live-report.ts' },
 ];
 
 const argv = process.argv.slice(2);

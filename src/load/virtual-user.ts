@@ -8,11 +8,20 @@ import { userRandom } from '../core/random.js';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import { PoolSet, ScenarioHttpClient } from '../transport/http-client.js';
 import { DEFAULT_PROJECT, DEFAULT_WAIT, type ScenarioContext, type ScenarioDefinition, type SdkRunOptions } from './scenario.js';
-import { startSdkRun, type SdkRun, type SdkTarget } from './sdk-session.js';
+import type { SdkRun, SdkTarget } from './sdk-session.js';
 import type { TaskPicker } from './task-picker.js';
 import { thinkTimes, type Waiter } from './wait-wheel.js';
 
 export const DEFAULT_RUN_CONFIG = { test_type: 'load_test', target_rps: 1000 } as const;
+
+let sdkSession: Promise<typeof import('./sdk-session.js')> | undefined;
+/**
+ * The SDK (and undici, which it uses), loaded once, for SDK scenarios only: a raw-HTTP run, and
+ * each of its worker processes, starts without them. The runner loads it before the load starts.
+ */
+export function loadSdkSession(): Promise<typeof import('./sdk-session.js')> {
+  return (sdkSession ??= import('./sdk-session.js'));
+}
 
 /** What every user of one simulation shares. */
 export interface UserEnvironment {
@@ -95,6 +104,7 @@ export class VirtualUser implements Waiter {
         name: opts.runName ? opts.runName(this.index) : `load-test-run-${this.index}`,
         config: opts.config ?? { ...DEFAULT_RUN_CONFIG },
       };
+      const { startSdkRun } = await loadSdkSession();
       const t0 = performance.now();
       try {
         this.sdkRun = await startSdkRun(this.env.target, this.env.stats, spec);

@@ -58,6 +58,8 @@ export interface DigestSnapshot {
 }
 
 const DEFAULT_COMPRESSION = 100;
+/** toFoldedJSON() sends an exact digest of up to this many samples as its samples (≤ ~5 KB of JSON). */
+const FOLD_ABOVE = 256;
 /** Below this absolute spread (ms) values may always share a centroid: 1 µs. */
 const SPREAD_FLOOR_MS = 1e-3;
 
@@ -166,6 +168,26 @@ export class Digest {
       max: this.total === 0 ? null : this.hi,
       centroids: Array.from(this.cents.subarray(0, this.nCents * STRIDE)),
       samples: Array.from(this.buf.subarray(0, this.len)),
+    };
+  }
+
+  /**
+   * The same digest with its buffer folded into the centroids (this digest is not changed): the
+   * form a worker's live report sends, a few KB instead of up to 8,200 raw samples as JSON. It
+   * merges and answers quantiles exactly as this digest does (both read the folded view); a
+   * small exact digest (at most FOLD_ABOVE samples, never compressed) is sent as is and stays exact.
+   */
+  toFoldedJSON(): DigestSnapshot {
+    if (this.nCents === 0 && this.len <= FOLD_ABOVE) return this.toJSON();
+    const [c, n] = this.folded();
+    return {
+      compression: this.compression,
+      count: this.total,
+      sum: this.total_sum,
+      min: this.lo,
+      max: this.hi,
+      centroids: Array.from(c.subarray(0, n * STRIDE)),
+      samples: [],
     };
   }
 

@@ -312,6 +312,22 @@ export class Recorder {
     };
   }
 
+  /**
+   * What a worker process reports once a second (src/run/distributed/live-stats.ts keeps it):
+   * the cumulative counters, errors and digests, with each digest's buffer folded into its
+   * centroids (Digest.toFoldedJSON), and only what can have changed since the last report — the
+   * per-second series and the users from epoch second `fromT` on. At 13,000 requests/s a report
+   * is 122 KB, against 393 KB with raw samples and the whole users list (bench/live-report.ts).
+   */
+  liveSnapshot(fromT: number): RecorderSnapshot {
+    return {
+      version: 1,
+      entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot(fromT, true)),
+      users: [...this.usersAt].filter(([t]) => t >= fromT).sort((a, b) => a[0] - b[0]),
+      exceptions: this.thrown.list(),
+    };
+  }
+
   /** Add a (cumulative) snapshot of another recorder to this one. */
   mergeSnapshot(s: RecorderSnapshot): void {
     for (const es of s.entries) {

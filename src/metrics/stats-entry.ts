@@ -58,8 +58,11 @@ export class StatsEntry {
     return summarize(this.name, this.method, this.route, this.count, this.failures, this.bytes, this.digest, durationS);
   }
 
-  /** `fromT`: only the series buckets from that epoch second on (a worker's live report). */
-  snapshot(fromT?: number): StatsEntrySnapshot {
+  /**
+   * `fromT`: only the series buckets from that epoch second on; `folded`: every digest with its
+   * buffer folded in (Digest.toFoldedJSON). Both for a worker's live report.
+   */
+  snapshot(fromT?: number, folded = false): StatsEntrySnapshot {
     return {
       method: this.method,
       route: this.route,
@@ -67,8 +70,8 @@ export class StatsEntry {
       failures: this.failures,
       bytes: this.bytes,
       errors: [...this.errors],
-      digest: this.digest.toJSON(),
-      series: this.series.snapshot(fromT),
+      digest: folded ? this.digest.toFoldedJSON() : this.digest.toJSON(),
+      series: this.series.snapshot(fromT, folded),
     };
   }
 

@@ -88,11 +88,14 @@ export class TimeSeries {
     return [...this.buckets.values()].sort((a, b) => a.t - b.t);
   }
 
-  /** Buckets that end after second `fromT` (all by default), oldest first. */
-  snapshot(fromT = -Infinity): SecondBucketSnapshot[] {
+  /**
+   * Buckets that end after second `fromT` (all by default), oldest first; `folded`: digests as
+   * Digest.toFoldedJSON() (a worker's live report).
+   */
+  snapshot(fromT = -Infinity, folded = false): SecondBucketSnapshot[] {
     return this.all().filter((b) => b.t + b.span > fromT).map((b) => ({
       t: b.t, ...(b.span !== 1 ? { span: b.span } : {}), ...(b.first !== b.t ? { first: b.first } : {}),
-      count: b.count, failures: b.failures, bytes: b.bytes, digest: b.digest.toJSON(),
+      count: b.count, failures: b.failures, bytes: b.bytes, digest: folded ? b.digest.toFoldedJSON() : b.digest.toJSON(),
     }));
   }
 

@@ -137,6 +137,19 @@ export interface SimulationOptions extends LoadOptions {
    * runs the time-to-visible probe).
    */
   auditStorage?: boolean;
+  /**
+   * The target was checked already (default false): a --workers coordinator checks it once, so
+   * its workers skip the reachability and key checks, the reference-server detection and the
+   * DLQ reads (the coordinator reads the DLQ and audits).
+   */
+  targetChecked?: boolean;
+  /**
+   * Watch the generator's own health (event-loop delay sampled every 10 ms, utilisation, CPU, GC
+   * pauses: result.generator); default true. A --workers worker runs without: its coordinator
+   * does not merge the workers' figures, and the monitor costs ~4.6 ms of CPU a second in an idle
+   * process (bench/live-report.ts).
+   */
+  generatorHealth?: boolean;
 }
 
 export interface ScaleOutOptions {

@@ -3,7 +3,8 @@
  * and (for SDK scenarios) on the SDK's login. A failure is one sentence and exit 3.
  */
 import { SimTargetError } from '../core/errors.js';
-import { sdkKeyAccepted, type SdkTarget } from '../load/sdk-session.js';
+import type { SdkTarget } from '../load/sdk-session.js';
+import { loadSdkSession } from '../load/virtual-user.js';
 import { displayUrl, type TargetControl } from './target-control.js';
 
 export async function preflight(control: TargetControl, target: SdkTarget, project: string, usesSdk: boolean): Promise<void> {
@@ -12,6 +13,7 @@ export async function preflight(control: TargetControl, target: SdkTarget, proje
   await control.assertIngestKeyAccepted(target.ingestUrl, target.key, project);
   if (!usesSdk) return;
   let accepted: boolean;
+  const { sdkKeyAccepted } = await loadSdkSession();
   try {
     accepted = await sdkKeyAccepted(target);
   } catch (err) {

@@ -3,7 +3,7 @@
  * executor run the users, judge, stop the outputs, return the result (the data of latest.json).
  * Never exits the process; installs signal handlers only when asked.
  */
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { realClock } from '../core/clock.js';
 import { SimUsageError } from '../core/errors.js';
 import { createExecutor, type LoadPlan } from '../executor/registry.js';
@@ -12,7 +12,7 @@ import { DEFAULT_PROJECT } from '../load/scenario.js';
 import { resolveScenario } from '../load/scenario-resolve.js';
 import type { SdkRun, SdkTarget } from '../load/sdk-session.js';
 import { TaskPicker } from '../load/task-picker.js';
-import { VirtualUser } from '../load/virtual-user.js';
+import { loadSdkSession, VirtualUser } from '../load/virtual-user.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { DlqHealth, SimulationResult, StorageAudit, VisibilitySummary } from '../metrics/result.js';
 import { isHttpEntry } from '../core/entry-names.js';
@@ -57,13 +57,19 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   const control = new TargetControl();
   const pools = new PoolSet(peakUsers(load));
-  // The SDK runs share one pool per simulation (the SDK's default size), closed at the end.
-  const sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
+  const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
+  let sdkDispatcher: Agent | undefined;
   let embedded: EmbeddedTarget | undefined;
   let storage: StorageCheck | undefined;
   let ticker: SecondTicker | undefined;
   try {
-    const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
+    if (usesSdk) {
+      // SDK scenarios only (raw-HTTP runs start without the SDK and undici): the SDK's code, and
+      // one pool for all the SDK runs of this simulation (the SDK's default size), closed at the end.
+      await loadSdkSession();
+      const { Agent } = await import('undici');
+      sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
+    }
     const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
     if (o.clickhouse) {
       // Checked first (exit 3 with one sentence); with the embedded server the database is created
@@ -78,9 +84,10 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       ingestUrl, apiUrl, key, shutdownTimeoutS: o.shutdownTimeoutS, dispatcher: sdkDispatcher, onRecordSettled: storage?.onRecordSettled,
       systemMetrics: o.sdk.systemMetrics, console: o.sdk.console, onRunStarted: options.onSdkRun,
     };
-    await preflight(control, target, project, usesSdk);
-    const isReference = await control.isReferenceServer(ingestUrl);
-    const dlqStart = await control.readDlq(ingestUrl);
+    const checked = options.targetChecked === true;
+    if (!checked) await preflight(control, target, project, usesSdk);
+    const isReference = checked ? false : await control.isReferenceServer(ingestUrl);
+    const dlqStart = checked ? undefined : await control.readDlq(ingestUrl);
 
     // Start-up work stays out of the measured window: raw-HTTP users find the connections of
     // the first second's spawn open (SDK users connect through the SDK's own pool).
@@ -110,8 +117,9 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     if (options.startAt !== undefined) await sleepUntil(Number(options.startAt), abort.signal);
     const startedAt = new Date();
     const t0 = performance.now();
-    const health = new GeneratorHealthMonitor();
-    health.start();
+    // A --workers worker runs none: its coordinator does not merge the workers' figures.
+    const health = options.generatorHealth === false ? undefined : new GeneratorHealthMonitor();
+    health?.start();
     const following = followTarget(executor, recorder);
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
     ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 });
@@ -119,7 +127,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     if (usesSdk) storage?.startProbe(recorder, () => recorder.count(isHttpEntry), log);
     const outcome = await executor.run(abort.signal).finally(() => following.stop());
     ticker?.stop();
-    const generator = health.stop();
+    const generator = health?.stop();
     for (const output of outputs) output.end?.();
     if (outcome.unfinishedUsers > 0) log(`${outcome.unfinishedUsers} users did not finish within the shutdown budget of ${o.shutdownTimeoutS} s`);
 
@@ -137,7 +145,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       log(`counting stored rows in ClickHouse once the flush window has passed (at most ${o.clickhouse!.settleTimeoutS} s)`);
       storageAudit = await storage.audit(runs, abort.signal);
     }
-    const dlqEnd: DlqHealth | undefined = await control.readDlq(ingestUrl);
+    const dlqEnd: DlqHealth | undefined = checked ? undefined : await control.readDlq(ingestUrl);
     const result = buildResult({
       recorder, scenario, judged, specs, baseline, baselineFile: o.baseline, audit, storage: storageAudit, visibility,
       plan: o, startedAt, endedAt: new Date(), durationS: outcome.durationS,
@@ -155,7 +163,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     for (const output of outputs) output.end?.();
     unhook();
     await pools.close();
-    await sdkDispatcher.destroy().catch(() => undefined);
+    await sdkDispatcher?.destroy().catch(() => undefined);
     await control.close();
     await storage?.close();
     if (embedded) await embedded.stop();

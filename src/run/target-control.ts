@@ -4,7 +4,7 @@
  * Messages never contain the key.
  */
 import { displayUrl } from '../core/display-url.js';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { DlqHealth } from '../metrics/result.js';
 import { SimTargetError, describeNetworkError } from '../core/errors.js';
 
@@ -19,11 +19,13 @@ export interface ControlResponse {
 export { displayUrl };
 
 export class TargetControl {
-  private readonly agent = new Agent({ connections: 2, keepAliveTimeout: 1_000 });
+  /** Made with the first call: a worker process, whose coordinator checked the target, never loads undici. */
+  private agent: Promise<Agent> | undefined;
 
   async call(base: string, method: 'GET' | 'POST', path: string, headers?: Record<string, string>, body?: string): Promise<ControlResponse> {
     const url = new URL(path, base.endsWith('/') ? base : base + '/');
-    const res = await this.agent.request({
+    this.agent ??= import('undici').then(({ Agent }) => new Agent({ connections: 2, keepAliveTimeout: 1_000 }));
+    const res = await (await this.agent).request({
       origin: url.origin,
       path: url.pathname + url.search,
       method,
@@ -104,7 +106,7 @@ export class TargetControl {
   }
 
   async close(): Promise<void> {
-    await this.agent.close().catch(() => undefined);
+    await (await this.agent)?.close().catch(() => undefined);
   }
 }
 

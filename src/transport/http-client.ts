@@ -6,7 +6,8 @@
  * Buffer and one write per request, minimal response parsing); `https:` origins through undici's
  * dispatch with a small handler (TLS), which costs more per request.
  */
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool } from 'undici';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import { Exchange } from './exchange.js';
 import { Http1Pool } from './http1/pool.js';
@@ -19,6 +20,12 @@ export interface PoolSetOptions {
   /** A request without a complete response this long after it was sent fails (`timed out`); default 60 s. */
   requestTimeoutMs?: number;
 }
+
+/**
+ * undici, loaded with the first `https:` pool (synchronously: pools are made on a user's first
+ * request). Plain-http runs never load it: ~100 ms of CPU at each process's start-up.
+ */
+const undici = (): typeof import('undici') => createRequire(import.meta.url)('undici') as typeof import('undici');
 
 /** One origin's connections: our HTTP/1.1 pool for `http:`, undici's for `https:`. */
 export type OriginPool = Http1Pool | Pool;
@@ -37,7 +44,7 @@ export class PoolSet {
       const timeoutMs = this.options.requestTimeoutMs;
       pool = origin.startsWith('http:')
         ? new Http1Pool(origin, { connections: this.connections, timeoutMs, idleTimeoutMs: 30_000 })
-        : new Pool(origin, {
+        : new (undici().Pool)(origin, {
             connections: this.connections, pipelining: 1, keepAliveTimeout: 30_000,
             ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
           });

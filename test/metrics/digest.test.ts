@@ -107,6 +107,31 @@ describe('Digest merge and serialisation', () => {
     expect(copy.quantile(0.99)).toBe(d.quantile(0.99));
   });
 
+  it('sends a folded copy (toFoldedJSON) that answers and merges exactly like a compressed digest, without raw samples', () => {
+    const data = lognormal(50_000, 20, 1, 25);
+    // Still exact (5,000 samples in the buffer): the folded copy is a compressed digest, within the claim.
+    const exact = digestOf(data.subarray(0, 5_000));
+    expect(exact.toFoldedJSON().samples).toEqual([]);
+    expectWithin(Digest.fromJSON(exact.toFoldedJSON()), data.subarray(0, 5_000), GATE_QS, CLAIMED);
+    for (const n of [30_000, 50_000]) { // compressed with a part-full buffer, compressed
+      const d = digestOf(data.subarray(0, n));
+      const folded = d.toFoldedJSON();
+      expect(folded.samples).toEqual([]);
+      const copy = Digest.fromJSON(JSON.parse(JSON.stringify(folded)));
+      for (let q = 0; q <= 1; q += 0.01) expect(copy.quantile(q)).toBe(d.quantile(q));
+      expect([copy.count, copy.sum, copy.min, copy.max]).toEqual([d.count, d.sum, d.min, d.max]);
+      const [viaCopy, viaDigest] = [digestOf(data.subarray(0, 1_000)), digestOf(data.subarray(0, 1_000))];
+      viaCopy.merge(copy);
+      viaDigest.merge(d);
+      for (const q of GATE_QS) expect(viaCopy.quantile(q)).toBe(viaDigest.quantile(q));
+      // 30,000: 5,400 samples wait in the buffer, sent as centroids (a few hundred).
+      if (n === 30_000) expect(JSON.stringify(folded).length).toBeLessThan(JSON.stringify(d.toJSON()).length / 3);
+    }
+    // A small exact digest goes as it is and stays exact.
+    const small = digestOf(data.subarray(0, 200));
+    expect(small.toFoldedJSON()).toEqual(small.toJSON());
+  });
+
   it('is deterministic: the same input gives identical quantiles', () => {
     const data = lognormal(300_000, 20, 1, 24);
     const a = digestOf(data);

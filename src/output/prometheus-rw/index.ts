@@ -7,7 +7,6 @@
  * them at most STOP_BUDGET_MS, and a failure is reported once, as a log line, at the end.
  */
 import type { pushTimeseries } from 'prometheus-remote-write';
-import { request } from 'undici';
 import { SimUsageError } from '../../core/errors.js';
 import type { SimulationResult } from '../../metrics/result.js';
 import type { Output } from '../output.js';
@@ -108,6 +107,8 @@ export function prometheusRwOutput(url: string, opts: PrometheusRwOptions = {}):
  * CPU of the WHATWG fetch per push (bench/RESULTS.md, output-cost).
  */
 async function lightFetch(url: string, init: { method: string; headers: Record<string, string>; body: Uint8Array }): Promise<{ status: number; statusText: string; text(): Promise<string> }> {
+  // Loaded with the first push: importing the outputs (every run does) does not load undici.
+  const { request } = await import('undici');
   const r = await request(url, {
     method: init.method as 'POST', headers: init.headers, body: init.body,
     headersTimeout: PUSH_TIMEOUT_MS, bodyTimeout: PUSH_TIMEOUT_MS,

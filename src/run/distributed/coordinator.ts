@@ -108,9 +108,9 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
     const workerOptions: WorkerOptions = {
       ...jsonSafe(options),
       host: ingestUrl, apiUrl, key, seed: plan.seed,
-      // The coordinator writes every report and stream (--out) from the merged stats.
+      // The coordinator writes every report and stream (--out) from the merged stats, and has checked the target.
       reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined, out: undefined,
-      handleSignals: false, auditStorage: false,
+      handleSignals: false, auditStorage: false, targetChecked: true, generatorHealth: false,
       // Each worker probes its own users' records at its share of the rate.
       clickhouse: plan.clickhouse && {
         url: plan.clickhouse.url, user: plan.clickhouse.username, password: plan.clickhouse.password, database: plan.clickhouse.database,

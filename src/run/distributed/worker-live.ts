@@ -1,7 +1,7 @@
 /**
  * What a worker sends every second (the `live` message): the moment its stats were taken, how
- * busy its event loop was since the last message, its recorder's cumulative snapshot with the
- * last few seconds of series, and the SDK delivery counts of the runs whose counts changed since
+ * busy its event loop was since the last message, its recorder's cumulative counters and digests
+ * with the seconds of series and users that can have changed since the last message, and the SDK delivery counts of the runs whose counts changed since
  * the last message — so the coordinator keeps, for a worker that dies, what each of its runs had
  * logged, acked, failed and left pending.
  */
@@ -16,6 +16,7 @@ export class WorkerLive {
   private readonly runs: SdkRun[] = [];
   private readonly sent = new Map<number, string>();
   private elu = performance.eventLoopUtilization();
+  private reportedS = -Infinity;
 
   /** A run the worker's users started (SimulationOptions.onSdkRun). */
   readonly addRun = (run: SdkRun): void => void this.runs.push(run);
@@ -31,6 +32,11 @@ export class WorkerLive {
       this.sent.set(r.runId, key);
       return true;
     });
-    return { type: 'live', at, busy, stats: recorder.snapshot(Math.floor(at / 1000) - LIVE_SERIES_SECONDS + 1), runs: changed };
+    // Seconds before the previous report's cannot change any more: a report carries the series and
+    // users from that second on (at least the last LIVE_SERIES_SECONDS), a late tick included.
+    const nowS = Math.floor(at / 1000);
+    const stats = recorder.liveSnapshot(Math.min(nowS - LIVE_SERIES_SECONDS + 1, this.reportedS));
+    this.reportedS = nowS;
+    return { type: 'live', at, busy, stats, runs: changed };
   }
 }
