@@ -10,19 +10,22 @@
  *
  * Per mlop-sim run, beside reported − truth at p50/p95/p99, bench/lib/generator-probe.mjs records
  * the generator's event-loop delay (start-up and steady state apart), its GC pauses and CPU; the
- * target reports its own event-loop delay. Goals (issue 15, fixed 20 ms, medians of the runs):
+ * target reports its own event-loop delay; and an idle Node process pinned to the generator's core
+ * over the same window (bench/lib/idle-probe.mjs) gives the machine's floor: loop lateness that the
+ * generator sees without having caused it (CPU wake-ups, other processes). `--no-floor` leaves it out. Goals (issue 15, fixed 20 ms, medians of the runs):
  * 20 users |reported − truth| ≤ max(2 %, 0.5 ms) at p50 and p99; 200 users ≤ 2 ms at p99.
  *
  * Usage: node --import tsx bench/timing-fidelity.ts [--runs 5] [--seconds 10] [--users 20,200,1000]
  *        [--delays fixed:0,fixed:20] [--locust-users 20,200,1000] (Locust runs on the non-zero delays)
  *        [--bin dist/bin/mlop-sim.js] [--before <an older build's bin/mlop-sim.js>] (measured in the same runs)
  *        [--also-flags "--no-memory-reducer"] (this build once more with Node/V8 flags, in the same runs)
+ *        [--no-floor] (no idle control process beside the generator)
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPlainTarget } from './lib/target-process.js';
-import { exitWithCpu, fmt, spawnMeasured, spread } from './lib/proc.js';
+import { exitWithCpu, fmt, spawnMeasured, spawnPinned, spread } from './lib/proc.js';
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -38,6 +41,7 @@ const BIN = opt('--bin', 'dist/bin/mlop-sim.js');
 const BEFORE = opt('--before', '');
 /** Optional Node/V8 flags for a third mlop-sim variant (same build), e.g. --no-memory-reducer, to attribute GC pauses. */
 const ALSO_FLAGS = opt('--also-flags', '').split(' ').filter(Boolean);
+const FLOOR = !argv.includes('--no-floor');
 const LOCUST = '/usr/bin/locust';
 const QS = ['p50', 'p95', 'p99'] as const;
 type Q = Record<(typeof QS)[number], number>;
@@ -46,18 +50,29 @@ interface Probe {
   loop: Record<'start' | 'steady', { count: number; p50: number; p99: number; p999: number; max: number }>;
   gc: { count: number; totalMs: number; maxMs: number; steadyCount: number; steadyTotalMs: number; steadyMaxMs: number };
 }
-interface Run { reported: Q; truth: Q; cpuS: number; requests: number; targetLoopP99: number; probe?: Probe }
+type Floor = Probe['loop']['steady'];
+interface Run { reported: Q; truth: Q; cpuS: number; requests: number; targetLoopP99: number; probe?: Probe; floor?: Floor }
 
-async function mlopSim(url: string, users: number, bin = BIN, nodeFlags: string[] = []): Promise<{ reported: Q; cpuS: number; probe: Probe }> {
+/** An idle Node process on the generator's core (core 1) over the steady window: the machine's own loop lateness. */
+function idleFloor(): Promise<Floor | undefined> {
+  if (!FLOOR) return Promise.resolve(undefined);
+  const child = spawnPinned(1, process.execPath, ['bench/lib/idle-probe.mjs', '1500', String(Math.max(1000, SECONDS * 1000 - 1000))]);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve) => child.once('close', () => resolve(out.trim() ? (JSON.parse(out) as Floor) : undefined)));
+}
+
+async function mlopSim(url: string, users: number, bin = BIN, nodeFlags: string[] = []): Promise<{ reported: Q; cpuS: number; probe: Probe; floor?: Floor }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fidelity-'));
   const probeOut = path.join(dir, 'probe.json');
+  const floor = idleFloor();
   const res = await exitWithCpu(spawnMeasured(1, process.execPath, [...nodeFlags, '--import', './bench/lib/generator-probe.mjs', bin,
     '--scenario', 'http', '--users', String(users), '--spawn-rate', String(users), '--run-time', `${SECONDS}s`, '--host', url, '--key', KEY,
     '--quiet', '--report-dir', dir, '--p95', '100000', '--p99', '100000'], { env: { ...process.env, BENCH_PROBE_OUT: probeOut, BENCH_PROBE_RUN_MS: String(SECONDS * 1000) } }));
   if (!existsSync(path.join(dir, 'latest.json'))) throw new Error(`mlop-sim wrote no report (exit ${res.code}): ${res.stderr.slice(-400)}`);
   const r = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8')) as { aggregated: { percentiles: Record<string, number> } };
   const p = r.aggregated.percentiles;
-  return { reported: { p50: p.p50, p95: p.p95, p99: p.p99 }, cpuS: res.cpuS, probe: JSON.parse(readFileSync(probeOut, 'utf8')) as Probe };
+  return { reported: { p50: p.p50, p95: p.p95, p99: p.p99 }, cpuS: res.cpuS, probe: JSON.parse(readFileSync(probeOut, 'utf8')) as Probe, floor: await floor };
 }
 
 async function locust(url: string, users: number): Promise<{ reported: Q; cpuS: number }> {
@@ -74,7 +89,7 @@ async function locust(url: string, users: number): Promise<{ reported: Q; cpuS: 
   return { reported: { p50: at('50%'), p95: at('95%'), p99: at('99%') }, cpuS: res.cpuS };
 }
 
-type Generator = [string, (url: string, users: number) => Promise<{ reported: Q; cpuS: number; probe?: Probe }>];
+type Generator = [string, (url: string, users: number) => Promise<{ reported: Q; cpuS: number; probe?: Probe; floor?: Floor }>];
 
 /** RUNS runs of each generator, interleaved (run 1 of each, then run 2 …) so they share the machine's moods. */
 async function measure(gens: Generator[], delay: string, users: number): Promise<Map<string, Run[]>> {
@@ -85,11 +100,12 @@ async function measure(gens: Generator[], delay: string, users: number): Promise
       try {
         const res = await run(target.url, users);
         const t = await target.report();
-        const r: Run = { reported: res.reported, truth: t.serviceMs, cpuS: res.cpuS, requests: t.requests, targetLoopP99: t.loopDelayMs.p99, probe: res.probe };
+        const r: Run = { reported: res.reported, truth: t.serviceMs, cpuS: res.cpuS, requests: t.requests, targetLoopP99: t.loopDelayMs.p99, probe: res.probe, floor: res.floor };
         out.get(name)!.push(r);
         const pr = r.probe;
         process.stderr.write(`${delay} ${users} users ${name} run ${i + 1}: ${QS.map((q) => `${q} ${fmt(r.reported[q], 2)}/${fmt(r.truth[q], 2)}`).join(' ')}` +
           (pr ? ` | loop p99 ${fmt(pr.loop.steady.p99, 2)} max ${fmt(pr.loop.steady.max, 1)} start-max ${fmt(pr.loop.start.max, 1)} | gc ${pr.gc.steadyCount} max ${fmt(pr.gc.steadyMaxMs, 1)} (all ${pr.gc.count} max ${fmt(pr.gc.maxMs, 1)})` : '') +
+          (r.floor ? ` | idle floor p99 ${fmt(r.floor.p99, 2)} max ${fmt(r.floor.max, 1)}` : '') +
           ` | target loop p99 ${fmt(r.targetLoopP99, 2)} | ${r.requests} req\n`);
       } finally {
         await target.stop();
@@ -134,9 +150,9 @@ for (const { delay, users, name, runs } of results) {
 }
 
 console.log('\nWhere the error comes from (mlop-sim runs; medians; loop delay = event-loop delay above the 1 ms timer period; ' +
-  '"start" = until 1 s after the first outgoing connection, "steady" = the rest):\n');
-console.log('| delay | users | generator | req/s | generator loop delay steady p50 / p99 / p99.9 / max (ms) | start-up max (ms) | GC pauses steady: count / longest (ms) | GC all: count / longest | generator CPU µs/req | target loop p99 (ms) | error p99 − calibration p99 (ms) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  '"start" = until 1 s after the first outgoing connection, "steady" = the rest; idle floor = an idle Node process on the generator\'s core over the same window):\n');
+console.log('| delay | users | generator | req/s | generator loop delay steady p50 / p99 / p99.9 / max (ms) | start-up max (ms) | idle floor loop delay p99 / p99.9 / max (ms) | GC pauses steady: count / longest (ms) | GC all: count / longest | generator CPU µs/req | target loop p99 (ms) | error p99 − calibration p99 (ms) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const { delay, users, name, runs } of results) {
   if (!isOurs(name)) continue;
   const p = (f: (x: Probe) => number): number => med(runs.map((r) => f(r.probe!)));
@@ -144,8 +160,14 @@ for (const { delay, users, name, runs } of results) {
   const overCal = cal && delay !== 'fixed:0' ? fmt(err(runs, 'p99') - err(cal.runs, 'p99'), 2) : '—';
   console.log(`| ${delay.replace(':', ' ')} | ${users} | ${name} | ${fmt(med(runs.map((r) => r.requests / SECONDS)), 0)} | ` +
     `${fmt(p((x) => x.loop.steady.p50), 2)} / ${fmt(p((x) => x.loop.steady.p99), 2)} / ${fmt(p((x) => x.loop.steady.p999), 2)} / ${fmt(p((x) => x.loop.steady.max), 1)} | ` +
-    `${fmt(p((x) => x.loop.start.max), 1)} | ${fmt(p((x) => x.gc.steadyCount), 0)} / ${fmt(p((x) => x.gc.steadyMaxMs), 1)} | ${fmt(p((x) => x.gc.count), 0)} / ${fmt(p((x) => x.gc.maxMs), 1)} | ` +
+    `${fmt(p((x) => x.loop.start.max), 1)} | ${floorCell(runs)} | ${fmt(p((x) => x.gc.steadyCount), 0)} / ${fmt(p((x) => x.gc.steadyMaxMs), 1)} | ${fmt(p((x) => x.gc.count), 0)} / ${fmt(p((x) => x.gc.maxMs), 1)} | ` +
     `${fmt(med(runs.map((r) => (r.cpuS / r.requests) * 1e6)), 0)} | ${fmt(med(runs.map((r) => r.targetLoopP99)), 2)} | ${overCal} |`);
+}
+
+function floorCell(runs: Run[]): string {
+  const fl = runs.map((r) => r.floor).filter((f): f is Floor => f !== undefined);
+  if (!fl.length) return '—';
+  return `${fmt(med(fl.map((f) => f.p99)), 2)} / ${fmt(med(fl.map((f) => f.p999)), 2)} / ${fmt(med(fl.map((f) => f.max)), 1)}`;
 }
 
 const locust1000 = results.find((x) => !isOurs(x.name) && x.delay === 'fixed:20' && x.users === Math.max(...USERS));

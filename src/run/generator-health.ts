@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
 import type { GeneratorHealth } from '../metrics/result.js';
-import { timingWarning } from './timing-health.js';
+import { NO_MEMORY_REDUCER, timingWarning } from './timing-health.js';
 
 /** A window counts as busy at this main-thread utilisation (Locust's CPU warning level). */
 export const BUSY_UTILISATION = 0.9;
@@ -144,7 +144,7 @@ export function judgeGeneratorHealth(f: Omit<GeneratorHealthReport, 'windows' | 
  */
 export function healthSummary(r: GeneratorHealthReport, reportedP99Ms: number): GeneratorHealth {
   const { timeline: _timeline, ...summary } = r;
-  return { ...summary, timingWarning: timingWarning(r.loopDelayMs.p99, reportedP99Ms, r.gc) };
+  return { ...summary, timingWarning: timingWarning(r.loopDelayMs.p99, reportedP99Ms, r.gc, process.execArgv.includes(NO_MEMORY_REDUCER)) };
 }
 
 /** The histogram records timer lateness in ns, including the sampling resolution. */

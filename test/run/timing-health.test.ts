@@ -13,6 +13,16 @@ describe('timing health (how much of the reported tail can be the generator\'s o
     expect(timingWarning(10.5, 500, { pauses: 3, totalMs: 30, maxMs: 12 })).toMatch(/10\.5 ms late at p99 \(3 GC pauses, the longest 12 ms\), above the 10 ms/);
   });
 
+  it('names --no-memory-reducer when a GC pause exceeded the tolerance and the process lacks the flag', () => {
+    const longGc = { pauses: 4, totalMs: 40, maxMs: 17 };
+    expect(timingWarning(2.5, 30, longGc, false)).toMatch(/--workers\)\. A single process can also be started as `node --no-memory-reducer /);
+    // started with the flag, or no pause above the 2 ms tolerated: the warning stays as it was
+    expect(timingWarning(2.5, 30, longGc, true)).not.toMatch(/memory-reducer/);
+    expect(timingWarning(2.5, 30, { pauses: 4, totalMs: 4, maxMs: 1.5 }, false)).not.toMatch(/memory-reducer/);
+    // within the limit there is no warning at all
+    expect(timingWarning(1.5, 30, longGc, false)).toBe('');
+  });
+
   it('measures a blocked event loop and the collections of an allocation burst', async () => {
     const m = new GeneratorHealthMonitor();
     m.start();

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Segment } from '../../executor/segment.js';
 import type { RunAudit } from '../../metrics/result.js';
+import { NO_MEMORY_REDUCER } from '../timing-health.js';
 import { SegmentLiveStats } from './live-stats.js';
 import type { SegmentResult } from './segment-result.js';
 import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
@@ -43,8 +44,9 @@ export class WorkerHandle {
     const entry = fileURLToPath(new URL(fromSources ? './worker-main.ts' : './worker-main.js', import.meta.url));
     // --no-memory-reducer: at low load V8's memory reducer runs two mark-compacts ~8 s after
     // start-up whose 11–38 ms pauses land in the measured tail (bench/RESULTS.md, timing-fidelity);
-    // it is a command-line flag only (v8.setFlagsFromString does not stop it reliably).
-    const execArgv = ['--no-memory-reducer', ...(fromSources ? ['--import', 'tsx'] : [])];
+    // it is a command-line flag only: V8 creates the memory reducer at heap set-up when the flag is on, so
+    // v8.setFlagsFromString cannot remove it (set first thing in the entry it still ran in 4 of 4 runs).
+    const execArgv = [NO_MEMORY_REDUCER, ...(fromSources ? ['--import', 'tsx'] : [])];
     this.child = fork(entry, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child.stderr?.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-STDERR_TAIL)));
     this.booted = new Promise((resolve) => (this.onBooted = resolve));
