@@ -169,7 +169,8 @@ export class Recorder {
         m.bytes += b.bytes;
         m.digest.merge(b.digest);
         first = Math.min(first, b.first);
-        last = Math.max(last, b.t + b.span - 1);
+        // A folded minute holds samples up to where its entry's fold stands at most.
+        last = Math.max(last, b.span === 1 ? b.t : Math.min(b.t + b.span, e.series.foldedUntil) - 1);
       }
     }
     if (buckets.size === 0) return [];

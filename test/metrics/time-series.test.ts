@@ -131,3 +131,20 @@ describe('Recorder history after a fold', () => {
     expect(json.last_request_timestamp).toBe(T0 + 8 * 60 - 1);
   });
 });
+
+describe('Recorder history of an entry that went quiet', () => {
+  it('ends with the minute of its last sample, on the same grid as the entries still running', () => {
+    const clock = { ms: T0 * 1000 };
+    const rec = new Recorder({ now: () => clock.ms });
+    for (let s = 0; s < 15 * 60; s++) {
+      clock.ms = (T0 + s) * 1000 + 10;
+      rec.record('POST', '/ingest/metrics', 5, true);
+      if (s < 7 * 60) rec.record('POST', '/ingest/logs', 5, true); // stops after 7 minutes
+    }
+    const quiet = rec.history('POST /ingest/logs', ['POST /ingest/logs']);
+    const busy = rec.history('POST /ingest/metrics', ['POST /ingest/metrics']);
+    expect(quiet.at(-1)).toMatchObject({ t: T0 + 6 * 60, spanS: 60, requests: 1, totalRequests: 7 * 60 });
+    expect(quiet.every((p) => p.spanS === 60)).toBe(true);
+    expect(quiet.map((p) => p.t)).toEqual(busy.slice(0, quiet.length).map((p) => p.t));
+  });
+});
