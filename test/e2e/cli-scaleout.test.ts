@@ -19,6 +19,21 @@ type Json = Record<string, any>;
 const readJson = (file: string): Json => JSON.parse(readFileSync(file, 'utf8')) as Json;
 const count = (latest: Json, name: string): number => latest.entries.find((e: Json) => e.name === name)?.count ?? 0;
 
+/** Runs the CLI and SIGKILLs worker 1 once its stdout so far satisfies `when`. */
+async function runKillingWorker1(args: string[], when: (stdout: string) => boolean): Promise<{ r: Awaited<ReturnType<typeof runCli>>; killed: boolean }> {
+  let killed = false;
+  const r = await runCli(args, {
+    onStdout: (all) => {
+      const pid = /worker 1 of 2 started \(pid (\d+)\)/.exec(all)?.[1];
+      if (!killed && pid && when(all)) {
+        killed = true;
+        process.kill(Number(pid), 'SIGKILL');
+      }
+    },
+  });
+  return { r, killed };
+}
+
 describe('--workers 2', () => {
   it('runs the users in two processes against one embedded server and writes one report with one verdict', async () => {
     const dir = tempDir();
@@ -84,16 +99,8 @@ describe('--workers 2', () => {
 
   it('reports a worker killed mid-run (signal, reason), keeps what it sent and fails the run', async () => {
     const dir = tempDir();
-    let killed = false;
-    const r = await runCli(['--workers', '2', '--scenario', 'http', '-u', '4', '-t', '6s', '--report-dir', dir], {
-      onStdout: (all) => {
-        const pid = /worker 1 of 2 started \(pid (\d+)\)/.exec(all)?.[1];
-        if (!killed && pid && /\[\s+\d+s\] users/.test(all) && all.includes('req/s')) {
-          killed = true;
-          process.kill(Number(pid), 'SIGKILL');
-        }
-      },
-    });
+    const { r, killed } = await runKillingWorker1(['--workers', '2', '--scenario', 'http', '-u', '4', '-t', '6s', '--report-dir', dir],
+      (all) => /\[\s+\d+s\] users/.test(all) && all.includes('req/s'));
     expect(killed).toBe(true);
     expect(r.code).toBe(1);
     const latest = readJson(join(dir, 'latest.json'));
@@ -109,17 +116,9 @@ describe('--workers 2', () => {
 
   it("keeps the SDK runs of a worker killed mid-run as it last reported them: audited, and its unaccounted records named in the verdict", async () => {
     const dir = tempDir();
-    let killed = false;
-    const r = await runCli(['--workers', '2', '-u', '4', '-t', '8s', '--seed', '4', '--shutdown-timeout', '5s', '--report-dir', dir], {
-      onStdout: (all) => {
-        const pid = /worker 1 of 2 started \(pid (\d+)\)/.exec(all)?.[1];
-        // after a few of its once-a-second reports, with its users' runs under way
-        if (!killed && pid && /\[\s+4s\] users 4/.test(all)) {
-          killed = true;
-          process.kill(Number(pid), 'SIGKILL');
-        }
-      },
-    });
+    // after a few of its once-a-second reports, with its users' runs under way
+    const { r, killed } = await runKillingWorker1(['--workers', '2', '-u', '4', '-t', '8s', '--seed', '4', '--shutdown-timeout', '5s', '--report-dir', dir],
+      (all) => /\[\s+4s\] users 4/.test(all));
     expect(killed).toBe(true);
     expect(r.code).toBe(1);
     const latest = readJson(join(dir, 'latest.json'));
