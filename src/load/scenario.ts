@@ -93,6 +93,16 @@ export function defineScenario(def: ScenarioDefinition): ScenarioDefinition {
 export const DEFAULT_WAIT = { minS: 0.1, maxS: 0.5 } as const;
 export const DEFAULT_PROJECT = 'load-test-project';
 
+/** Whether the scenario's users each drive an SDK run. */
+export function usesSdk(def: ScenarioDefinition): boolean {
+  return def.sdk !== undefined && def.sdk !== false;
+}
+
+/** The project the scenario's SDK runs log to. */
+export function sdkProject(def: ScenarioDefinition): string {
+  return (typeof def.sdk === 'object' ? def.sdk.project : undefined) ?? DEFAULT_PROJECT;
+}
+
 /** Checks a definition's shape; returns a sentence describing the first problem, or undefined. */
 export function scenarioProblem(def: unknown): string | undefined {
   if (!def || typeof def !== 'object') return 'it does not export a scenario (use `export default defineScenario({...})`)';

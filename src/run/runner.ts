@@ -8,7 +8,7 @@ import { realClock } from '../core/clock.js';
 import { SimUsageError } from '../core/errors.js';
 import { createExecutor, type LoadPlan } from '../executor/registry.js';
 import { share, type Segment } from '../executor/segment.js';
-import { DEFAULT_PROJECT } from '../load/scenario.js';
+import { sdkProject, usesSdk } from '../load/scenario.js';
 import { resolveScenario } from '../load/scenario-resolve.js';
 import type { SdkRun, SdkTarget } from '../load/sdk-session.js';
 import { TaskPicker } from '../load/task-picker.js';
@@ -28,7 +28,7 @@ import { thresholdSpecs } from './judging.js';
 import { resolvePlan, type Plan, type SimulationOptions } from './plan.js';
 import { GeneratorHealthMonitor } from './generator-health.js';
 import { preflight } from './preflight.js';
-import { StorageCheck } from './storage-check.js';
+import { openRunStorage, type StorageCheck } from './storage-check.js';
 import { startSecondTicker, type SecondTicker } from './second-ticker.js';
 import { filterTasksByTags } from '../load/task-tags.js';
 import { openTarget } from './target-session.js';
@@ -57,26 +57,21 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   const control = new TargetControl();
   const pools = new PoolSet(peakUsers(load));
-  const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
+  const withSdk = usesSdk(scenario);
   let sdkDispatcher: Agent | undefined;
   let embedded: EmbeddedTarget | undefined;
   let storage: StorageCheck | undefined;
   let ticker: SecondTicker | undefined;
   try {
-    if (usesSdk) {
+    if (withSdk) {
       // SDK scenarios only (raw-HTTP runs start without the SDK and undici): the SDK's code, and
       // one pool for all the SDK runs of this simulation (the SDK's default size), closed at the end.
       await loadSdkSession();
       const { Agent } = await import('undici');
       sdkDispatcher = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
     }
-    const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
-    if (o.clickhouse) {
-      // Checked first (exit 3 with one sentence); with the embedded server the database is created
-      // here and the server creates its tables.
-      storage = await StorageCheck.open(o.clickhouse, project, !o.host);
-      if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
-    }
+    const project = sdkProject(scenario);
+    storage = await openRunStorage(o.clickhouse, scenario, !o.host, log);
     const opened = await openTarget(o, log);
     embedded = opened.embedded;
     const { ingestUrl, apiUrl, key } = opened;
@@ -85,13 +80,13 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
       systemMetrics: o.sdk.systemMetrics, console: o.sdk.console, onRunStarted: options.onSdkRun,
     };
     const checked = options.targetChecked === true;
-    if (!checked) await preflight(control, target, project, usesSdk);
+    if (!checked) await preflight(control, target, project, withSdk);
     const isReference = checked ? false : await control.isReferenceServer(ingestUrl);
     const dlqStart = checked ? undefined : await control.readDlq(ingestUrl);
 
     // Start-up work stays out of the measured window: raw-HTTP users find the connections of
     // the first second's spawn open (SDK users connect through the SDK's own pool).
-    if (!scenario.sdk) await pools.preconnect(ingestUrl, firstSecondUsers(load, o.segment));
+    if (!withSdk) await pools.preconnect(ingestUrl, firstSecondUsers(load, o.segment));
     const recorder = new Recorder();
     options.onRecorder?.(recorder);
     const env = { scenario, picker: new TaskPicker(scenario.tasks), stats: recorder, pools, target, seed: o.seed };
@@ -124,7 +119,7 @@ export async function runSimulation(options: RunSimulationOptions): Promise<Simu
     for (const output of outputs) output.start?.(() => liveSample(recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)));
     ticker = startSecondTicker(outputs, { recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 });
     // The probe's budget is a share of the run's HTTP requests, read from the recorder when it polls.
-    if (usesSdk) storage?.startProbe(recorder, () => recorder.count(isHttpEntry), log);
+    if (withSdk) storage?.startProbe(recorder, () => recorder.count(isHttpEntry), log);
     const outcome = await executor.run(abort.signal).finally(() => following.stop());
     ticker?.stop();
     const generator = health?.stop();

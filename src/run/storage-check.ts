@@ -8,6 +8,7 @@
 import { ClickHouseSession, ClickHouseUnavailableError, type ClickHouseConnectionOptions } from '../core/clickhouse/session.js';
 import { TABLES, type TableName } from '../core/clickhouse/tables.js';
 import { VISIBLE_ENTRY } from '../core/entry-names.js';
+import { sdkProject, usesSdk, type ScenarioDefinition } from '../load/scenario.js';
 import type { SettledRecord } from '../load/sdk-session.js';
 import { SimTargetError } from '../core/errors.js';
 import type { RunAudit, StorageAudit, VisibilitySummary } from '../metrics/result.js';
@@ -23,6 +24,20 @@ export interface StorageCheckPlan extends ClickHouseConnectionOptions {
   probeRate: number;
   /** Probe queries ≤ this share of the run's requests. */
   probeBudget: number;
+}
+
+/**
+ * `--clickhouse-url` for a run (single process or --workers coordinator): checked before anything
+ * starts (exit 3 with one sentence); with the embedded server (`createDatabase`) the database is
+ * created here and the server creates its tables. Undefined without `--clickhouse-url`.
+ */
+export async function openRunStorage(
+  plan: StorageCheckPlan | undefined, scenario: ScenarioDefinition, createDatabase: boolean, log: (line: string) => void,
+): Promise<StorageCheck | undefined> {
+  if (!plan) return undefined;
+  const storage = await StorageCheck.open(plan, sdkProject(scenario), createDatabase);
+  if (!usesSdk(scenario)) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
+  return storage;
 }
 
 export class StorageCheck {

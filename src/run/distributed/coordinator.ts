@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { SimUsageError } from '../../core/errors.js';
 import type { Segment } from '../../executor/segment.js';
-import { DEFAULT_PROJECT } from '../../load/scenario.js';
+import { sdkProject, usesSdk } from '../../load/scenario.js';
 import { resolveScenario } from '../../load/scenario-resolve.js';
 import { isHttpEntry, VISIBLE_ENTRY_NAME } from '../../core/entry-names.js';
 import type { DlqHealth, SegmentStatus, SimulationResult, StorageAudit } from '../../metrics/result.js';
@@ -25,7 +25,7 @@ import type { EmbeddedTarget } from '../embedded-target.js';
 import { thresholdSpecs } from '../judging.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { preflight } from '../preflight.js';
-import { StorageCheck } from '../storage-check.js';
+import { openRunStorage, type StorageCheck } from '../storage-check.js';
 import { judgedEntries, liveSample } from '../result-builder.js';
 import { stopOutputs } from '../runner.js';
 import { startSecondTicker, type SecondTicker } from '../second-ticker.js';
@@ -89,19 +89,15 @@ export async function runWorkers(options: SimulationOptions, workers: number): P
   let ticker: SecondTicker | undefined;
   let embedded: EmbeddedTarget | undefined;
   try {
-    const project = (typeof scenario.sdk === 'object' ? scenario.sdk.project : undefined) ?? DEFAULT_PROJECT;
-    const usesSdk = scenario.sdk !== undefined && scenario.sdk !== false;
-    if (plan.clickhouse) {
-      // As in a single run: checked first, and with the embedded server the database is created
-      // here. The workers probe time to visible; the coordinator audits every run's rows.
-      storage = await StorageCheck.open(plan.clickhouse, project, !plan.host);
-      if (!usesSdk) log(`--clickhouse-url: the ${scenario.name} scenario makes no SDK runs, so nothing is audited in ClickHouse`);
-    }
+    const project = sdkProject(scenario);
+    const withSdk = usesSdk(scenario);
+    // As in a single run. The workers probe time to visible; the coordinator audits every run's rows.
+    storage = await openRunStorage(plan.clickhouse, scenario, !plan.host, log);
     const opened = await openTarget(plan, log);
     embedded = opened.embedded;
     const { ingestUrl, apiUrl, key } = opened;
     const scrub = (s: string): string => (key.length >= 6 ? s.split(key).join('***') : s);
-    await preflight(control, { ingestUrl, apiUrl, key, shutdownTimeoutS: plan.shutdownTimeoutS, dispatcher }, project, usesSdk);
+    await preflight(control, { ingestUrl, apiUrl, key, shutdownTimeoutS: plan.shutdownTimeoutS, dispatcher }, project, withSdk);
     const isReference = await control.isReferenceServer(ingestUrl);
     const dlqStart = await control.readDlq(ingestUrl);
 
