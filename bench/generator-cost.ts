@@ -16,11 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startPlainTarget } from './lib/target-process.js';
 import { exitWithCpu, fmt, fmtSpread, spawnMeasured, spread, HAS_TASKSET } from './lib/proc.js';
+import { numberArg } from './lib/args.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
-const RUNS = opt('--runs', 5);
-const SECONDS = opt('--seconds', 8);
+const RUNS = numberArg('--runs', 5);
+const SECONDS = numberArg('--seconds', 8);
 const USERS = 50;
 const KEY = 'mlps_bench_generator_cost_key';
 const LOCUST = '/usr/bin/locust';

@@ -13,11 +13,10 @@
 import { mulberry32 } from '../src/core/random.js';
 import { Recorder } from '../src/metrics/recorder.js';
 import * as timeSeries from '../src/metrics/time-series.js';
+import { numberArg } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
-const MINUTES = opt('--minutes', 60);
-const PER_SECOND = opt('--per-second', 125);
+const MINUTES = numberArg('--minutes', 60);
+const PER_SECOND = numberArg('--per-second', 125);
 const ENTRIES = ['POST /ingest/metrics', 'POST /ingest/logs', 'E2E log→ack', 'SDK run.log', 'ITERATION'];
 
 const gc = (globalThis as { gc?: () => void }).gc;

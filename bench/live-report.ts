@@ -19,13 +19,12 @@ import { Recorder, type RecorderSnapshot } from '../src/metrics/recorder.js';
 import { GeneratorHealthMonitor } from '../src/run/generator-health.js';
 import { SegmentLiveStats } from '../src/run/distributed/live-stats.js';
 import { fmt, fmtSpread, spread } from './lib/proc.js';
+import { numberArg } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
-const RUNS = opt('--runs', 5);
-const RATE = opt('--rate', 13_000);
-const SECONDS = opt('--seconds', 15);
-const IDLE_SECONDS = opt('--idle-seconds', 5);
+const RUNS = numberArg('--runs', 5);
+const RATE = numberArg('--rate', 13_000);
+const SECONDS = numberArg('--seconds', 15);
+const IDLE_SECONDS = numberArg('--idle-seconds', 5);
 const ROUTES = ['/ingest/metrics', '/ingest/logs', '/ingest/data'];
 const T0 = 1_700_000_000_000;
 

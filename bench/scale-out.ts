@@ -35,16 +35,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { startPlainTarget } from './lib/target-process.js';
 import { exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spread } from './lib/proc.js';
+import { numberArg } from './lib/args.js';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
-const RUNS = opt('--runs', 5);
-const SECONDS = opt('--seconds', 15);
-const SDK_USERS = opt('--sdk-users', 20_000);
-const SDK_SECONDS = opt('--sdk-seconds', 180);
+const RUNS = numberArg('--runs', 5);
+const SECONDS = numberArg('--seconds', 15);
+const SDK_USERS = numberArg('--sdk-users', 20_000);
+const SDK_SECONDS = numberArg('--sdk-seconds', 180);
 const SDK_WAIT = argv.includes('--sdk-wait') ? argv[argv.indexOf('--sdk-wait') + 1] : '30s';
-const SDK_SPAWN_RATE = opt('--sdk-spawn-rate', 200);
-const RATE = opt('--rate', 10_000);
+const SDK_SPAWN_RATE = numberArg('--sdk-spawn-rate', 200);
+const RATE = numberArg('--rate', 10_000);
 const SETUPS = (argv.includes('--setups') ? argv[argv.indexOf('--setups') + 1] : 'unpinned,pinned,rate').split(',');
 const USERS = 50;
 /** The machine is shared: the 1-minute load average before and after a part goes into the table. */

@@ -15,6 +15,7 @@ import type { ExecutionContext } from '../src/executor/executor.js';
 import { WHOLE } from '../src/executor/segment.js';
 import type { VirtualUser } from '../src/load/virtual-user.js';
 import { fmt, HAS_TASKSET, spread } from './lib/proc.js';
+import { numberArg } from './lib/args.js';
 
 if (HAS_TASKSET && process.env.SCHEDULER_BENCH_PINNED !== '1') {
   const r = spawnSync('taskset', ['-c', '1', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
@@ -24,9 +25,8 @@ if (HAS_TASKSET && process.env.SCHEDULER_BENCH_PINNED !== '1') {
 }
 
 const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
-const RUNS = opt('--runs', 5);
-const SECONDS = opt('--seconds', 5);
+const RUNS = numberArg('--runs', 5);
+const SECONDS = numberArg('--seconds', 5);
 const RATES = [10_000, 20_000, 40_000];
 
 interface Figures { achieved: number; cpuUsPerIteration: number; lateShare: number; p50Us: number; p99Us: number; maxUs: number; dropped: number }

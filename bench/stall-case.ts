@@ -20,11 +20,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fmt, spread } from './lib/proc.js';
+import { numberArg } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number): number => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
-const RUNS = opt('--runs', 3);
-const SECONDS = opt('--seconds', 60);
+const RUNS = numberArg('--runs', 3);
+const SECONDS = numberArg('--seconds', 60);
 // 300 iterations due in the stall, latencies uniform on 0–3 s; the other iterations are fast. The
 // q-quantile of all N falls in the stalled ones: 3 s × (1 − (1 − q)·N / 300).
 const N = 100 * SECONDS;
