@@ -3,9 +3,13 @@
  * `runTimeS`, whatever the target does — an open model (src/executor/open-model.ts). Segment I
  * of N runs iterations I, I+N, … of the plan's schedule.
  */
+import { SimUsageError } from '../core/errors.js';
+import { arrivalPool, arrivalProcess, refuseClosedModelFlags } from './arrival-pool.js';
 import { scheduleSource, type ArrivalProcess } from './arrivals.js';
-import type { ExecutionContext, Executor } from './executor.js';
+import type { ExecutionContext, Executor, ExecutorKind } from './executor.js';
+import { parseRate, parseRunTime } from './load-options.js';
 import { OpenModel, type ArrivalPool } from './open-model.js';
+import type { Segment } from './segment.js';
 import { RateSchedule } from './stages.js';
 
 export interface ConstantArrivalRateLoad extends ArrivalPool {
@@ -16,6 +20,26 @@ export interface ConstantArrivalRateLoad extends ArrivalPool {
   arrivals: ArrivalProcess;
 }
 
+/** `--arrival-rate R` without stages. */
+export const constantArrivalRateKind: ExecutorKind<ConstantArrivalRateLoad> = {
+  name: 'constant-arrival-rate',
+  claims: (input) => input.rateMode && input.stageSpecs.length === 0,
+  resolve(input) {
+    refuseClosedModelFlags(input.flags);
+    const arrivals = arrivalProcess(input);
+    const rate = input.flags.arrivalRate !== undefined ? parseRate(input.flags.arrivalRate, '--arrival-rate') : 0;
+    if (!(rate > 0)) throw new SimUsageError('--arrival-rate must be above 0 without stages.');
+    const runTimeS = parseRunTime(input.flags.runTime);
+    return { executor: 'constant-arrival-rate', rate, runTimeS, arrivals, ...arrivalPool(input, rate) };
+  },
+  create: (load, ctx) => constantArrivalRate(load, ctx),
+  describe: (load, segment: Segment) =>
+    `${perSecond(load.rate / segment.count)} ${iterationWord(load)}/s for ${load.runTimeS} s (${poolWords(load)})`,
+  peakUsers: (load) => load.maxUsers,
+  firstSecondUsers: (load) => load.preAllocatedUsers,
+  spawnRate: () => 0,
+};
+
 export function constantArrivalRate(load: ConstantArrivalRateLoad, ctx: ExecutionContext): Executor {
   const model = new OpenModel(load, ctx);
   const schedule = new RateSchedule(load.rate, [{ durationS: load.runTimeS, target: load.rate }]);
@@ -24,7 +48,7 @@ export function constantArrivalRate(load: ConstantArrivalRateLoad, ctx: Executio
     get activeUsers() {
       return model.activeUsers;
     },
-    describe: () => `${perSecond(load.rate / ctx.segment.count)} ${load.iteration === 'run' ? 'runs' : 'iterations'}/s for ${load.runTimeS} s (${load.arrivals.kind}, up to ${load.maxUsers} users, ${load.onSaturation} when saturated)`,
+    describe: () => constantArrivalRateKind.describe(load, ctx.segment),
     progress: () => ({ target: load.rate / ctx.segment.count, unit: 'iterations/s', dropped: model.state.dropped }),
     run: (signal) => model.run(scheduleSource(schedule, ctx.segment, load.arrivals), signal ?? new AbortController().signal, load.runTimeS * 1000),
   };
@@ -32,4 +56,14 @@ export function constantArrivalRate(load: ConstantArrivalRateLoad, ctx: Executio
 
 export function perSecond(rate: number): string {
   return String(+rate.toFixed(3));
+}
+
+/** What one iteration of an arrival rate is: a task, or a whole SDK run. */
+export function iterationWord(load: ArrivalPool): string {
+  return load.iteration === 'run' ? 'runs' : 'iterations';
+}
+
+/** The arrival process and the pool in a few words. */
+export function poolWords(load: ArrivalPool & { arrivals: ArrivalProcess }): string {
+  return `${load.arrivals.kind}, up to ${load.maxUsers} users, ${load.onSaturation} when saturated`;
 }

@@ -5,9 +5,11 @@
  * A closed-model user waits for each task before the next, so a stalled target slows the users
  * down rather than piling up requests (coordinated omission, docs/cli.md).
  */
-import type { ExecutionContext, ExecutionOutcome, Executor } from './executor.js';
-import { owns, share } from './segment.js';
-import { closedLoop, UserPool, whenAborted } from './user-pool.js';
+import { SimUsageError } from '../core/errors.js';
+import type { ExecutionContext, ExecutionOutcome, Executor, ExecutorKind } from './executor.js';
+import { DEFAULT_USERS, parseRunTime, type LoadInput } from './load-options.js';
+import { owns, share, type Segment } from './segment.js';
+import { closedLoop, refuseOpenModelFlags, UserPool, whenAborted } from './user-pool.js';
 
 /**
  * Longest run of launching users in one event-loop turn. Many users due at once (spawn rate =
@@ -29,6 +31,27 @@ export interface ConstantUsersLoad {
   runTimeS: number;
 }
 
+/** The default: no stages, no arrival rate — `--users` at `--spawn-rate` for `--run-time`. */
+export const constantUsersKind: ExecutorKind<ConstantUsersLoad> = {
+  name: 'constant-users',
+  claims: () => true,
+  resolve(input: LoadInput): ConstantUsersLoad {
+    const o = input.flags;
+    refuseOpenModelFlags(o);
+    const users = o.users ?? DEFAULT_USERS;
+    if (!Number.isInteger(users) || users < 1) throw new SimUsageError(`--users must be a whole number of at least 1, got ${users}.`);
+    const spawnRate = o.spawnRate ?? users;
+    if (!(spawnRate > 0) || !Number.isFinite(spawnRate)) throw new SimUsageError(`--spawn-rate must be above 0, got ${spawnRate}.`);
+    return { executor: 'constant-users', users, spawnRate, runTimeS: parseRunTime(o.runTime) };
+  },
+  create: (load, ctx) => constantUsers(load, ctx),
+  describe: (load, segment: Segment) =>
+    `${share(segment, load.users)} users at ${+(load.spawnRate * share(segment, load.users) / load.users).toFixed(3)}/s for ${load.runTimeS} s`,
+  peakUsers: (load) => load.users,
+  firstSecondUsers: (load) => Math.min(load.users, Math.max(1, Math.ceil(load.spawnRate))),
+  spawnRate: (load) => load.spawnRate,
+};
+
 export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): Executor {
   const pool = new UserPool(ctx);
   return {
@@ -36,7 +59,7 @@ export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): E
     get activeUsers() {
       return pool.activeUsers;
     },
-    describe: () => `${share(ctx.segment, load.users)} users at ${+(load.spawnRate * share(ctx.segment, load.users) / load.users).toFixed(3)}/s for ${load.runTimeS} s`,
+    describe: () => constantUsersKind.describe(load, ctx.segment),
     async run(signal) {
       const { clock } = ctx;
       const t0 = clock.now();

@@ -2,11 +2,33 @@
  * The executor seam: an executor decides when virtual users start, when their iterations are
  * due and when they stop (k6's executors, Locust's load shapes). It drives users through their
  * steps (start / iterate / think / stop) and knows nothing of targets, stats or reports.
- * Adding one: a file in this folder exporting a factory, and a line in registry.ts.
+ * Adding one: a file in this folder exporting its ExecutorKind, and a line in registry.ts.
  */
 import type { Clock } from '../core/clock.js';
 import type { VirtualUser } from '../load/virtual-user.js';
+import type { LoadInput } from './load-options.js';
 import type { Segment } from './segment.js';
+
+/**
+ * An executor's config, owned by its file (k6's way): when it takes the load, how it parses,
+ * defaults and checks its options, how it says the load, and the users the run must size for.
+ */
+export interface ExecutorKind<L extends { executor: string }> {
+  readonly name: L['executor'];
+  /** Whether this executor takes the load (asked in registry order; the last takes any). */
+  claims(input: LoadInput): boolean;
+  /** The load, parsed, defaulted and checked; a SimUsageError names the flag. */
+  resolve(input: LoadInput): L;
+  create(load: L, ctx: ExecutionContext): Executor;
+  /** The load in a few words for `segment`'s share, e.g. `50 users at 50/s for 30 s`. */
+  describe(load: L, segment: Segment): string;
+  /** The most users the whole plan may run at once (pools are sized for it; the result reports it). */
+  peakUsers(load: L): number;
+  /** Users the whole plan starts within its first second (their connections are opened ahead). */
+  firstSecondUsers(load: L): number;
+  /** Users started per second, for the result; 0 where users are not spawned at a rate. */
+  spawnRate(load: L): number;
+}
 
 /** What the runner gives an executor. */
 export interface ExecutionContext {

@@ -9,7 +9,9 @@
 import { SimUsageError } from '../core/errors.js';
 import type { LoadShape, ShapeTick } from '../load/scenario.js';
 import type { VirtualUser } from '../load/virtual-user.js';
-import type { ExecutionContext, ExecutionOutcome, Executor, LoadProgress } from './executor.js';
+import { arrivalPool } from './arrival-pool.js';
+import type { ExecutionContext, ExecutionOutcome, Executor, ExecutorKind, LoadProgress } from './executor.js';
+import { DEFAULT_USERS, parseRunTime } from './load-options.js';
 import { OpenModel, type ArrivalPool, type Due, type DueSource } from './open-model.js';
 import { owns, share } from './segment.js';
 import { closedLoop, UserPool } from './user-pool.js';
@@ -23,6 +25,26 @@ export interface LoadShapeLoad extends ArrivalPool {
   runTimeS: number;
 }
 
+/** A scenario's `shape`, when no `--stage` or `--arrival-rate` overrides it. */
+export const loadShapeKind: ExecutorKind<LoadShapeLoad> = {
+  name: 'load-shape',
+  claims: (input) => input.fromScenario && input.scenario?.shape !== undefined,
+  resolve(input) {
+    const o = input.flags;
+    return {
+      executor: 'load-shape', shape: input.scenario!.shape!,
+      runTimeS: o.runTime !== undefined ? parseRunTime(o.runTime) : Infinity,
+      ...arrivalPool(input, Math.max(1, o.users ?? DEFAULT_USERS)),
+    };
+  },
+  create: (load, ctx) => loadShape(load, ctx),
+  describe: (load) => `the scenario's load shape${load.runTimeS < Infinity ? ` for at most ${load.runTimeS} s` : ''}`,
+  peakUsers: (load) => load.maxUsers,
+  // A shape starts from its own first tick: no connections are opened ahead.
+  firstSecondUsers: () => 0,
+  spawnRate: () => 0,
+};
+
 export function loadShape(load: LoadShapeLoad, ctx: ExecutionContext): Executor {
   const pool = new UserPool(ctx);
   const model = new OpenModel(load, ctx);
@@ -33,7 +55,7 @@ export function loadShape(load: LoadShapeLoad, ctx: ExecutionContext): Executor 
     get activeUsers() {
       return kind === 'rate' ? model.activeUsers : pool.activeUsers;
     },
-    describe: () => `the scenario's load shape${load.runTimeS < Infinity ? ` for at most ${load.runTimeS} s` : ''}`,
+    describe: () => loadShapeKind.describe(load, ctx.segment),
     progress: () => (kind === 'rate' ? { ...progress, dropped: model.state.dropped } : progress),
     async run(signal) {
       const aborted = signal ?? new AbortController().signal;

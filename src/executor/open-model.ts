@@ -12,7 +12,7 @@
 import type { VirtualUser } from '../load/virtual-user.js';
 import type { ExecutionContext, ExecutionOutcome, IterationSink } from './executor.js';
 import { share } from './segment.js';
-import { SHUTDOWN_GRACE_MS } from './user-pool.js';
+import { closedLoop, SHUTDOWN_GRACE_MS, type LifeEnd } from './user-pool.js';
 
 export type Saturation = 'drop' | 'queue';
 
@@ -184,20 +184,13 @@ export class OpenModel {
     const startedAt = clock.now();
     at = Math.min(at, startedAt);
     this.noteStart(startedAt, at);
+    // The closed loop of a user for the run's length: an SDK run's life is any closed-model user's.
     const life = async (): Promise<void> => {
-      let ok = false;
+      let end: LifeEnd = { started: false, cutShort: true };
       try {
-        ok = await user.start();
-        const until = startedAt + this.pool.runLengthS * 1000;
-        while (ok && !user.stopping && clock.now() < until) {
-          await user.iterate();
-          if (user.stopping || clock.now() >= until) break;
-          await user.think();
-        }
+        end = await closedLoop(user, { clock, atMs: startedAt + this.pool.runLengthS * 1000 });
       } finally {
-        const cutShort = user.stopping;
-        await user.stop();
-        if (!cutShort) this.sink.completed(at, startedAt, clock.now(), ok);
+        if (!end.cutShort) this.sink.completed(at, startedAt, clock.now(), end.started);
         this.setActive(this.active - 1);
         const next = this.stopping ? undefined : this.takeQueued();
         if (next !== undefined) this.startRun(next, this.t0 + next.atMs);

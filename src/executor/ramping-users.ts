@@ -4,11 +4,13 @@
  * target is at least k; on a ramp down the highest-numbered users are asked to stop after their
  * current task (k6's graceful ramp-down). Segment I of N owns users k with (k-1) mod N = I.
  */
+import { SimUsageError } from '../core/errors.js';
 import type { VirtualUser } from '../load/virtual-user.js';
-import type { ExecutionContext, Executor } from './executor.js';
-import { owns, share } from './segment.js';
+import type { ExecutionContext, Executor, ExecutorKind } from './executor.js';
+import { parseStages } from './load-options.js';
+import { owns, share, type Segment } from './segment.js';
 import { peakTarget, stageLabel, stagesDurationS, targetAt, userIntervals, type Stage } from './stages.js';
-import { closedLoop, UserPool } from './user-pool.js';
+import { closedLoop, refuseOpenModelFlags, UserPool } from './user-pool.js';
 
 export interface RampingUsersLoad {
   executor: 'ramping-users';
@@ -16,6 +18,29 @@ export interface RampingUsersLoad {
   startUsers: number;
   stages: Stage[];
 }
+
+/** Stages of users (`--stage 1m:100`, or the scenario's `stages` with whole-user targets). */
+export const rampingUsersKind: ExecutorKind<RampingUsersLoad> = {
+  name: 'ramping-users',
+  claims: (input) => !input.rateMode && input.stageSpecs.length > 0,
+  resolve(input) {
+    const o = input.flags;
+    refuseOpenModelFlags(o);
+    if (o.spawnRate !== undefined) throw new SimUsageError('--spawn-rate does not apply to stages: each stage ramps the users linearly over its duration.');
+    const stages = parseStages(input.stageSpecs, false, input.stageFlag);
+    if (!(stagesDurationS(stages) > 0)) throw new SimUsageError(`${input.stageFlag} must last longer than 0 s in total.`);
+    const startUsers = o.users ?? 0;
+    if (!Number.isInteger(startUsers) || startUsers < 0) throw new SimUsageError(`--users must be a whole number of at least 0, got ${startUsers}.`);
+    return { executor: 'ramping-users', startUsers, stages };
+  },
+  create: (load, ctx) => rampingUsers(load, ctx),
+  describe: (load, segment: Segment) =>
+    `users ramping ${share(segment, load.startUsers)} → ${load.stages.map((s) => `${share(segment, Math.floor(s.target))} in ${s.durationS} s`).join(' → ')}`,
+  peakUsers: (load) => Math.floor(peakTarget(load.startUsers, load.stages)),
+  // The stages start from their own first target: no connections are opened ahead.
+  firstSecondUsers: () => 0,
+  spawnRate: () => 0,
+};
 
 export function rampingUsers(load: RampingUsersLoad, ctx: ExecutionContext): Executor {
   const pool = new UserPool(ctx);
@@ -26,8 +51,7 @@ export function rampingUsers(load: RampingUsersLoad, ctx: ExecutionContext): Exe
     get activeUsers() {
       return pool.activeUsers;
     },
-    describe: () =>
-      `users ramping ${share(ctx.segment, load.startUsers)} → ${load.stages.map((s) => `${share(ctx.segment, Math.floor(s.target))} in ${s.durationS} s`).join(' → ')}`,
+    describe: () => rampingUsersKind.describe(load, ctx.segment),
     progress: () => {
       const tS = (ctx.clock.now() - t0) / 1000;
       return { target: share(ctx.segment, Math.floor(targetAt(load.startUsers, load.stages, tS))), unit: 'users', stage: stageLabel(load.stages, tS) };

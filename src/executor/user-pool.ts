@@ -2,8 +2,11 @@
  * The users an executor has started: counts the active ones, and at the end asks them all to
  * stop and waits for their ends within the shutdown budget. Shared by every executor.
  */
+import type { Clock } from '../core/clock.js';
+import { SimUsageError } from '../core/errors.js';
 import type { VirtualUser } from '../load/virtual-user.js';
 import type { ExecutionContext } from './executor.js';
+import type { LoadOptions } from './load-options.js';
 
 /** Extra time past the SDK's own drain budget for its status update and socket close. */
 export const SHUTDOWN_GRACE_MS = 2_000;
@@ -20,13 +23,13 @@ export class UserPool {
   }
 
   /** Creates user `index` and runs `life` on it; the user counts as active until `life` ends. */
-  launch(index: number, life: (user: VirtualUser) => Promise<void>): VirtualUser {
+  launch(index: number, life: (user: VirtualUser) => Promise<unknown>): VirtualUser {
     const user = this.ctx.newUser(index);
     this.users.push(user);
     this.setActive(this.active + 1);
     this.ends.push(
       life(user)
-        .catch(() => undefined) // a user's steps never throw; keep one bug from sinking the others' ends
+        .then(() => undefined, () => undefined) // a user's steps never throw; keep one bug from sinking the others' ends
         .finally(() => this.setActive(this.active - 1)),
     );
     return user;
@@ -50,17 +53,39 @@ export class UserPool {
   }
 }
 
-/** A closed-model user's life (Locust's): start, then iterate and think until asked to stop, then stop. */
-export async function closedLoop(user: VirtualUser): Promise<void> {
+/** How a closed-model life went: whether the user started, and whether a stop request cut it short. */
+export interface LifeEnd {
+  started: boolean;
+  cutShort: boolean;
+}
+
+/**
+ * A closed-model user's life (Locust's): start, then iterate and think until asked to stop — or,
+ * given `until` (an SDK run's length under an arrival rate), until that moment of the clock —
+ * then stop.
+ */
+export async function closedLoop(user: VirtualUser, until?: { clock: Clock; atMs: number }): Promise<LifeEnd> {
+  const over = (): boolean => user.stopping || (until !== undefined && until.clock.now() >= until.atMs);
+  let started = false;
+  let cutShort = false;
   try {
-    if (!(await user.start())) return;
-    while (!user.stopping) {
+    started = await user.start();
+    while (started && !over()) {
       await user.iterate();
-      if (user.stopping) break;
+      if (over()) break;
       await user.think();
     }
   } finally {
+    cutShort = user.stopping;
     await user.stop();
+  }
+  return { started, cutShort };
+}
+
+/** The closed-model executors take no pool flags: those size an arrival rate's pool. */
+export function refuseOpenModelFlags(o: LoadOptions): void {
+  if (o.maxUsers !== undefined || o.preAllocatedUsers !== undefined || o.onSaturation !== undefined || o.arrivals !== undefined) {
+    throw new SimUsageError('--max-users, --pre-allocated-users, --arrivals and --on-saturation need --arrival-rate (or rate stages such as 1m:50/s).');
   }
 }
 

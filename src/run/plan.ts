@@ -7,8 +7,8 @@ import { parseDuration } from '../core/duration.js';
 import { SimUsageError } from '../core/errors.js';
 import type { LatencySpec } from '../core/latency-spec.js';
 import { freshSeed } from '../core/random.js';
-import type { LoadPlan } from '../executor/registry.js';
-import { resolveLoad, type LoadOptions, type ScenarioLoad } from './load-plan.js';
+import type { LoadOptions, ScenarioLoad } from '../executor/load-options.js';
+import { resolveLoad, type LoadPlan } from '../executor/registry.js';
 import { segmentProblem, WHOLE, type Segment } from '../executor/segment.js';
 import type { ScenarioDefinition } from '../load/scenario.js';
 import type { SdkRun } from '../load/sdk-session.js';
@@ -59,7 +59,7 @@ export interface SimulationOptions extends LoadOptions {
   spawnRate?: number;
   /** `30s`, `5m`, `1h`, or seconds (default 30 s). */
   runTime?: string | number;
-  // The open-model and stage options (stages, arrivalRate, maxUsers, …) are in LoadOptions (src/run/load-plan.ts).
+  // The open-model and stage options (stages, arrivalRate, maxUsers, …) are in LoadOptions (src/executor/load-options.ts).
   /**
    * Wait between a user's tasks, overriding the scenario's: `0` (no wait), `0.5s`, `100ms-500ms`
    * (uniform, like Locust's between()), or `{minS, maxS}`.
@@ -150,6 +150,12 @@ export interface SimulationOptions extends LoadOptions {
    * process (bench/live-report.ts).
    */
   generatorHealth?: boolean;
+  /**
+   * The load as the --workers coordinator resolved it (a worker runs its segment of it instead
+   * of resolving the flags again). A load shape's function does not cross the process boundary:
+   * the worker takes it from the scenario it loads.
+   */
+  plannedLoad?: LoadPlan;
 }
 
 export interface ScaleOutOptions {
@@ -164,10 +170,8 @@ export interface ScaleOutOptions {
 /** A checked, defaulted simulation: what runs, against what, judged how, written where. */
 export interface Plan {
   scenarioRef: string | ScenarioDefinition;
-  /** The load as far as the flags decide it; the runner resolves it again with the scenario's stages or shape. */
+  /** The load, resolved once with the scenario's own stages or shape (src/executor/registry.ts). */
   load: LoadPlan;
-  /** The load options as given, for that second resolution (plain data). */
-  loadOptions: LoadOptions;
   segment: Segment;
   wait: { minS: number; maxS: number } | undefined;
   host: string | undefined;
@@ -205,11 +209,16 @@ export const DEFAULT_PROBE_RATE = 5;
 /** The issue's cost limit: the probe makes at most 1 % of the run's requests. */
 export const DEFAULT_PROBE_BUDGET = 0.01;
 
-export { DEFAULT_USERS, DEFAULT_RUN_TIME_S } from './load-plan.js';
+export { DEFAULT_USERS, DEFAULT_RUN_TIME_S } from '../executor/load-options.js';
 export const DEFAULT_SHUTDOWN_TIMEOUT_S = 30; // docs/protocol/sdk.md §1.4 sync_process_shutdown_timeout
 export const DEFAULT_REPORT_DIR = 'reports';
 
-export function resolvePlan(o: SimulationOptions): Plan {
+/**
+ * Checks and defaults every option once. `scenario` is the loaded scenario's own load (its
+ * stages or shape, whether it drives SDK runs): the session passes it, so the load is resolved
+ * once with it; without it, what the options alone tell (a built-in by name, a definition object).
+ */
+export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan {
   const env = o.env ?? {};
   const seed = o.seed ?? freshSeed();
   if (!Number.isInteger(seed)) throw new SimUsageError(`--seed must be a whole number, got ${seed}.`);
@@ -235,8 +244,7 @@ export function resolvePlan(o: SimulationOptions): Plan {
   if (segmentIssue) throw new SimUsageError(`${segmentIssue}.`);
   return {
     scenarioRef: o.scenario ?? 'sdk',
-    load: resolveLoad(loadOptions, seed, knownScenarioLoad(o.scenario ?? 'sdk')),
-    loadOptions,
+    load: o.plannedLoad ? withShape(o.plannedLoad, scenario) : resolveLoad(loadOptions, seed, scenario ?? knownScenarioLoad(o.scenario ?? 'sdk')),
     segment,
     wait: parseWait(o.wait),
     host,
@@ -294,9 +302,19 @@ function resolveClickHouse(c: ClickHouseOptions, env: Env): ClickHousePlan | und
   };
 }
 
+/** A planned load-shape load gets its function back from the scenario (functions do not cross processes). */
+function withShape(load: LoadPlan, scenario: ScenarioLoad | undefined): LoadPlan {
+  return load.executor === 'load-shape' && scenario?.shape ? { ...load, shape: scenario.shape } : load;
+}
+
+/** The load a scenario brings: its own stages or shape, and whether an arrival is a whole SDK run. */
+export function scenarioLoad(def: Pick<ScenarioDefinition, 'sdk' | 'stages' | 'shape'>): ScenarioLoad {
+  return { sdkRuns: Boolean(def.sdk), stages: def.stages, shape: def.shape };
+}
+
 /** What the flags can know of the scenario before it loads: the built-ins and definition objects. */
 function knownScenarioLoad(ref: string | ScenarioDefinition): ScenarioLoad | undefined {
-  if (typeof ref === 'object') return { sdkRuns: Boolean(ref.sdk), stages: ref.stages, shape: ref.shape };
+  if (typeof ref === 'object') return scenarioLoad(ref);
   if (ref === 'sdk') return { sdkRuns: true };
   if (ref === 'http' || ref === 'stress') return { sdkRuns: false };
   return undefined;

@@ -21,7 +21,7 @@ import {
 } from '../core/entry-names.js';
 import type { ExecutionOutcome } from '../executor/executor.js';
 import type { LoadPlan } from '../executor/registry.js';
-import { peakUsers, spawnRateOf } from './load-plan.js';
+import { peakUsers, spawnRateOf } from '../executor/registry.js';
 import { EXIT_CODES } from '../core/exit-codes.js';
 
 

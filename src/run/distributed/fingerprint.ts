@@ -29,7 +29,8 @@ export async function planIdentity(plan: Plan): Promise<PlanIdentity> {
     scenario,
     seed: plan.seed,
     segments: plan.segment.count,
-    load: plan.load,
+    // (a load shape's function is the scenario's, hashed with it)
+    load: plan.load.executor === 'load-shape' ? { ...plan.load, shape: undefined } as unknown as Plan['load'] : plan.load,
     wait: plan.wait ?? null,
     shutdownTimeoutS: plan.shutdownTimeoutS,
     // Faults of the embedded server shape the load's answers; with --host (or none set) they do not exist.

@@ -6,11 +6,11 @@
 import type { SimulationResult } from '../../metrics/result.js';
 import type { SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';
-import { resolveWorkers, runWorkers } from './coordinator.js';
+import { resolveWorkers, runWorkers } from './fleet-driver.js';
 import { runShard } from './shard-run.js';
 import { resolveShard } from './shard-spec.js';
 
-export { mergeShardFiles, type MergeOptions } from './merge-run.js';
+export { mergeShardFiles, type MergeOptions } from './shard-files-driver.js';
 export { parseStartAt } from './shard-spec.js';
 
 export interface ScaledRun {

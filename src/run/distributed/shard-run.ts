@@ -6,14 +6,14 @@
  */
 import { SimUsageError } from '../../core/errors.js';
 import type { Segment } from '../../executor/segment.js';
-import { resolveScenario } from '../../load/scenario-resolve.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import type { SimulationResult } from '../../metrics/result.js';
 import { thresholdsFromEnv } from '../../metrics/thresholds.js';
 import { judgedEntries } from '../result-builder.js';
-import { resolvePlan, DEFAULT_REPORT_DIR, type SimulationOptions } from '../plan.js';
+import { defineRun } from '../definition.js';
+import { DEFAULT_REPORT_DIR, type SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';
-import { runWorkers } from './coordinator.js';
+import { runWorkers } from './fleet-driver.js';
 import { fingerprintOf, planIdentity } from './fingerprint.js';
 import type { SegmentResult } from './segment-result.js';
 import { segmentResultOf } from './segment-result-of.js';
@@ -32,14 +32,15 @@ export async function runShard(options: SimulationOptions, segment: Segment, wor
     if (value !== undefined) throw new SimUsageError(`${flag} goes to mlop-sim merge: a shard writes only its shard file.`);
   }
   if (options.reportDir === false) throw new SimUsageError('a shard writes its shard file to the report folder: give --report-dir a folder.');
-  const plan = resolvePlan({ ...options, segment });
-  if (typeof plan.scenarioRef !== 'string') throw new SimUsageError('--shard needs the scenario as a name or a file path: a scenario object has no fingerprint.');
+  if (options.scenario !== undefined && typeof options.scenario !== 'string') {
+    throw new SimUsageError('--shard needs the scenario as a name or a file path: a scenario object has no fingerprint.');
+  }
+  const { plan, scenario } = await defineRun({ ...options, segment });
   const identity = await planIdentity(plan);
   const fingerprint = fingerprintOf(identity);
-  const def = await resolveScenario(plan.scenarioRef);
-  const scenario = plan.wait ? { ...def, wait: plan.wait } : def;
   const limits = thresholdsFromEnvChecked(plan.env);
-  const runOptions: SimulationOptions = { ...options, segment, reportDir: false };
+  // The load as resolved here: the run does not resolve it again.
+  const runOptions: SimulationOptions = { ...options, segment, reportDir: false, plannedLoad: plan.load };
   let stats: SegmentResult, result: SimulationResult;
   if (workers > 1) {
     ({ result, merged: stats } = await runWorkers(runOptions, workers));

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { SimUsageError } from '../../../src/core/errors.js';
 import { runScaled } from '../../../src/index.js';
 import { fingerprintOf, planIdentity } from '../../../src/run/distributed/fingerprint.js';
-import { resolveWorkers } from '../../../src/run/distributed/coordinator.js';
+import { resolveWorkers } from '../../../src/run/distributed/fleet-driver.js';
 import { parseStartAt, resolveShard } from '../../../src/run/distributed/shard-spec.js';
 import { resolvePlan, type SimulationOptions } from '../../../src/run/plan.js';
 

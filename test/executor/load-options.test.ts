@@ -1,7 +1,8 @@
 /** The load flags and a scenario's stages/shape → one LoadPlan; bad values are one-sentence usage errors. */
 import { describe, expect, it } from 'vitest';
 import { SimUsageError } from '../../src/core/errors.js';
-import { parseRate, resolveLoad } from '../../src/run/load-plan.js';
+import { parseRate } from '../../src/executor/load-options.js';
+import { resolveLoad } from '../../src/executor/registry.js';
 import { thresholdSpecs } from '../../src/run/judging.js';
 
 const task = { sdkRuns: false };
