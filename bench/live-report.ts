@@ -16,7 +16,7 @@
  * Usage: node --import tsx bench/live-report.ts [--runs 5] [--rate 13000] [--seconds 15] [--idle-seconds 5]
  */
 import { Recorder, type RecorderSnapshot } from '../src/metrics/recorder.js';
-import { GeneratorHealthMonitor } from '../src/run/generator-health.js';
+import { GeneratorHealthMonitor } from '../src/run/health/generator-health.js';
 import { SegmentLiveStats } from '../src/run/distributed/live-stats.js';
 import { fmt, fmtSpread, spread } from './lib/proc.js';
 import { numberArg } from './lib/args.js';

@@ -14,7 +14,7 @@ export type { RandomSource } from './core/random.js';
 export { runSimulation, type RunSimulationOptions } from './run/runner.js';
 export type { SimulationOptions, EmbeddedServerOptions, LiveConsoleOptions, Env, Plan, ClickHouseOptions, ScaleOutOptions } from './run/plan.js';
 export { runScaled, mergeShardFiles, parseStartAt, type ScaledRun, type MergeOptions } from './run/distributed/index.js';
-export { saveBaseline, DEFAULT_BASELINE_FILE, type SaveBaselineOptions } from './run/baseline-file.js';
+export { saveBaseline, DEFAULT_BASELINE_FILE, type SaveBaselineOptions } from './run/judging/baseline-file.js';
 export { defineScenario } from './load/scenario.js';
 export type { ScenarioDefinition, ScenarioContext, TaskDefinition, SdkRunOptions, StageSpec, LoadShape, ShapeTick } from './load/scenario.js';
 export type { SdkRun, SdkDelivery } from './load/sdk-session.js';

@@ -1,7 +1,7 @@
 /**
  * `mlop-sim merge FILES…`: the shard files of one plan (written by `run --shard I/N`) → one set
  * of reports, one verdict and one exit code, as a single run would give. Behaviour lives in
- * src/run/distributed/merge-run.ts.
+ * src/run/distributed/shard-files-driver.ts.
  */
 import type { Argv } from 'yargs';
 import { formatFinalTable, mergeShardFiles, type MergeOptions } from '../../src/index.js';

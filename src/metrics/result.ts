@@ -339,7 +339,7 @@ export interface SimulationResult {
   capacity?: { assessment: CapacityAssessment; error_rate: number };
   dlq: { start?: DlqHealth; end?: DlqHealth };
 
-  /** The load generator's own load during the run (src/run/generator-health.ts). */
+  /** The load generator's own load during the run (src/run/health/generator-health.ts). */
   generator?: GeneratorHealth;
   /** Things the reader must know that are not gate failures, e.g. a saturated generator. */
   warnings?: string[];

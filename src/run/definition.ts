@@ -6,7 +6,7 @@
 import { resolveScenario } from '../load/scenario-resolve.js';
 import { filterTasksByTags } from '../load/task-tags.js';
 import { resolvePlan, scenarioLoad, type SimulationOptions } from './plan.js';
-import { judgedEntries } from './result-builder.js';
+import { judgedEntries } from './judging/result-builder.js';
 import type { RunDefinition } from './session.js';
 
 export async function defineRun(options: SimulationOptions): Promise<RunDefinition> {

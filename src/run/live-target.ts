@@ -9,11 +9,11 @@ import type { Dispatcher } from 'undici';
 import { sdkProject, usesSdk, type ScenarioDefinition } from '../load/scenario.js';
 import type { DeliveryAudit, DlqHealth, RunAudit, SimulationResult, StorageAudit } from '../metrics/result.js';
 import type { SdkRun } from '../load/sdk-session.js';
-import { auditRuns } from './audit.js';
+import { auditRuns } from './judging/audit.js';
 import type { EmbeddedTarget } from './embedded-target.js';
 import type { Plan } from './plan.js';
 import { preflight } from './preflight.js';
-import { openRunStorage, type StorageCheck } from './storage-check.js';
+import { openRunStorage, type StorageCheck } from './storage/storage-check.js';
 import { displayUrl, TargetControl } from './target-control.js';
 import { openTarget } from './target-session.js';
 

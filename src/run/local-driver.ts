@@ -14,12 +14,12 @@ import { loadSdkSession, VirtualUser } from '../load/virtual-user.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { VisibilitySummary } from '../metrics/result.js';
 import { PoolSet } from '../transport/http-client.js';
-import { runDeliveries } from './audit.js';
+import { runDeliveries } from './judging/audit.js';
 import { defineRun } from './definition.js';
-import { GeneratorHealthMonitor } from './generator-health.js';
+import { GeneratorHealthMonitor } from './health/generator-health.js';
 import { followTarget, iterationSink, liveLoad } from './load-feed.js';
 import type { SimulationOptions } from './plan.js';
-import { liveSample } from './result-builder.js';
+import { liveSample } from './judging/result-builder.js';
 import type { DriveContext, Driven, RunDriver } from './session.js';
 import { displayUrl } from './target-control.js';
 

@@ -14,13 +14,13 @@ import type { Recorder } from '../metrics/recorder.js';
 import type { DeliveryAudit, DlqHealth, RunAudit, ScaleOutReport, SimulationResult, StorageAudit, VisibilitySummary } from '../metrics/result.js';
 import { outputsFor, type LiveFeed, type Output } from '../output/index.js';
 import { linkAbort } from './abort-link.js';
-import { assertComparable, readBaseline } from './baseline-file.js';
-import type { GeneratorHealthReport } from './generator-health.js';
-import { thresholdSpecs, type ThresholdInputs } from './judging.js';
-import { applySegmentStatuses } from './distributed/merged-result.js';
+import { assertComparable, readBaseline } from './judging/baseline-file.js';
+import type { GeneratorHealthReport } from './health/generator-health.js';
+import { thresholdSpecs, type ThresholdInputs } from './judging/gates.js';
+import { applySegmentStatuses } from './judging/segment-statuses.js';
 import { openLiveTarget, type LiveTarget } from './live-target.js';
 import type { Plan, SimulationOptions } from './plan.js';
-import { buildResult } from './result-builder.js';
+import { buildResult } from './judging/result-builder.js';
 import { startSecondTicker, type SecondTicker, type TickerSources } from './second-ticker.js';
 
 /** What a run executes and how it is judged, as its driver knows it. */

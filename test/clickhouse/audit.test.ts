@@ -4,8 +4,8 @@
  * losses and duplicates, so every count is checked exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditClickHouseStorage } from '../../src/run/clickhouse-audit.js';
-import { VisibilityProbe } from '../../src/run/visibility-probe.js';
+import { auditClickHouseStorage } from '../../src/run/storage/clickhouse-audit.js';
+import { VisibilityProbe } from '../../src/run/storage/visibility-probe.js';
 import { ClickHouseSession } from '../../src/core/clickhouse/session.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';
 import { chdbConnection, startDebianClickHouse, type DebianClickHouse } from './engines.js';

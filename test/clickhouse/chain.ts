@@ -5,8 +5,8 @@
  */
 import { init, login, type RecordSettled, type Settings } from '@mlop/sdk-ts';
 import type { ReferenceServer, TableName } from '../../src/server/index.js';
-import type { AckedRun } from '../../src/run/clickhouse-audit.js';
-import { TABLE_OF_RECORD_KIND } from '../../src/run/storage-kinds.js';
+import type { AckedRun } from '../../src/run/storage/clickhouse-audit.js';
+import { TABLE_OF_RECORD_KIND } from '../../src/run/storage/storage-kinds.js';
 
 export interface ChainRun {
   id: number;

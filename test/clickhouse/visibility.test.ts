@@ -3,7 +3,7 @@
  * clickhouse-server — with the probe's cost and its own error checked against its promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VisibilityProbe } from '../../src/run/visibility-probe.js';
+import { VisibilityProbe } from '../../src/run/storage/visibility-probe.js';
 import { ClickHouseSession } from '../../src/core/clickhouse/session.js';
 import { startReferenceServer } from '../../src/server/index.js';
 import { startDebianClickHouse, type DebianClickHouse } from './engines.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimUsageError } from '../../src/core/errors.js';
 import { parseRate } from '../../src/executor/load-options.js';
 import { resolveLoad } from '../../src/executor/registry.js';
-import { thresholdSpecs } from '../../src/run/judging.js';
+import { thresholdSpecs } from '../../src/run/judging/gates.js';
 
 const task = { sdkRuns: false };
 

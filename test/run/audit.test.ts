@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditDelivery } from '../../src/run/audit.js';
+import { auditDelivery } from '../../src/run/judging/audit.js';
 import { TargetControl } from '../../src/run/target-control.js';
 import type { SdkRun } from '../../src/load/sdk-session.js';
 import { startReferenceServer, type ReferenceServer } from '../../src/server/index.js';

@@ -3,7 +3,7 @@
  * apart (docs/protocol/clickhouse.md §3). Pure: brackets in, predicted windows out.
  */
 import { describe, expect, it } from 'vitest';
-import { FlushRhythm } from '../../src/run/flush-rhythm.js';
+import { FlushRhythm } from '../../src/run/storage/flush-rhythm.js';
 
 /** True bursts at phase 300 ms of a 1 s grid. */
 const burst = (tick: number): number => tick * 1000 + 300;

@@ -1,6 +1,6 @@
 /** The generator's self-diagnosis: a blocked main thread is called saturated, an idle one is not. */
 import { describe, expect, it } from 'vitest';
-import { GeneratorHealthMonitor, judgeGeneratorHealth } from '../../src/run/generator-health.js';
+import { GeneratorHealthMonitor, judgeGeneratorHealth } from '../../src/run/health/generator-health.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 function burn(ms: number): void {

@@ -4,8 +4,8 @@
  * report-only scenarios, the capacity assessment, and the live line's sample.
  */
 import { describe, expect, it } from 'vitest';
-import { buildResult, judgedEntries, liveSample, selectorFor, type ResultInputs } from '../../src/run/result-builder.js';
-import { thresholdSpecs } from '../../src/run/judging.js';
+import { buildResult, judgedEntries, liveSample, selectorFor, type ResultInputs } from '../../src/run/judging/result-builder.js';
+import { thresholdSpecs } from '../../src/run/judging/gates.js';
 import { resolvePlan } from '../../src/run/plan.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import type { ScenarioDefinition } from '../../src/load/scenario.js';

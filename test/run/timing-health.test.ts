@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GeneratorHealthMonitor, healthSummary } from '../../src/run/generator-health.js';
-import { timingWarning } from '../../src/run/timing-health.js';
+import { GeneratorHealthMonitor, healthSummary } from '../../src/run/health/generator-health.js';
+import { timingWarning } from '../../src/run/health/timing-health.js';
 
 const noGc = { pauses: 0, totalMs: 0, maxMs: 0 };
 

@@ -15,7 +15,7 @@ import { describeLoad } from '../../executor/registry.js';
 import type { SegmentStatus, SimulationResult } from '../../metrics/result.js';
 import { defineRun } from '../definition.js';
 import type { SimulationOptions } from '../plan.js';
-import { liveSample } from '../result-builder.js';
+import { liveSample } from '../judging/result-builder.js';
 import { runSession, type DriveContext, type Driven, type RunDriver } from '../session.js';
 import { displayUrl } from '../target-control.js';
 import { MergedLive } from './merged-live.js';

@@ -10,7 +10,7 @@ import { SimUsageError } from '../../core/errors.js';
 import type { ScenarioDefinition } from '../../load/scenario.js';
 import { describeLoad } from '../../executor/registry.js';
 import type { DeliveryAudit, SegmentStatus, SimulationResult } from '../../metrics/result.js';
-import { auditTotals } from '../audit.js';
+import { auditTotals } from '../judging/audit.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { runSession, type RunDefinition, type RunDriver } from '../session.js';
 import type { PlanIdentity } from './fingerprint.js';

@@ -9,7 +9,7 @@ import type { Segment } from '../../executor/segment.js';
 import type { Recorder } from '../../metrics/recorder.js';
 import type { SimulationResult } from '../../metrics/result.js';
 import { thresholdsFromEnv } from '../../metrics/thresholds.js';
-import { judgedEntries } from '../result-builder.js';
+import { judgedEntries } from '../judging/result-builder.js';
 import { defineRun } from '../definition.js';
 import { DEFAULT_REPORT_DIR, type SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';

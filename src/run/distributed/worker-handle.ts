@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Segment } from '../../executor/segment.js';
 import type { RunAudit } from '../../metrics/result.js';
-import { NO_MEMORY_REDUCER } from '../timing-health.js';
+import { NO_MEMORY_REDUCER } from '../health/timing-health.js';
 import { SegmentLiveStats } from './live-stats.js';
 import type { SegmentResult } from './segment-result.js';
 import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { SdkRun } from '../../load/sdk-session.js';
 import type { Recorder } from '../../metrics/recorder.js';
-import { runDeliveries } from '../audit.js';
+import { runDeliveries } from '../judging/audit.js';
 import { LIVE_SERIES_SECONDS } from './live-stats.js';
 import type { FromWorker } from './worker-protocol.js';
 

@@ -1,5 +1,5 @@
 /**
- * A worker process of `--workers N` (forked by coordinator.ts): it runs its segment of the plan
+ * A worker process of `--workers N` (forked by fleet-driver.ts): it runs its segment of the plan
  * with runSimulation() against the coordinator's target, outputs off, and reports its stats every
  * second and its result at the end over IPC. Ctrl+C (SIGINT to the process group), SIGTERM, the
  * coordinator's `stop` or a lost coordinator stop its users; a second signal quits at once.

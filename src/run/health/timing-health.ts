@@ -1,7 +1,7 @@
 /**
  * How much of a reported latency can be the generator's own: a response that arrives while the
  * generator's event loop is busy, or stopped by a garbage collection, is timed late by that much.
- * The generator-health monitor (src/run/generator-health.ts) samples the loop's lateness and
+ * The generator-health monitor (src/run/health/generator-health.ts) samples the loop's lateness and
  * counts GC pauses while the load runs; when the lateness p99 is above max(2 ms, 2 % of the
  * reported p99), the reported tail is not the target's alone and one process is too few for this
  * load: the run says so and points to `--workers` (bench/RESULTS.md, timing-fidelity, shows how

@@ -4,11 +4,11 @@
  * (`cp reports/latest.json baseline/baseline_results.json`).
  */
 import { copyFile, readFile } from 'node:fs/promises';
-import { BaselineFileError, parseBaselineFile, type BaselineFigures } from '../metrics/baseline.js';
+import { BaselineFileError, parseBaselineFile, type BaselineFigures } from '../../metrics/baseline.js';
 import { join } from 'node:path';
-import { prepareFile } from '../output/output-paths.js';
-import { SimUsageError } from '../core/errors.js';
-import { DEFAULT_REPORT_DIR } from './plan.js';
+import { prepareFile } from '../../output/output-paths.js';
+import { SimUsageError } from '../../core/errors.js';
+import { DEFAULT_REPORT_DIR } from '../plan.js';
 
 export const DEFAULT_BASELINE_FILE = 'baseline/baseline_results.json';
 

@@ -3,26 +3,26 @@
  * (p50_ms … rps) come from the primary judged entry: `E2E log→ack` for SDK scenarios,
  * `Aggregated` otherwise (docs/cli.md "Which entries are judged").
  */
-import type { EntrySelector, Recorder } from '../metrics/recorder.js';
+import type { EntrySelector, Recorder } from '../../metrics/recorder.js';
 import type {
   BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, StorageAudit, ThresholdVerdict,
   TimeSeriesPoint, VisibilitySummary,
-} from '../metrics/result.js';
-import { healthSummary, type GeneratorHealthReport } from './generator-health.js';
-import type { BaselineFigures } from '../metrics/baseline.js';
-import type { ThresholdSpec } from '../metrics/thresholds.js';
-import type { LiveSample } from '../output/index.js';
-import { assessCapacity, failureReasons, judgeBaseline, judgeThresholds } from './judging.js';
-import type { Plan } from './plan.js';
-import type { ScenarioDefinition } from '../load/scenario.js';
+} from '../../metrics/result.js';
+import { healthSummary, type GeneratorHealthReport } from '../health/generator-health.js';
+import type { BaselineFigures } from '../../metrics/baseline.js';
+import type { ThresholdSpec } from '../../metrics/thresholds.js';
+import type { LiveSample } from '../../output/index.js';
+import { assessCapacity, failureReasons, judgeBaseline, judgeThresholds } from './gates.js';
+import type { Plan } from '../plan.js';
+import type { ScenarioDefinition } from '../../load/scenario.js';
 import {
   AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME,
   SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
-} from '../core/entry-names.js';
-import type { ExecutionOutcome } from '../executor/executor.js';
-import type { LoadPlan } from '../executor/registry.js';
-import { peakUsers, spawnRateOf } from '../executor/registry.js';
-import { EXIT_CODES } from '../core/exit-codes.js';
+} from '../../core/entry-names.js';
+import type { ExecutionOutcome } from '../../executor/executor.js';
+import type { LoadPlan } from '../../executor/registry.js';
+import { peakUsers, spawnRateOf } from '../../executor/registry.js';
+import { EXIT_CODES } from '../../core/exit-codes.js';
 
 
 /** Entry names the gates judge, primary first. */

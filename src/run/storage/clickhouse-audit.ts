@@ -7,10 +7,10 @@
  * Lost rows fail the run. Works against any ingest writing the pluto schema: the real stack or
  * the reference server with `--clickhouse-url`.
  */
-import type { KindCounts, RunStorageAudit, StorageAudit, StorageKind } from '../metrics/result.js';
+import type { KindCounts, RunStorageAudit, StorageAudit, StorageKind } from '../../metrics/result.js';
 import { TABLES_BY_KIND } from './storage-kinds.js';
-import type { ClickHouseSession } from '../core/clickhouse/session.js';
-import { ROW_IDENTITY_COLUMNS, type TableName } from '../core/clickhouse/tables.js';
+import type { ClickHouseSession } from '../../core/clickhouse/session.js';
+import { ROW_IDENTITY_COLUMNS, type TableName } from '../../core/clickhouse/tables.js';
 
 /** Rows acknowledged to the SDK for one run, per table. */
 export interface AckedRun {

@@ -3,8 +3,8 @@
  * entries, plus k6-like expressions), the baseline comparison and the delivery audit; and the
  * stress test's capacity assessment, which never fails the build.
  */
-import { compareBaseline, type parseBaselineFile } from '../metrics/baseline.js';
-import type { BaselineVerdict, CapacityAssessment, DeliveryAudit, EntrySummary, StorageAudit, ThresholdVerdict } from '../metrics/result.js';
+import { compareBaseline, type parseBaselineFile } from '../../metrics/baseline.js';
+import type { BaselineVerdict, CapacityAssessment, DeliveryAudit, EntrySummary, StorageAudit, ThresholdVerdict } from '../../metrics/result.js';
 import {
   evaluateThresholds,
   limitSpecs,
@@ -13,12 +13,12 @@ import {
   thresholdsFromEnv,
   type ThresholdLimits,
   type ThresholdSpec,
-} from '../metrics/thresholds.js';
-import { SimUsageError } from '../core/errors.js';
-import { describeAuditFailures, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../output/gate-text.js';
+} from '../../metrics/thresholds.js';
+import { SimUsageError } from '../../core/errors.js';
+import { describeAuditFailures, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../../output/gate-text.js';
 import {
   AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
-} from '../core/entry-names.js';
+} from '../../core/entry-names.js';
 
 /** Short names usable before the `:` of a threshold expression. */
 export const THRESHOLD_ALIASES: Readonly<Record<string, string>> = {

@@ -5,14 +5,14 @@
  * SDK observer) and the time-to-visible probe (`E2E log→visible`); after the load, the probe's
  * last samples, then the storage audit once the flush window has passed.
  */
-import { ClickHouseSession, ClickHouseUnavailableError, type ClickHouseConnectionOptions } from '../core/clickhouse/session.js';
-import { TABLES, type TableName } from '../core/clickhouse/tables.js';
-import { VISIBLE_ENTRY } from '../core/entry-names.js';
-import { sdkProject, usesSdk, type ScenarioDefinition } from '../load/scenario.js';
-import type { SettledRecord } from '../load/sdk-session.js';
-import { SimTargetError } from '../core/errors.js';
-import type { RunAudit, StorageAudit, VisibilitySummary } from '../metrics/result.js';
-import type { StatsSink } from '../metrics/stats-sink.js';
+import { ClickHouseSession, ClickHouseUnavailableError, type ClickHouseConnectionOptions } from '../../core/clickhouse/session.js';
+import { TABLES, type TableName } from '../../core/clickhouse/tables.js';
+import { VISIBLE_ENTRY } from '../../core/entry-names.js';
+import { sdkProject, usesSdk, type ScenarioDefinition } from '../../load/scenario.js';
+import type { SettledRecord } from '../../load/sdk-session.js';
+import { SimTargetError } from '../../core/errors.js';
+import type { RunAudit, StorageAudit, VisibilitySummary } from '../../metrics/result.js';
+import type { StatsSink } from '../../metrics/stats-sink.js';
 import { auditClickHouseStorage, judge, type AckedRun } from './clickhouse-audit.js';
 import { TABLE_OF_RECORD_KIND } from './storage-kinds.js';
 import { VisibilityProbe } from './visibility-probe.js';

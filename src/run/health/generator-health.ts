@@ -4,12 +4,12 @@
  * perf_hooks.monitorEventLoopDelay) and how much CPU the process used (process.cpuUsage). A
  * saturated generator measures its own queueing, not the target's latency: Locust warns at 90 %
  * CPU for the same reason. Garbage-collection pauses are counted too: a response that arrives
- * during one is timed late by it (src/run/timing-health.ts judges that part). The verdicts here
+ * during one is timed late by it (src/run/health/timing-health.ts judges that part). The verdicts here
  * are warnings attached to the result, never gates.
  */
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
-import type { GeneratorHealth } from '../metrics/result.js';
+import type { GeneratorHealth } from '../../metrics/result.js';
 import { NO_MEMORY_REDUCER, timingWarning } from './timing-health.js';
 
 /** A window counts as busy at this main-thread utilisation (Locust's CPU warning level). */
@@ -140,7 +140,7 @@ export function judgeGeneratorHealth(f: Omit<GeneratorHealthReport, 'windows' | 
 
 /**
  * The result's copy: the figures without the timeline, with the timing verdict against the run's
- * reported p99 (src/run/timing-health.ts).
+ * reported p99 (src/run/health/timing-health.ts).
  */
 export function healthSummary(r: GeneratorHealthReport, reportedP99Ms: number): GeneratorHealth {
   const { timeline: _timeline, ...summary } = r;

@@ -2,8 +2,8 @@
  * The four kinds of stored rows and their ClickHouse tables (docs/protocol/ingest.md §4.1,
  * docs/protocol/clickhouse.md), and which table each SDK record kind lands in.
  */
-import type { TableName } from '../core/clickhouse/tables.js';
-import type { StorageKind } from '../metrics/result.js';
+import type { TableName } from '../../core/clickhouse/tables.js';
+import type { StorageKind } from '../../metrics/result.js';
 
 export const TABLES_BY_KIND: Record<StorageKind, TableName> = {
   metrics: 'mlop_metrics',

@@ -6,10 +6,10 @@
  * its control routes after a flush. Rows lost or duplicated, records never acked nor FAILED, or a
  * reference server whose storage cannot be read fail the run.
  */
-import { AUDIT_KINDS, TABLE_OF_KIND, type AuditKind, type DeliveryAudit, type KindAudit, type RunAudit, type TableAudit } from '../metrics/result.js';
-import type { SdkRun } from '../load/sdk-session.js';
-import { describeNetworkError } from '../core/errors.js';
-import type { TargetControl } from './target-control.js';
+import { AUDIT_KINDS, TABLE_OF_KIND, type AuditKind, type DeliveryAudit, type KindAudit, type RunAudit, type TableAudit } from '../../metrics/result.js';
+import type { SdkRun } from '../../load/sdk-session.js';
+import { describeNetworkError } from '../../core/errors.js';
+import type { TargetControl } from '../target-control.js';
 
 interface TableCount {
   rows: number;

@@ -17,8 +17,8 @@
  * Assumption: a sample acknowledged after a poll was not yet visible at that poll (its row
  * cannot be flushed before the ingest received it; only the ack's flight time is uncovered).
  */
-import type { ClickHouseSession } from '../core/clickhouse/session.js';
-import type { VisibilitySummary } from '../metrics/result.js';
+import type { ClickHouseSession } from '../../core/clickhouse/session.js';
+import type { VisibilitySummary } from '../../metrics/result.js';
 import { FlushRhythm } from './flush-rhythm.js';
 
 export interface VisibilitySample {
