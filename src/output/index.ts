@@ -1,5 +1,5 @@
 /** Outputs (the live console line, latest.json, Locust CSV, HTML, JUnit) and the formatting they share. */
-export type { Output, LiveFeed } from './output.js';
+export type { Output, LiveFeed, LiveSample } from './output.js';
 export { outputsFor, parseStreamSpec, STREAM_OUTPUTS, type OutputPlan, type StreamSpec } from './registry.js';
 export { metricPoints, METRICS, type SecondSnapshot, type MetricPoint } from './stream/second-snapshot.js';
 export type { LiveConsoleOptions } from './console-output.js';
@@ -10,4 +10,4 @@ export { writeHtml } from './html-page.js';
 export { writeJunit } from './junit.js';
 export { formatFinalTable } from './final-table.js';
 export { describeThreshold, describeBaselineCheck, describeAudit } from './gate-text.js';
-export { LiveConsole, formatLiveLine, type LiveSample } from './live-console.js';
+export { LiveConsole, formatLiveLine } from './live-console.js';
