@@ -3,7 +3,7 @@
  * folder and one line here (a file output also gets its flag in bin/commands/run.ts; a streaming
  * output only its line in STREAM_OUTPUTS, and `--out NAME=ARG` reaches it).
  */
-import { liveConsoleOutput, type LiveConsoleOptions } from './console-output.js';
+import { liveConsoleOutput, type LiveConsoleOptions } from './console/index.js';
 import { csvStreamOutput } from './csv-stream/index.js';
 import { jsonStreamOutput } from './json-stream/index.js';
 import type { Output } from './output.js';

@@ -7,8 +7,8 @@
  * late a tick fires), the rate and quantiles come from a window of complete seconds (see
  * liveSample), and a figure with no sample yet prints "–" instead of a zero.
  */
-import { formatMs, formatPercent } from './number-format.js';
-import type { LiveSample } from './output.js';
+import { formatMs, formatPercent } from '../number-format.js';
+import type { LiveSample } from '../output.js';
 
 const DEFAULT_INTERVAL_MS = 2000; // issue 4: "a live line every 2 s"
 const CLEAR_LINE = '\r\x1b[2K';
