@@ -1,12 +1,11 @@
 /**
  * The file outputs: latest.json in the report folder (plus the stress test's
- * stress_test_results.json), Locust CSVs, the HTML page and JUnit XML. Each is written once, at
+ * stress_test_results.json), Locust CSVs and JUnit XML. Each is written once, at
  * the end of the run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimulationResult } from '../metrics/result.js';
-import { writeHtml } from './html-page.js';
 import { writeJunit } from './junit.js';
 import { writeLatestJson } from './latest-json.js';
 import { writeCsv } from './locust-csv.js';
@@ -31,10 +30,6 @@ export function locustCsvOutput(prefix: string, fullHistory = false): Output {
     prepare: () => prepareFile(`${prefix}_stats.csv`, 'the Locust CSVs (--csv)'),
     stop: (result) => writeCsv(result, prefix, fullHistory),
   };
-}
-
-export function htmlOutput(file: string): Output {
-  return { name: 'html', prepare: () => prepareFile(file, 'the HTML report (--html)'), stop: async (result) => [await writeHtml(result, file)] };
 }
 
 export function junitOutput(file: string): Output {
