@@ -4,8 +4,8 @@ export { outputsFor, parseStreamSpec, STREAM_OUTPUTS, type OutputPlan, type Stre
 export { metricPoints, METRICS, type SecondSnapshot, type MetricPoint } from './stream/second-snapshot.js';
 export type { LiveConsoleOptions } from './console/index.js';
 export { writeLatestJson, latestJsonText, SEED_KEYS } from './latest-json.js';
-export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS, EXCEPTIONS_COLUMNS } from './locust-csv.js';
-export { locustStatsJson } from './locust-json.js';
+export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS, EXCEPTIONS_COLUMNS } from './locust/csv.js';
+export { locustStatsJson } from './locust/json.js';
 export { writeHtml } from './html/page.js';
 export { writeJunit } from './junit.js';
 export { formatFinalTable } from './console/final-table.js';

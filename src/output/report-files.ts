@@ -1,6 +1,6 @@
 /**
  * The file outputs: latest.json in the report folder (plus the stress test's
- * stress_test_results.json), Locust CSVs and JUnit XML. Each is written once, at
+ * stress_test_results.json) and JUnit XML. Each is written once, at
  * the end of the run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { SimulationResult } from '../metrics/result.js';
 import { writeJunit } from './junit.js';
 import { writeLatestJson } from './latest-json.js';
-import { writeCsv } from './locust-csv.js';
 import type { Output } from './output.js';
 import { prepareFile, prepareFolder } from './output-paths.js';
 
@@ -21,14 +20,6 @@ export function latestJsonOutput(dir: string): Output {
       if (result.capacity) files.push(await writeStressResults(result, dir));
       return files;
     },
-  };
-}
-
-export function locustCsvOutput(prefix: string, fullHistory = false): Output {
-  return {
-    name: 'csv',
-    prepare: () => prepareFile(`${prefix}_stats.csv`, 'the Locust CSVs (--csv)'),
-    stop: (result) => writeCsv(result, prefix, fullHistory),
   };
 }
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFinalTable } from '../../src/output/console/final-table.js';
 import { formatLiveLine } from '../../src/output/console/live-line.js';
-import { statsHistoryCsv } from '../../src/output/locust-csv.js';
+import { statsHistoryCsv } from '../../src/output/locust/csv.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { makeResult } from './fixture.js';
 
