@@ -7,7 +7,7 @@ export { writeLatestJson, latestJsonText, SEED_KEYS } from './latest-json.js';
 export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS, EXCEPTIONS_COLUMNS } from './locust/csv.js';
 export { locustStatsJson } from './locust/json.js';
 export { writeHtml } from './html/page.js';
-export { writeJunit } from './junit.js';
+export { writeJunit } from './junit/xml.js';
 export { formatFinalTable } from './console/final-table.js';
 export { describeThreshold, describeBaselineCheck, describeAudit } from './gate-text.js';
 export { LiveConsole, formatLiveLine } from './console/live-line.js';

@@ -7,10 +7,11 @@ import { liveConsoleOutput, type LiveConsoleOptions } from './console/index.js';
 import { csvStreamOutput } from './csv-stream/index.js';
 import { htmlOutput } from './html/index.js';
 import { jsonStreamOutput } from './json-stream/index.js';
+import { junitOutput } from './junit/index.js';
 import { locustCsvOutput } from './locust/index.js';
 import type { Output } from './output.js';
 import { prometheusRwOutput } from './prometheus-rw/index.js';
-import { junitOutput, latestJsonOutput } from './report-files.js';
+import { latestJsonOutput } from './report-files.js';
 
 /** One `--out NAME=ARG`. */
 export interface StreamSpec {

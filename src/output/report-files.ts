@@ -1,12 +1,11 @@
 /**
  * The file outputs: latest.json in the report folder (plus the stress test's
- * stress_test_results.json) and JUnit XML. Each is written once, at
+ * stress_test_results.json). Each is written once, at
  * the end of the run.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimulationResult } from '../metrics/result.js';
-import { writeJunit } from './junit.js';
 import { writeLatestJson } from './latest-json.js';
 import type { Output } from './output.js';
 import { prepareFile, prepareFolder } from './output-paths.js';
@@ -21,10 +20,6 @@ export function latestJsonOutput(dir: string): Output {
       return files;
     },
   };
-}
-
-export function junitOutput(file: string): Output {
-  return { name: 'junit', prepare: () => prepareFile(file, 'the JUnit report (--junit)'), stop: async (result) => [await writeJunit(result, file)] };
 }
 
 /** The seed's locustfile_stress.py summary (docs/protocol/load-test-suite.md). */
