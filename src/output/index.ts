@@ -3,7 +3,7 @@ export type { Output, LiveFeed, LiveSample } from './output.js';
 export { outputsFor, parseStreamSpec, STREAM_OUTPUTS, type OutputPlan, type StreamSpec } from './registry.js';
 export { metricPoints, METRICS, type SecondSnapshot, type MetricPoint } from './stream/second-snapshot.js';
 export type { LiveConsoleOptions } from './console/index.js';
-export { writeLatestJson, latestJsonText, SEED_KEYS } from './latest-json.js';
+export { writeLatestJson, latestJsonText, SEED_KEYS } from './latest-json/latest.js';
 export { writeCsv, STATS_COLUMNS, STATS_HISTORY_COLUMNS, FAILURES_COLUMNS, EXCEPTIONS_COLUMNS } from './locust/csv.js';
 export { locustStatsJson } from './locust/json.js';
 export { writeHtml } from './html/page.js';

@@ -3,7 +3,7 @@
  * CSVs, the HTML page, JUnit, streams — is an Output. The runner prepares every output before the
  * first user starts, starts them with a live feed when the load starts, and stops them with the
  * final result. Outputs read snapshots and results; they never reach into the runner.
- * Adding one: a file (or folder) here and an entry in registry.ts.
+ * Adding one: a folder here whose index.ts makes the Output, and an entry in registry.ts.
  */
 import type { SimulationResult } from '../metrics/result.js';
 import type { SecondSnapshot } from './stream/second-snapshot.js';

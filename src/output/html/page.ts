@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SimulationResult } from '../../metrics/result.js';
-import { orderLatest } from '../latest-json.js';
+import { orderLatest } from '../latest-json/latest.js';
 import { CHART_SCRIPT } from './charts.js';
 import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
