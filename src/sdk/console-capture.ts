@@ -1,4 +1,4 @@
-import { consoleLine } from './ndjson.js';
+import { consoleLine } from './values/ndjson.js';
 import { KIND, QueuedRecord } from './record-queue.js';
 
 /** Secret patterns redacted from console lines (docs/protocol/sdk.md §12, pluto/sanitize.py, simplified). */

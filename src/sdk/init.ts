@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { SdkAuthError, SdkConnectionError, SdkRequestError, SdkRunExistsError } from './errors.js';
 import { loginResolved } from './login.js';
-import { pyDumps } from './python-json.js';
+import { pyDumps } from './values/python-json.js';
 import { apiPolicy, sendWithRetry, serverReason } from './retry.js';
 import { Run } from './run.js';
 import { loggerSettingsSnapshot, resolveSettings, type Settings } from './settings.js';

@@ -1,4 +1,4 @@
-import type { File } from './file-values.js';
+import type { File } from './values/file-values.js';
 import type { RecordKind, SdkObserver } from './observer.js';
 
 /** Record types, numbered in the order a sync cycle sends their groups (docs/protocol/sdk.md §8.4). */

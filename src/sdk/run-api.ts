@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { NewNames } from './log-values.js';
-import { pyDumps } from './python-json.js';
+import type { NewNames } from './values/log-values.js';
+import { pyDumps } from './values/python-json.js';
 import { apiPolicy, sendWithRetry, singlePolicy } from './retry.js';
 import type { ResolvedSettings } from './settings.js';
 import { targetOf, type Target } from './transport.js';

@@ -3,7 +3,7 @@ import type { SdkObserver } from './observer.js';
 import { KIND, QueuedRecord, type RecordQueue } from './record-queue.js';
 import { sendWithRetry, syncPolicy } from './retry.js';
 import type { ResolvedSettings } from './settings.js';
-import { metricLine } from './ndjson.js';
+import { metricLine } from './values/ndjson.js';
 import type { Target } from './transport.js';
 import { wallMs } from './wall-clock.js';
 
