@@ -32,7 +32,7 @@ export interface RunInfo {
 
 /**
  * One run: log()/_log() queue records; the run's alarm (one shared timer for all runs,
- * alarm-clock.ts) drives the sync loop (first after the start-up delay plus one flush interval,
+ * sync/alarm-clock.ts) drives the sync loop (first after the start-up delay plus one flush interval,
  * then one flush interval after each cycle ends), the monitor (system metrics + heartbeat, again
  * x_sys_sampling_interval after each heartbeat returns) and the health line (every 60 s).
  * A CANCELLED heartbeat ends the run and emits 'cancelled' (the library never exits).
