@@ -1,8 +1,8 @@
 /**
  * The outputs a run asked for, built from its plan. Adding an output: its folder here (index.ts
- * makes the Output) and one line in this file (a file output also gets its flag in
- * bin/commands/run.ts; a streaming output only its line in STREAM_OUTPUTS, and `--out NAME=ARG`
- * reaches it).
+ * makes the Output) and its line in this file. A streaming output needs nothing more: its line in
+ * STREAM_OUTPUTS, and `--out NAME=ARG` reaches it. A file output also gets its OutputPlan field
+ * here, its option in run/plan.ts and its flag in bin/commands/run.ts.
  */
 import { liveConsoleOutput, type LiveConsoleOptions } from './console/index.js';
 import { csvStreamOutput } from './csv-stream/index.js';
