@@ -1,14 +1,18 @@
 /**
- * The outputs a run asked for, built from its plan. Adding an output: its file or folder in this
- * folder and one line here (a file output also gets its flag in bin/commands/run.ts; a streaming
- * output only its line in STREAM_OUTPUTS, and `--out NAME=ARG` reaches it).
+ * The outputs a run asked for, built from its plan. Adding an output: its folder here (index.ts
+ * makes the Output) and its line in this file. A streaming output needs nothing more: its line in
+ * STREAM_OUTPUTS, and `--out NAME=ARG` reaches it. A file output also gets its OutputPlan field
+ * here, its option in run/plan.ts and its flag in bin/commands/run.ts.
  */
-import { liveConsoleOutput, type LiveConsoleOptions } from './console-output.js';
+import { liveConsoleOutput, type LiveConsoleOptions } from './console/index.js';
 import { csvStreamOutput } from './csv-stream/index.js';
+import { htmlOutput } from './html/index.js';
 import { jsonStreamOutput } from './json-stream/index.js';
+import { junitOutput } from './junit/index.js';
+import { latestJsonOutput } from './latest-json/index.js';
+import { locustCsvOutput } from './locust/index.js';
 import type { Output } from './output.js';
 import { prometheusRwOutput } from './prometheus-rw/index.js';
-import { htmlOutput, junitOutput, latestJsonOutput, locustCsvOutput } from './report-files.js';
 
 /** One `--out NAME=ARG`. */
 export interface StreamSpec {

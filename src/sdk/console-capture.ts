@@ -1,5 +1,5 @@
-import { consoleLine } from './ndjson.js';
-import { KIND, QueuedRecord } from './record-queue.js';
+import { consoleLine } from './values/ndjson.js';
+import { KIND, QueuedRecord } from './sync/record-queue.js';
 
 /** Secret patterns redacted from console lines (docs/protocol/sdk.md §12, pluto/sanitize.py, simplified). */
 const SECRETS: [RegExp, string][] = [

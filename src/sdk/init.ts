@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { SdkAuthError, SdkConnectionError, SdkRequestError, SdkRunExistsError } from './errors.js';
 import { loginResolved } from './login.js';
-import { pyDumps } from './python-json.js';
-import { apiPolicy, sendWithRetry, serverReason } from './retry.js';
+import { pyDumps } from './values/python-json.js';
+import { apiPolicy, sendWithRetry, serverReason } from './sync/retry.js';
 import { Run } from './run.js';
 import { loggerSettingsSnapshot, resolveSettings, type Settings } from './settings.js';
 import { systemMetadata } from './system-info.js';
-import { defaultDispatcher, targetOf } from './transport.js';
-import { printable, standardHeaders } from './wire-headers.js';
+import { defaultDispatcher, targetOf } from './sync/transport.js';
+import { printable, standardHeaders } from './sync/wire-headers.js';
 
 export interface InitOptions {
   project?: string;

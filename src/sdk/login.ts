@@ -1,8 +1,8 @@
 import { SdkAuthError, SdkConnectionError, SdkRequestError } from './errors.js';
-import { singlePolicy, sendWithRetry, serverReason } from './retry.js';
+import { singlePolicy, sendWithRetry, serverReason } from './sync/retry.js';
 import { resolveSettings, type ResolvedSettings, type Settings } from './settings.js';
-import { defaultDispatcher, targetOf } from './transport.js';
-import { loginHeaders } from './wire-headers.js';
+import { defaultDispatcher, targetOf } from './sync/transport.js';
+import { loginHeaders } from './sync/wire-headers.js';
 
 /** login() timeout: httpx default, 5 s (docs/protocol/sdk.md §2). */
 const LOGIN_TIMEOUT_MS = 5_000;

@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import type { NewNames } from './log-values.js';
-import { pyDumps } from './python-json.js';
-import { apiPolicy, sendWithRetry, singlePolicy } from './retry.js';
+import type { NewNames } from './values/log-values.js';
+import { pyDumps } from './values/python-json.js';
+import { apiPolicy, sendWithRetry, singlePolicy } from './sync/retry.js';
 import type { ResolvedSettings } from './settings.js';
-import { targetOf, type Target } from './transport.js';
+import { targetOf, type Target } from './sync/transport.js';
 
 /** Heartbeat (trigger) timeout: one attempt, 5 s (docs/protocol/sdk.md §9). */
 const HEARTBEAT_TIMEOUT_MS = 5_000;

@@ -1,20 +1,20 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
-import { Alarm, setAlarm, setAlarmRef } from './alarm-clock.js';
+import { Alarm, setAlarm, setAlarmRef } from './sync/alarm-clock.js';
 import { RunConsole } from './console-capture.js';
 import { trackOpenRun, untrackRun } from './exit-hook.js';
-import { classifyCall, type NewNames } from './log-values.js';
-import { pyDumps } from './python-json.js';
-import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './record-queue.js';
-import { sleep } from './retry.js';
+import { classifyCall, type NewNames } from './values/log-values.js';
+import { pyDumps } from './values/python-json.js';
+import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './sync/record-queue.js';
+import { sleep } from './sync/retry.js';
 import { RunApi } from './run-api.js';
 import type { ResolvedSettings } from './settings.js';
-import { syncCycle, syncTargets, type SyncContext } from './sync-loop.js';
+import { syncCycle, syncTargets, type SyncContext } from './sync/sync-loop.js';
 import { INFO, startedSyncLine, syncProcessStartedLine, viewRunLine } from './sdk-log-lines.js';
-import { SyncHealth } from './sync-health.js';
+import { SyncHealth } from './sync/sync-health.js';
 import { sampleSystem, systemMetricNames } from './system-metrics.js';
 import { checkWallClock, wallMs } from './wall-clock.js';
-import { standardHeaders } from './wire-headers.js';
+import { standardHeaders } from './sync/wire-headers.js';
 
 export type RunStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED' | 'CANCELLED';
 
@@ -32,7 +32,7 @@ export interface RunInfo {
 
 /**
  * One run: log()/_log() queue records; the run's alarm (one shared timer for all runs,
- * alarm-clock.ts) drives the sync loop (first after the start-up delay plus one flush interval,
+ * sync/alarm-clock.ts) drives the sync loop (first after the start-up delay plus one flush interval,
  * then one flush interval after each cycle ends), the monitor (system metrics + heartbeat, again
  * x_sys_sampling_interval after each heartbeat returns) and the health line (every 60 s).
  * A CANCELLED heartbeat ends the run and emits 'cancelled' (the library never exits).

@@ -4,7 +4,7 @@
  */
 import type { ServerContext } from './context.js';
 import { validateFaults } from './faults.js';
-import { objectPutRoute, STORAGE_PREFIX } from './files.js';
+import { objectPutRoute, STORAGE_PREFIX } from './files/object-store.js';
 import { collectBody, emptyReply, fixedReply, jsonReply, type BodyConsumer, type Reply, type RequestHead } from './http/types.js';
 import { TABLES, type TableName } from './store/rows.js';
 

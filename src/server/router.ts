@@ -7,7 +7,7 @@ import { backendRoutes } from './backend/routes.js';
 import type { ServerContext } from './context.js';
 import { controlDispatch } from './control.js';
 import { injectedErrorBody } from './faults.js';
-import { filesRoute } from './files.js';
+import { filesRoute } from './files/routes.js';
 import { healthRoutes } from './health.js';
 import type { FaultInjector } from './faults.js';
 import { RESET, emptyReply, fixedReply, type BodyConsumer, type Dispatch, type Reply, type RequestHead } from './http/types.js';

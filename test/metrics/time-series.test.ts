@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Digest } from '../../src/metrics/digest.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { COARSE_SECONDS, FINE_SECONDS, TimeSeries } from '../../src/metrics/time-series.js';
-import { statsHistoryCsv } from '../../src/output/locust-csv.js';
-import { locustStatsJson } from '../../src/output/locust-json.js';
+import { statsHistoryCsv } from '../../src/output/locust/csv.js';
+import { locustStatsJson } from '../../src/output/locust/json.js';
 
 /** Epoch second on a minute boundary, so the folds below fall where the test says. */
 const T0 = 1_700_000_040;

@@ -1,8 +1,8 @@
 /** What the reports say about a load model: the live line's target and drops, the history CSV's Target column, the final table's open-model lines. */
 import { describe, expect, it } from 'vitest';
-import { formatFinalTable } from '../../src/output/final-table.js';
-import { formatLiveLine } from '../../src/output/live-console.js';
-import { statsHistoryCsv } from '../../src/output/locust-csv.js';
+import { formatFinalTable } from '../../src/output/console/final-table.js';
+import { formatLiveLine } from '../../src/output/console/live-line.js';
+import { statsHistoryCsv } from '../../src/output/locust/csv.js';
 import { Recorder } from '../../src/metrics/recorder.js';
 import { makeResult } from './fixture.js';
 

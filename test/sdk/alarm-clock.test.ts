@@ -1,6 +1,6 @@
-/** The one process-wide timer that drives every run (src/sdk/alarm-clock.ts). */
+/** The one process-wide timer that drives every run (src/sdk/sync/alarm-clock.ts). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Alarm, alarmsSet, setAlarm, setAlarmRef } from '../../src/sdk/alarm-clock.js';
+import { Alarm, alarmsSet, setAlarm, setAlarmRef } from '../../src/sdk/sync/alarm-clock.js';
 
 const made: Alarm[] = [];
 function alarm(fire: () => void): Alarm {
@@ -45,7 +45,7 @@ describe('alarm clock', () => {
   it('keeps the process alive only while a ref\'d alarm is set', async () => {
     const { spawnSync } = await import('node:child_process');
     const script = (ref: boolean): string => `
-      import { Alarm, setAlarm, setAlarmRef } from ${JSON.stringify(new URL('../../src/sdk/alarm-clock.ts', import.meta.url).pathname)};
+      import { Alarm, setAlarm, setAlarmRef } from ${JSON.stringify(new URL('../../src/sdk/sync/alarm-clock.ts', import.meta.url).pathname)};
       const a = new Alarm(() => console.log('fired'));
       setAlarmRef(a, ${ref});
       setAlarm(a, performance.now() + 300);`;

@@ -1,18 +1,17 @@
 /**
  * `POST /files` (docs/protocol/ingest.md §1.4): axum's `Json` extractor first (plain-text 415/413/400/
  * 422), then auth and headers with unwrapped 401/400, then one `mlop_files` row per file and a
- * map of upload URLs. The URLs point back at this server, whose `PUT` stands in for MinIO and
- * records each object's size.
+ * map of upload URLs. The URLs point back at this server, whose `PUT` stands in for MinIO
+ * (object-store.ts).
  */
-import { createHash } from 'node:crypto';
-import type { ServerContext } from './context.js';
-import { collectBody, emptyReply, jsonReply, textReply, type BodyConsumer, type Reply, type RequestHead } from './http/types.js';
-import { identifyCaller, parseRunId } from './ingest/enrichment.js';
-import { logGroupOf, type FileRow } from './store/rows.js';
+import type { ServerContext } from '../context.js';
+import { collectBody, jsonReply, textReply, type BodyConsumer, type Reply, type RequestHead } from '../http/types.js';
+import { identifyCaller, parseRunId } from '../ingest/enrichment.js';
+import { logGroupOf, type FileRow } from '../store/rows.js';
+import { objectUrl } from './object-store.js';
 
 /** axum's DefaultBodyLimit for `Json` (§1.4). */
 const JSON_LIMIT = 2 * 1024 * 1024;
-export const STORAGE_PREFIX = '/_sim/storage/mlop/';
 
 interface FileEntry {
   fileName: string;
@@ -107,18 +106,6 @@ function syntaxText(body: string, err: unknown): string {
   return `expected value at line ${line} column ${column}`;
 }
 
-function objectUrl(ctx: ServerContext, key: string): string {
-  const now = new Date();
-  const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-  const signature = createHash('sha256').update(`${key}\n${amzDate}`).digest('hex');
-  const path = key.split('/').map(encodeURIComponent).join('/');
-  return (
-    `${ctx.baseUrl()}${STORAGE_PREFIX}${path}?X-Amz-Algorithm=AWS4-HMAC-SHA256` +
-    `&X-Amz-Credential=mlop-sim%2F${amzDate.slice(0, 8)}%2Fauto%2Fs3%2Faws4_request` +
-    `&X-Amz-Date=${amzDate}&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=${signature}`
-  );
-}
-
 export function filesRoute(ctx: ServerContext): (head: RequestHead) => BodyConsumer {
   return (head) =>
     collectBody(JSON_LIMIT, async (buf, overflow): Promise<Reply> => {
@@ -157,27 +144,4 @@ export function filesRoute(ctx: ServerContext): (head: RequestHead) => BodyConsu
       }
       return jsonReply(200, out);
     });
-}
-
-/** `PUT /_sim/storage/mlop/<key>`: the MinIO stand-in; keeps only each object's size. */
-export function objectPutRoute(ctx: ServerContext, head: RequestHead): BodyConsumer {
-  let size = 0;
-  return {
-    data(chunk) {
-      size += chunk.length;
-    },
-    end() {
-      let key: string;
-      try {
-        key = decodeURIComponent(head.path.slice(STORAGE_PREFIX.length));
-      } catch {
-        return emptyReply(400);
-      }
-      const previous = ctx.objects.sizes.get(key);
-      if (previous !== undefined) ctx.objects.bytes -= previous;
-      ctx.objects.sizes.set(key, size);
-      ctx.objects.bytes += size;
-      return emptyReply(200, { etag: `"${createHash('md5').update(`${key}:${size}`).digest('hex')}"` });
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { SdkObserver } from './observer.js';
+import type { SdkObserver } from '../observer.js';
 
 /**
  * One HTTP exchange over undici. Many runs in one process share the module-level Agent

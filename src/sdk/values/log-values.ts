@@ -2,8 +2,8 @@ import { Data } from './data-types.js';
 import { File } from './file-values.js';
 import { dataLine } from './ndjson.js';
 import { pyDumps } from './python-json.js';
-import { KIND, QueuedFile, QueuedRecord } from './record-queue.js';
-import { printable } from './wire-headers.js';
+import { KIND, QueuedFile, QueuedRecord } from '../sync/record-queue.js';
+import { printable } from '../sync/wire-headers.js';
 
 /** String-series values longer than this are skipped (pluto/op.py STRING_SERIES_MAX_LEN). */
 export const STRING_SERIES_MAX_LEN = 200;

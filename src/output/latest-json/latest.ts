@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SimulationResult } from '../metrics/result.js';
+import type { SimulationResult } from '../../metrics/result.js';
 
 /** The seed's latest.json keys, in the seed's order. */
 export const SEED_KEYS = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'total_requests', 'rps'] as const;

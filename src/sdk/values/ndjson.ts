@@ -1,5 +1,5 @@
 import { pyNumber, pyString } from './python-json.js';
-import type { QueuedRecord } from './record-queue.js';
+import type { QueuedRecord } from '../sync/record-queue.js';
 
 /** Encoded metric names, shared by every run in the process (bounded). */
 const encodedNames = new Map<string, string>();

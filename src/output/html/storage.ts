@@ -1,7 +1,7 @@
 /** The HTML report's ClickHouse section: the storage audit per kind and run, and the time-to-visible probe. */
-import type { SimulationResult, StorageAudit, StorageKind } from '../metrics/result.js';
-import { describeStorageAudit, describeVisibility } from './gate-text.js';
-import { escapeHtml, table, type Cell } from './html-tables.js';
+import type { SimulationResult, StorageAudit, StorageKind } from '../../metrics/result.js';
+import { describeStorageAudit, describeVisibility } from '../gate-text.js';
+import { escapeHtml, table, type Cell } from './tables.js';
 
 const KINDS: StorageKind[] = ['metrics', 'logs', 'data', 'files'];
 

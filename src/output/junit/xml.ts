@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SimulationResult } from '../metrics/result.js';
-import { describeAudit, describeBaselineCheck, describeStorageAudit, describeThreshold } from './gate-text.js';
+import type { SimulationResult } from '../../metrics/result.js';
+import { describeAudit, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../gate-text.js';
 
 interface GateCase {
   classname: string;

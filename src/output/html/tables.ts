@@ -1,9 +1,9 @@
 /** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
-import { AGGREGATED } from '../core/entry-names.js';
-import { AUDIT_KINDS, QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../metrics/result.js';
-import { entrySections } from './entry-sections.js';
-import { AUDIT_KIND_LABELS, describeAudit, describeBaselineCheck, describeGenerator, formatMetricValue } from './gate-text.js';
-import { formatMs, formatNumber, formatPercent, formatRate } from './number-format.js';
+import { AGGREGATED } from '../../core/entry-names.js';
+import { AUDIT_KINDS, QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../../metrics/result.js';
+import { entrySections } from '../entry-sections.js';
+import { AUDIT_KIND_LABELS, describeAudit, describeBaselineCheck, describeGenerator, formatMetricValue } from '../gate-text.js';
+import { formatMs, formatNumber, formatPercent, formatRate } from '../number-format.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

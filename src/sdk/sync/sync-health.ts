@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
-import type { SdkObserver } from './observer.js';
+import type { SdkObserver } from '../observer.js';
 import { KIND, QueuedRecord, type RecordQueue } from './record-queue.js';
 import { sendWithRetry, syncPolicy } from './retry.js';
-import type { ResolvedSettings } from './settings.js';
-import { metricLine } from './ndjson.js';
+import type { ResolvedSettings } from '../settings.js';
+import { metricLine } from '../values/ndjson.js';
 import type { Target } from './transport.js';
-import { wallMs } from './wall-clock.js';
+import { wallMs } from '../wall-clock.js';
 
 /**
  * The sync loop's health line (docs/protocol/sdk.md §8.3): every 60 s one `/ingest/metrics` POST

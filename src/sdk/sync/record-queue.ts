@@ -1,5 +1,5 @@
-import type { File } from './file-values.js';
-import type { RecordKind, SdkObserver } from './observer.js';
+import type { File } from '../values/file-values.js';
+import type { RecordKind, SdkObserver } from '../observer.js';
 
 /** Record types, numbered in the order a sync cycle sends their groups (docs/protocol/sdk.md §8.4). */
 export const KIND = { METRIC: 0, CONFIG: 1, TAGS: 2, SYSTEM: 3, DATA: 4, CONSOLE: 5 } as const;

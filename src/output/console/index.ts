@@ -1,6 +1,6 @@
 /** The live console line as an output: prints a snapshot every interval while the load runs. */
-import { LiveConsole } from './live-console.js';
-import type { Output } from './output.js';
+import { LiveConsole } from './live-line.js';
+import type { Output } from '../output.js';
 
 export interface LiveConsoleOptions {
   out: NodeJS.WritableStream;

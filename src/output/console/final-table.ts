@@ -3,14 +3,14 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
-import { AGGREGATED } from '../core/entry-names.js';
-import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult, type StorageKind } from '../metrics/result.js';
-import { entrySections } from './entry-sections.js';
+import { AGGREGATED } from '../../core/entry-names.js';
+import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult, type StorageKind } from '../../metrics/result.js';
+import { entrySections } from '../entry-sections.js';
 import {
   auditStorage, describeAudit, describeAuditCounts, describeAuditKinds, describeAuditTables, describeBaselineCheck, describeGenerator,
   describeKindCounts, describeStorageAudit, describeThreshold, describeVisibility,
-} from './gate-text.js';
-import { fit, formatMs, formatPercent, formatRate, oneLine } from './number-format.js';
+} from '../gate-text.js';
+import { fit, formatMs, formatPercent, formatRate, oneLine } from '../number-format.js';
 
 const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
 const PERCENTILE_HEADERS = ['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'];

@@ -7,23 +7,8 @@
  * late a tick fires), the rate and quantiles come from a window of complete seconds (see
  * liveSample), and a figure with no sample yet prints "–" instead of a zero.
  */
-import { formatMs, formatPercent } from './number-format.js';
-
-export interface LiveSample {
-  elapsedS: number;
-  users: number;
-  /** HTTP requests per second; NaN before the window has a complete second. */
-  rps: number;
-  /** NaN when the window holds no sample of the judged entry. */
-  p50Ms: number;
-  p95Ms: number;
-  failures: number;
-  failRate: number;
-  /** Name of the judged entry whose p50/p95 are shown, e.g. `e2e log→ack`. */
-  judged: string;
-  /** Stages and arrival rates: the target now (`stage 2/3 → 80 users`, `50.0 it/s`) and iterations dropped so far. */
-  load?: { target: string; dropped?: number };
-}
+import { formatMs, formatPercent } from '../number-format.js';
+import type { LiveSample } from '../output.js';
 
 const DEFAULT_INTERVAL_MS = 2000; // issue 4: "a live line every 2 s"
 const CLEAR_LINE = '\r\x1b[2K';

@@ -12,7 +12,7 @@
  * seconds of a run's older minutes (folded after five minutes, see metrics/time-series.ts) each
  * carry their minute's average, so they are not whole numbers.
  */
-import { QUANTILE_KEYS, type SimulationResult } from '../metrics/result.js';
+import { QUANTILE_KEYS, type SimulationResult } from '../../metrics/result.js';
 
 export interface LocustStatsEntryJson {
   name: string;

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { SdkObserver } from './observer.js';
-import type { ResolvedSettings } from './settings.js';
+import type { SdkObserver } from '../observer.js';
+import type { ResolvedSettings } from '../settings.js';
 import { sendOnce, type HttpRequest, type HttpResponse } from './transport.js';
 
 /** Statuses retried although 4xx (docs/protocol/sdk.md §8.5, §9: iface.RETRYABLE_STATUS_CODES). */

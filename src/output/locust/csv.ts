@@ -18,8 +18,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { QUANTILES, QUANTILE_KEYS, type EntrySummary, type SimulationResult, type TimeSeriesPoint } from '../metrics/result.js';
-import { csvText, type CsvField } from './csv-format.js';
+import { QUANTILES, QUANTILE_KEYS, type EntrySummary, type SimulationResult, type TimeSeriesPoint } from '../../metrics/result.js';
+import { csvText, type CsvField } from '../csv-format.js';
 
 /** Locust's get_readable_percentiles(): 0.5 → `50%`, 0.999 → `99.9%`, 1 → `100%`. */
 const PERCENTILE_COLUMNS = QUANTILES.map((q) => `${Number((q * 100).toFixed(6))}%`);

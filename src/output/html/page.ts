@@ -1,16 +1,16 @@
 /**
  * The HTML report (`--html FILE`): one self-contained page that opens offline — inline CSS,
- * the result embedded as JSON, inline canvas charts (html-charts.ts), no external resources.
+ * the result embedded as JSON, inline canvas charts (charts.ts), no external resources.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SimulationResult } from '../metrics/result.js';
-import { orderLatest } from './latest-json.js';
-import { CHART_SCRIPT } from './html-charts.js';
+import type { SimulationResult } from '../../metrics/result.js';
+import { orderLatest } from '../latest-json/latest.js';
+import { CHART_SCRIPT } from './charts.js';
 import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
-} from './html-tables.js';
-import { storageSection } from './html-storage.js';
+} from './tables.js';
+import { storageSection } from './storage.js';
 
 const STYLE = `
 :root { color-scheme: light; }

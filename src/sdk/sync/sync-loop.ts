@@ -1,9 +1,9 @@
 import type { Dispatcher } from 'undici';
-import { pyDumps } from './python-json.js';
-import { metricLine, ndjson } from './ndjson.js';
+import { pyDumps } from '../values/python-json.js';
+import { metricLine, ndjson } from '../values/ndjson.js';
 import { KIND, KIND_COUNT, type QueuedFile, type QueuedRecord, type RecordQueue } from './record-queue.js';
 import { sendWithRetry, singlePolicy, storagePolicy, syncPolicy } from './retry.js';
-import type { ResolvedSettings } from './settings.js';
+import type { ResolvedSettings } from '../settings.js';
 import { targetOf, type Target } from './transport.js';
 import { storageHeaders } from './wire-headers.js';
 
