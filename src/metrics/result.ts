@@ -95,6 +95,8 @@ export interface ThresholdVerdict {
   pass: boolean;
   /** Why the verdict is special, e.g. `no entry named "x" was recorded` (actual is then 0). */
   note?: string;
+  /** The one sentence every report prints for this verdict (worded by src/run/judging/gate-text.ts). */
+  sentence?: string;
 }
 
 export interface BaselineCheck {
@@ -107,6 +109,8 @@ export interface BaselineCheck {
   pass: boolean;
   /** Why the check passed or failed when the plain rule does not say, e.g. the zero-baseline floor. */
   note?: string;
+  /** The one sentence every report prints for this verdict (worded by src/run/judging/gate-text.ts). */
+  sentence?: string;
 }
 
 export interface BaselineVerdict {
@@ -160,6 +164,8 @@ export interface RunAudit {
   kinds: Record<AuditKind, KindAudit>;
   /** Per server table, when storage was checked. */
   tables?: Record<string, TableAudit>;
+  /** A run that lost, duplicated, failed or left records pending: its counts in one line (judging words it). */
+  sentence?: string;
 }
 
 export interface DeliveryAudit {
@@ -178,6 +184,8 @@ export interface DeliveryAudit {
   runs: RunAudit[];
   totals: Omit<RunAudit, 'runId' | 'runName'>;
   pass: boolean;
+  /** The one sentence every report prints for this verdict (worded by src/run/judging/gate-text.ts). */
+  sentence?: string;
 }
 
 /** The four kinds of stored rows (tables mlop_metrics, mlop_logs, mlop_data, mlop_files). */
@@ -200,6 +208,8 @@ export interface RunStorageAudit {
   runId: number;
   runName?: string;
   kinds: Record<StorageKind, KindCounts>;
+  /** A run with rows lost or duplicated: those kinds' counts in one line (judging words it). */
+  sentence?: string;
 }
 
 /** The storage audit against a real ClickHouse (--clickhouse-url). */
@@ -219,6 +229,8 @@ export interface StorageAudit {
   pass: boolean;
   /** Why ClickHouse could not be counted (the audit then fails). */
   error?: string;
+  /** The one sentence every report prints for this verdict (worded by src/run/judging/gate-text.ts). */
+  sentence?: string;
 }
 
 /** The time-to-visible probe's own account: samples, cost and error (entry `E2E log→visible`). */

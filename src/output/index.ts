@@ -9,5 +9,4 @@ export { locustStatsJson } from './locust/json.js';
 export { writeHtml } from './html/page.js';
 export { writeJunit } from './junit/xml.js';
 export { formatFinalTable } from './console/final-table.js';
-export { describeThreshold, describeBaselineCheck, describeAudit } from './gate-text.js';
 export { LiveConsole, formatLiveLine } from './console/live-line.js';

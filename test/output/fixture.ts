@@ -1,5 +1,6 @@
 /** A realistic finished sdk run: a few entries, 30 s of history, a failure group, gates, an audit. */
 import { QUANTILE_KEYS, type EntrySummary, type SimulationResult, type TimeSeriesPoint } from '../../src/metrics/result.js';
+import { wordVerdicts } from '../../src/run/judging/gate-text.js';
 
 const T0 = 1_764_180_000; // epoch seconds of the first bucket
 const DURATION_S = 30;
@@ -51,7 +52,12 @@ function kinds(metric: number, system: number, consoleLines: number, pending = 0
   return { metric: k(metric, 5, pending), system: k(system, 13), data: k(0, 1), console: k(consoleLines, 1), file: k(0, 1), other: k(0, 0) };
 }
 
+/** A judged result as buildResult() returns it: its verdicts worded (re-word after changing them). */
 export function makeResult(): SimulationResult {
+  return wordVerdicts(unworded());
+}
+
+function unworded(): SimulationResult {
   const entries = [
     entry('POST', '/ingest/metrics', 1480, 6, 2.1, 1480 * 2),
     entry('POST', '/ingest/data', 610, 0, 1.8, 610 * 2),

@@ -6,6 +6,7 @@ import type { SimulationResult } from '../../src/metrics/result.js';
 import { writeJunit } from '../../src/output/index.js';
 import { makeResult } from './fixture.js';
 import { findAll, parseXml, type XmlElement } from './xml-parse.js';
+import { wordVerdicts } from '../../src/run/judging/gate-text.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe('writeJunit', () => {
     result.audit!.pass = false;
     result.audit!.totals.lostRows = 7;
     result.thresholds[2]!.note = 'no samples were recorded';
-    const root = await junitOf(result, 'escaped.xml');
+    const root = await junitOf(wordVerdicts(result), 'escaped.xml');
     const cases = findAll(root, 'testcase');
     expect(cases.map((c) => c.attrs['name'])).toContain('e2e:p95<800 & "quoted" \'x\' [e2e log→ack p95]');
     const failing = cases.filter((c) => c.children.some((ch) => ch.name === 'failure'));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { assessCapacity, E2E_SYNC_ALLOWANCE_MS, failureReasons, thresholdSpecs, THRESHOLD_ALIASES } from '../../src/run/judging/gates.js';
 import { SimUsageError } from '../../src/core/errors.js';
 import { AGGREGATED, E2E_ENTRY_NAME, SDK_HTTP_GROUP } from '../../src/core/entry-names.js';
-import { describeAuditFailures, describeBaselineCheck, describeThreshold } from '../../src/output/gate-text.js';
+import { describeAuditFailures, describeBaselineCheck, describeThreshold } from '../../src/run/judging/gate-text.js';
 import type { BaselineVerdict, DeliveryAudit, ThresholdVerdict } from '../../src/metrics/result.js';
 
 const SDK_JUDGED = [E2E_ENTRY_NAME, SDK_HTTP_GROUP];

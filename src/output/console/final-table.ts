@@ -4,12 +4,11 @@
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
 import { AGGREGATED } from '../../core/entry-names.js';
-import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult, type StorageKind } from '../../metrics/result.js';
+import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult } from '../../metrics/result.js';
 import { entrySections } from '../entry-sections.js';
 import {
-  auditStorage, describeAudit, describeAuditCounts, describeAuditKinds, describeAuditTables, describeBaselineCheck, describeGenerator,
-  describeKindCounts, describeStorageAudit, describeThreshold, describeVisibility,
-} from '../gate-text.js';
+  describeAuditKinds, describeAuditTables, describeGenerator, describeVisibility,
+} from '../verdict-details.js';
 import { fit, formatMs, formatPercent, formatRate, oneLine } from '../number-format.js';
 
 const TYPE_WIDTH = 8; // Locust's STATS_TYPE_WIDTH
@@ -109,26 +108,21 @@ function gateLines(result: SimulationResult): string[] {
   const mark = (pass: boolean): string => (pass ? 'ok  ' : 'FAIL');
   const lines = [`Judged entries: ${result.judged.length > 0 ? result.judged.join(', ') : '(none)'}`];
   if (result.thresholds.length > 0) {
-    lines.push('Thresholds:', ...result.thresholds.map((v) => `  ${mark(v.pass)} ${describeThreshold(v)}`));
+    lines.push('Thresholds:', ...result.thresholds.map((v) => `  ${mark(v.pass)} ${v.sentence ?? ''}`));
   }
   if (result.baseline) {
-    lines.push(`Baseline ${result.baseline.file}:`, ...result.baseline.checks.map((c) => `  ${mark(c.pass)} ${describeBaselineCheck(c)}`));
+    lines.push(`Baseline ${result.baseline.file}:`, ...result.baseline.checks.map((c) => `  ${mark(c.pass)} ${c.sentence ?? ''}`));
   }
   if (result.audit) {
-    lines.push(describeAudit(result.audit));
+    lines.push(result.audit.sentence ?? '');
     lines.push(`  by kind: ${describeAuditKinds(result.audit.totals)}`);
     if (result.audit.storageChecked) lines.push(`  by table: ${describeAuditTables(result.audit.totals)}`);
-    for (const run of result.audit.runs.filter((r) => (r.lostRows ?? 0) > 0 || (r.duplicatedRows ?? 0) > 0 || r.failed > 0 || r.pending > 0)) {
-      lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${describeAuditCounts(run, auditStorage(result.audit), result.audit.storageProblem)}`);
-    }
+    for (const run of result.audit.runs) if (run.sentence) lines.push(`  run ${oneLine(run.runName)} (#${run.runId}): ${run.sentence}`);
   }
   if (result.storage) {
     const s = result.storage;
-    lines.push(describeStorageAudit(s));
-    for (const run of s.runs) {
-      const bad = (Object.keys(run.kinds) as StorageKind[]).filter((k) => run.kinds[k].lost > 0 || run.kinds[k].duplicated > 0);
-      if (bad.length) lines.push(`  run ${oneLine(run.runName ?? '')} (#${run.runId}): ${bad.map((k) => describeKindCounts(k, run.kinds[k])).join('; ')}`);
-    }
+    lines.push(s.sentence ?? '');
+    for (const run of s.runs) if (run.sentence) lines.push(`  run ${oneLine(run.runName ?? '')} (#${run.runId}): ${run.sentence}`);
   }
   if (result.visibility) lines.push(describeVisibility(result.visibility));
   if (result.capacity) {

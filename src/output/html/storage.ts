@@ -1,6 +1,6 @@
 /** The HTML report's ClickHouse section: the storage audit per kind and run, and the time-to-visible probe. */
 import type { SimulationResult, StorageAudit, StorageKind } from '../../metrics/result.js';
-import { describeStorageAudit, describeVisibility } from '../gate-text.js';
+import { describeVisibility } from '../verdict-details.js';
 import { escapeHtml, table, type Cell } from './tables.js';
 
 const KINDS: StorageKind[] = ['metrics', 'logs', 'data', 'files'];
@@ -11,7 +11,7 @@ export function storageSection(result: SimulationResult): string {
   if (!s && !v) return '<p>No ClickHouse given (--clickhouse-url): storage not audited, time to visible not measured.</p>';
   let html = '';
   if (s) {
-    html += `<p class="${s.pass ? 'ok' : 'bad'}">${escapeHtml(describeStorageAudit(s))}</p>`;
+    html += `<p class="${s.pass ? 'ok' : 'bad'}">${escapeHtml(s.sentence ?? '')}</p>`;
     const header = ['Run', ...KINDS.flatMap((k) => [`${k} acked`, `${k} stored`, `${k} lost`, `${k} dup.`])];
     const cells = (kinds: StorageAudit['totals']): Cell[] =>
       KINDS.flatMap((kind) => [kinds[kind].acked, kinds[kind].stored, kinds[kind].lost, kinds[kind].duplicated]);

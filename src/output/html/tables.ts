@@ -2,7 +2,7 @@
 import { AGGREGATED } from '../../core/entry-names.js';
 import { AUDIT_KINDS, QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../../metrics/result.js';
 import { entrySections } from '../entry-sections.js';
-import { AUDIT_KIND_LABELS, describeAudit, describeBaselineCheck, describeGenerator, formatMetricValue } from '../gate-text.js';
+import { AUDIT_KIND_LABELS, describeGenerator } from '../verdict-details.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from '../number-format.js';
 
 export function escapeHtml(text: string): string {
@@ -69,16 +69,16 @@ export function failuresTable(result: SimulationResult): string {
 
 export function thresholdsTable(result: SimulationResult): string {
   if (result.thresholds.length === 0) return '<p>No thresholds.</p>';
-  return table('thresholds', ['Threshold', 'Entry', 'Metric', 'Limit', 'Actual', 'Verdict', 'Note'],
+  return table('thresholds', ['Threshold', 'Entry', 'Metric', 'Limit', 'Actual', 'Verdict', 'Meaning'],
     result.thresholds.map((v) => [v.expression, v.entry, v.metric, `${v.op} ${formatNumber(v.limit, 6)}`,
-      formatMetricValue(v.metric, v.actual), verdict(v.pass), v.note ?? '']));
+      formatNumber(v.actual, 6), verdict(v.pass), v.sentence ?? '']));
 }
 
 export function baselineSection(result: SimulationResult): string {
   const b = result.baseline;
   if (!b) return '<p>No baseline given.</p>';
   const rows = b.checks.map((c): Cell[] => [c.metric, formatNumber(c.baseline, 4), formatNumber(c.current, 4),
-    Number.isFinite(c.change) ? formatNumber(c.change, 4) : '∞', formatNumber(c.limit, 4), describeBaselineCheck(c), verdict(c.pass)]);
+    Number.isFinite(c.change) ? formatNumber(c.change, 4) : '∞', formatNumber(c.limit, 4), c.sentence ?? '', verdict(c.pass)]);
   return `<p>Compared with <code>${escapeHtml(b.file)}</code>: ${b.pass ? 'within limits' : 'regressed'}.</p>` +
     table('baseline', ['Metric', 'Baseline', 'Current', 'Change', 'Limit', 'Meaning', 'Verdict'], rows);
 }
@@ -96,7 +96,7 @@ export function auditSection(result: SimulationResult): string {
     return [AUDIT_KIND_LABELS[k], c.logged, c.acked, c.failed, c.pending, c.expectedRows];
   });
   const tables = Object.entries(a.totals.tables ?? {}).map(([name, t]): Cell[] => [name, t.expectedRows, t.storedRows, t.lostRows, t.duplicatedRows]);
-  return `<p class="${a.pass ? 'ok' : 'bad'}">${escapeHtml(describeAudit(a))}</p>` +
+  return `<p class="${a.pass ? 'ok' : 'bad'}">${escapeHtml(a.sentence ?? '')}</p>` +
     table('audit-kinds', ['Kind', 'Logged', 'Acked', 'Failed', 'Pending', 'Expected rows'], kinds) +
     (tables.length ? table('audit-tables', ['Table', 'Expected rows', 'Stored', 'Lost', 'Duplicated'], tables) : '') +
     table('audit', ['Run', 'Logged', 'Acked', 'Failed', 'Pending', 'Expected rows', 'Stored', 'Lost', 'Duplicated'],

@@ -6,7 +6,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SimulationResult } from '../../metrics/result.js';
-import { describeAudit, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../gate-text.js';
 
 interface GateCase {
   classname: string;
@@ -31,21 +30,21 @@ function gateCases(result: SimulationResult): GateCase[] {
     classname: 'mlop-sim.thresholds',
     name: `${v.expression} [${v.entry} ${v.metric}]`,
     pass: v.pass,
-    sentence: describeThreshold(v),
+    sentence: v.sentence ?? '',
   }));
   for (const c of result.baseline?.checks ?? []) {
     cases.push({
       classname: 'mlop-sim.baseline',
       name: `baseline ${c.metric} (${result.baseline?.file ?? ''})`,
       pass: c.pass,
-      sentence: describeBaselineCheck(c),
+      sentence: c.sentence ?? '',
     });
   }
   if (result.audit) {
-    cases.push({ classname: 'mlop-sim.audit', name: 'delivery audit', pass: result.audit.pass, sentence: describeAudit(result.audit) });
+    cases.push({ classname: 'mlop-sim.audit', name: 'delivery audit', pass: result.audit.pass, sentence: result.audit.sentence ?? '' });
   }
   if (result.storage) {
-    cases.push({ classname: 'mlop-sim.storage', name: 'storage audit (ClickHouse)', pass: result.storage.pass, sentence: describeStorageAudit(result.storage) });
+    cases.push({ classname: 'mlop-sim.storage', name: 'storage audit (ClickHouse)', pass: result.storage.pass, sentence: result.storage.sentence ?? '' });
   }
   return cases;
 }

@@ -15,7 +15,7 @@ import {
   type ThresholdSpec,
 } from '../../metrics/thresholds.js';
 import { SimUsageError } from '../../core/errors.js';
-import { describeAuditFailures, describeBaselineCheck, describeStorageAudit, describeThreshold } from '../../output/gate-text.js';
+import { describeAuditFailures, describeBaselineCheck, describeStorageAudit, describeThreshold } from './gate-text.js';
 import {
   AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME, SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
 } from '../../core/entry-names.js';
@@ -112,7 +112,7 @@ export function assessCapacity(errorRate: number): CapacityAssessment {
   return 'overloaded';
 }
 
-/** One sentence per failed gate, worded as every report words it (src/output/gate-text.ts). */
+/** One sentence per failed gate, worded as every report words it (gate-text.ts). */
 export function failureReasons(
   thresholds: readonly ThresholdVerdict[],
   baseline?: BaselineVerdict,

@@ -23,6 +23,7 @@ import type { ExecutionOutcome } from '../../executor/executor.js';
 import type { LoadPlan } from '../../executor/registry.js';
 import { peakUsers, spawnRateOf } from '../../executor/registry.js';
 import { EXIT_CODES } from '../../core/exit-codes.js';
+import { wordVerdicts } from './gate-text.js';
 
 
 /** Entry names the gates judge, primary first. */
@@ -128,7 +129,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit, i.storage) : [];
   const pass = reasons.length === 0;
   const aggErrorRate = aggregated.count > 0 ? aggregated.failures / aggregated.count : 0;
-  return {
+  return wordVerdicts({
     ...seedKeys,
     scenario: i.scenario.name,
     users: peakUsers(i.load),
@@ -167,7 +168,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     pass,
     reasons,
     exitCode: i.interrupted ? EXIT_CODES.interrupted : pass ? EXIT_CODES.pass : EXIT_CODES.failed,
-  };
+  });
 }
 
 /**

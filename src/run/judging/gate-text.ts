@@ -1,12 +1,14 @@
 /**
- * One-sentence descriptions of each gate (threshold verdict, baseline check, delivery audit),
- * shared by the console table, the JUnit file and the HTML page so they all say the same thing.
+ * The gates' wording: one sentence per threshold verdict, baseline check, delivery audit and
+ * storage audit, and the run's failure reasons. Judging stamps each verdict's `sentence` into the
+ * result (wordVerdicts), so the console table, the JUnit file, the HTML page and latest.json all
+ * say the same thing, and outputs never word a gate themselves.
  */
 import {
-  AUDIT_KINDS, type AuditKind, type BaselineCheck, type DeliveryAudit, type GeneratorHealth, type KindCounts, type RunAudit, type StorageAudit,
-  type StorageKind, type ThresholdVerdict, type VisibilitySummary,
-} from '../metrics/result.js';
-import { formatMs, formatNumber, formatPercent } from './number-format.js';
+  type BaselineCheck, type BaselineVerdict, type DeliveryAudit, type KindCounts, type RunAudit, type StorageAudit,
+  type StorageKind, type ThresholdVerdict,
+} from '../../metrics/result.js';
+import { formatMs, formatNumber, formatPercent } from '../../output/number-format.js';
 
 /** A verdict's note (e.g. `no samples were recorded`) as a clause, or nothing. */
 function withNote(note: string | undefined): string {
@@ -20,7 +22,7 @@ function isLatencyMetric(metric: string): boolean {
 }
 
 /** A metric value with its unit: `312 ms`, `1.20 %`, `45.5 req/s`. */
-export function formatMetricValue(metric: string, value: number): string {
+function formatMetricValue(metric: string, value: number): string {
   if (isLatencyMetric(metric)) return `${formatMs(value)} ms`;
   if (metric === 'error_rate') return `${formatNumber(value, 4)} (${formatPercent(value)})`;
   if (metric === 'rps') return `${formatNumber(value, 2)} req/s`;
@@ -76,28 +78,6 @@ export function describeAuditCounts(a: AuditCounts, storage: StorageState | bool
   return `${records}; ${rows}`;
 }
 
-/** What each audit kind is called in reports. */
-export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
-  metric: 'metrics', system: 'system metrics', data: 'data', console: 'console lines', file: 'files', other: 'config/tags',
-};
-
-/** `metrics 120/120 acked, system metrics 30/30 acked, …` (kinds with nothing logged left out). */
-export function describeAuditKinds(a: AuditCounts): string {
-  const parts = AUDIT_KINDS.filter((k) => a.kinds[k].logged > 0).map((k) => {
-    const c = a.kinds[k];
-    const extra = [c.failed ? `${c.failed} failed` : '', c.pending ? `${c.pending} pending` : ''].filter(Boolean).join(', ');
-    return `${AUDIT_KIND_LABELS[k]} ${c.acked}/${c.logged} acked${extra ? ` (${extra})` : ''}`;
-  });
-  return parts.length ? parts.join(', ') : 'nothing logged';
-}
-
-/** `mlop_metrics 7200 expected, 7200 stored; …` (only when storage was checked). */
-export function describeAuditTables(a: AuditCounts): string {
-  return Object.entries(a.tables ?? {})
-    .map(([name, t]) => `${name} ${t.expectedRows} expected, ${t.storedRows} stored${t.lostRows ? `, ${t.lostRows} lost` : ''}${t.duplicatedRows ? `, ${t.duplicatedRows} duplicated` : ''}`)
-    .join('; ');
-}
-
 /** e.g. `Delivery audit failed over 10 runs: …` */
 export function describeAudit(audit: DeliveryAudit): string {
   const verdict = audit.pass ? 'passed' : 'failed';
@@ -122,13 +102,6 @@ export function describeAuditFailures(audit: DeliveryAudit): string[] {
   return out;
 }
 
-/** The generator's own load in one line, e.g. `Generator: main thread busy 41 % …`. */
-export function describeGenerator(g: GeneratorHealth): string {
-  return `Generator: main thread busy ${Math.round(g.utilisation * 100)} % (≥ 90 % in ${g.busyWindows} of ${g.windows} s), ` +
-    `event-loop delay p99 ${g.loopDelayMs.p99} ms (max ${g.loopDelayMs.max} ms), CPU ${g.cpuCores.toFixed(2)} of ${g.cores} cores` +
-    `${g.saturated ? ' — SATURATED' : ''}`;
-}
-
 /** One kind's rows, e.g. `metrics 1200 acked, 1200 stored, 0 lost, 0 duplicated`. */
 export function describeKindCounts(kind: StorageKind, k: KindCounts): string {
   return `${kind} ${k.acked} acked, ${k.stored} stored, ${k.lost} lost, ${k.duplicated} duplicated${k.unacked ? `, ${k.unacked} never acked` : ''}`;
@@ -145,12 +118,27 @@ export function describeStorageAudit(s: StorageAudit): string {
   return `Storage audit (${where}) ${s.pass ? 'passed' : 'failed'} over ${runs}: ${counts} (${wait}).`;
 }
 
-/** The probe's own account, e.g. `time to visible: 120 samples seen (0 unseen), ±40 ms p50 error, 11 queries = 0.6 % of requests`. */
-export function describeVisibility(v: VisibilitySummary): string {
-  const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
-  const period = v.periodMs !== undefined ? `, flush bursts every ~${(v.periodMs / 1000).toFixed(1)} s` : '';
-  const share = (ms: number): string => (v.p50Ms > 0 ? pct(ms / v.p50Ms) : 'n/a');
-  const locked = v.lockedErrorMs ? `, ±${Math.round(v.lockedErrorMs.p50)} ms (${share(v.lockedErrorMs.p50)}) once the flush rhythm was learnt (${v.lockedErrorMs.seen} samples)` : '';
-  return `time to visible: ${v.seen} of ${v.sampled} samples seen (${v.unseen} unseen), error ±${Math.round(v.errorMs.p50)} ms p50 / ±${Math.round(v.errorMs.max)} ms max` +
-    ` (${share(v.errorMs.p50)} of the p50)${locked}, ${v.queries} queries = ${pct(v.costFraction)} of the run's requests${period}.`;
+/** The result's verdicts with their sentences: what every output prints. */
+export function wordVerdicts<T extends {
+  thresholds: ThresholdVerdict[]; baseline?: BaselineVerdict; audit?: DeliveryAudit; storage?: StorageAudit;
+}>(r: T): T {
+  for (const v of r.thresholds) v.sentence = describeThreshold(v);
+  for (const c of r.baseline?.checks ?? []) c.sentence = describeBaselineCheck(c);
+  if (r.audit) {
+    const audit = r.audit;
+    audit.sentence = describeAudit(audit);
+    for (const run of audit.runs) {
+      if ((run.lostRows ?? 0) > 0 || (run.duplicatedRows ?? 0) > 0 || run.failed > 0 || run.pending > 0) {
+        run.sentence = describeAuditCounts(run, auditStorage(audit), audit.storageProblem);
+      }
+    }
+  }
+  if (r.storage) {
+    r.storage.sentence = describeStorageAudit(r.storage);
+    for (const run of r.storage.runs) {
+      const bad = (Object.keys(run.kinds) as StorageKind[]).filter((k) => run.kinds[k].lost > 0 || run.kinds[k].duplicated > 0);
+      if (bad.length) run.sentence = bad.map((k) => describeKindCounts(k, run.kinds[k])).join('; ');
+    }
+  }
+  return r;
 }
