@@ -133,6 +133,24 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...single, type: 'string', describe: 'run shard I of N (I from 0) and write reports/shard-I-of-N.json for mlop-sim merge',
     to: (v: string, o) => void (o.scaleOut = { ...o.scaleOut, shard: v }),
   },
+  'duet-host': {
+    ...single, type: 'string', describe: 'duet run: the candidate B, driven by the same users as the host (A) at the same moments', defaultDescription: 'DUET_INGEST_URL, else a second embedded server',
+    to: (v: string, o) => void (o.duet = { ...o.duet, host: v }),
+  },
+  'duet-api-url': { ...single, type: 'string', describe: "duet run: B's SDK API/py URL", defaultDescription: "B's host", to: (v: string, o) => void (o.duet = { ...o.duet, apiUrl: v }) },
+  'duet-key': { ...single, type: 'string', describe: "duet run: B's API key (never printed)", defaultDescription: 'DUET_TEST_API_KEY', to: (v: string, o) => void (o.duet = { ...o.duet, key: v }) },
+  'duet-server-latency': {
+    ...single, type: 'string', describe: 'duet run without hosts: the second embedded server (B) differs from A in this latency',
+    to: (v: string, o) => void (o.duet = { ...o.duet, embeddedServer: { ...o.duet?.embeddedServer, latency: serverLatency(v, '--duet-server-latency') } }),
+  },
+  'duet-server-error-rate': {
+    ...numeric('duet-server-error-rate', 'a number between 0 and 1'), describe: 'duet run without hosts: B answers this share of ingest requests with an error',
+    to: (v: number, o) => void (o.duet = { ...o.duet, embeddedServer: { ...o.duet?.embeddedServer, errorRate: v } }),
+  },
+  'duet-server-stall': {
+    ...single, type: 'string', describe: 'duet run without hosts: B stops answering for D, starting T after its start (3s@20s)',
+    to: (v: string, o) => void (o.duet = { ...o.duet, embeddedServer: { ...o.duet?.embeddedServer, stall: parseStall(v) } }),
+  },
   shards: {
     ...single, type: 'number', describe: 'N shards, this one\'s index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)',
     to: (v: number, o) => void (o.scaleOut = { ...o.scaleOut, shards: v }),
@@ -173,12 +191,12 @@ const TERMINAL_FLAGS: Record<string, Options> = {
 };
 
 /** `--server-latency`: a duration (`200ms`) or a distribution (`lognormal:20:0.5`); bad → exit 2. */
-function serverLatency(text: string): LatencySpec {
-  if (!/^[a-z]+:/i.test(text.trim())) return { kind: 'fixed', ms: parseDuration(text, '--server-latency') * 1000 };
+function serverLatency(text: string, flag = '--server-latency'): LatencySpec {
+  if (!/^[a-z]+:/i.test(text.trim())) return { kind: 'fixed', ms: parseDuration(text, flag) * 1000 };
   try {
     return parseLatencySpec(text);
   } catch (err) {
-    throw usageError(`--server-latency: ${(err as Error).message}`);
+    throw usageError(`${flag}: ${(err as Error).message}`);
   }
 }
 
@@ -219,6 +237,7 @@ export async function runCommand(a: Args): Promise<void> {
   const exitOnError = exitCodeOnError(a['exit-code-on-error']);
   const log = progressLog(a, json);
   hideSecret(options.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY);
+  hideSecret(options.duet?.key ?? process.env.DUET_TEST_API_KEY);
   hideSecret(options.clickhouse?.password ?? process.env.CLICKHOUSE_PASSWORD);
   const controller = new AbortController();
   let signals = 0;

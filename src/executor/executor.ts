@@ -5,7 +5,7 @@
  * Adding one: a file in this folder exporting its ExecutorKind, and a line in registry.ts.
  */
 import type { Clock } from '../core/clock.js';
-import type { VirtualUser } from '../load/virtual-user.js';
+import type { LoadUser } from '../load/load-user.js';
 import type { LoadInput } from './load-options.js';
 import type { Segment } from './segment.js';
 
@@ -33,7 +33,7 @@ export interface ExecutorKind<L extends { executor: string }> {
 /** What the runner gives an executor. */
 export interface ExecutionContext {
   /** Creates the virtual user of plan-wide 1-based `index` (not yet started). */
-  newUser(index: number): VirtualUser;
+  newUser(index: number): LoadUser;
   /** Told each time the number of active users changes. */
   onActiveUsers(n: number): void;
   clock: Clock;
@@ -50,9 +50,10 @@ export interface ExecutionContext {
  * the schedule wanted it to start, `startedAt` when a user actually started it.
  */
 export interface IterationSink {
-  completed(dueAt: number, startedAt: number, endedAt: number, ok: boolean): void;
-  /** An iteration that was due but never started (no free user, or still queued at the end). */
-  dropped(dueAt: number): void;
+  /** `user` ran it (a duet attributes it to that user's side). */
+  completed(dueAt: number, startedAt: number, endedAt: number, ok: boolean, user?: LoadUser): void;
+  /** An iteration that was due but never started (no free user, or still queued at the end); `index` is its plan-wide 0-based index. */
+  dropped(dueAt: number, index?: number): void;
 }
 
 /** What an executor is aiming at now, for the live line and the time series. */
@@ -74,7 +75,7 @@ export interface ExecutionOutcome {
   /** Seconds from the first start to the end of the shutdown. */
   durationS: number;
   /** Every user created, in creation order. */
-  users: VirtualUser[];
+  users: LoadUser[];
   /** Open model only: iterations started, dropped, and started more than 1 ms after their due time. */
   iterations?: { started: number; dropped: number; lateStarts: number };
 }

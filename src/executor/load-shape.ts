@@ -8,7 +8,7 @@
  */
 import { SimUsageError } from '../core/errors.js';
 import type { LoadShape, ShapeTick } from '../load/scenario.js';
-import type { VirtualUser } from '../load/virtual-user.js';
+import type { LoadUser } from '../load/load-user.js';
 import { arrivalPool } from './arrival-pool.js';
 import type { ExecutionContext, ExecutionOutcome, Executor, ExecutorKind, LoadProgress } from './executor.js';
 import { DEFAULT_USERS, parseRunTime } from './load-options.js';
@@ -75,7 +75,7 @@ export function loadShape(load: LoadShapeLoad, ctx: ExecutionContext): Executor 
   ): Promise<ExecutionOutcome> {
     const { clock } = c;
     const t0 = clock.now();
-    const running = new Map<number, VirtualUser>();
+    const running = new Map<number, LoadUser>();
     let next: ShapeTick = first;
     let highest = 0; // highest plan-wide user number started and not asked to stop
     // A shape that throws or returns a bad value mid-run ends the load like null would — every

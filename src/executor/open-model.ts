@@ -9,7 +9,7 @@
  * An iteration is one task on a free user (`task`), or a whole SDK training run on a fresh user
  * (`run`: start, then iterate/think for the run length, then stop).
  */
-import type { VirtualUser } from '../load/virtual-user.js';
+import type { LoadUser } from '../load/load-user.js';
 import type { ExecutionContext, ExecutionOutcome, IterationSink } from './executor.js';
 import { share } from './segment.js';
 import { closedLoop, SHUTDOWN_GRACE_MS, type LifeEnd } from './user-pool.js';
@@ -56,8 +56,8 @@ const NO_SINK: IterationSink = { completed: () => undefined, dropped: () => unde
 
 export class OpenModel {
   readonly state: OpenModelState = { dropped: 0, queued: 0, started: 0, lateStarts: 0 };
-  private readonly users: VirtualUser[] = [];
-  private readonly free: VirtualUser[] = [];
+  private readonly users: LoadUser[] = [];
+  private readonly free: LoadUser[] = [];
   private readonly queue: Due[] = [];
   private queueHead = 0;
   private allocated = 0;
@@ -132,7 +132,7 @@ export class OpenModel {
       this.state.queued++;
     } else {
       this.state.dropped++;
-      this.sink.dropped(at);
+      this.sink.dropped(at, due.index);
     }
   }
 
@@ -152,7 +152,7 @@ export class OpenModel {
     this.release(user);
   }
 
-  private startTask(user: VirtualUser, due: Due, dueAt: number): void {
+  private startTask(user: LoadUser, due: Due, dueAt: number): void {
     const { clock } = this.ctx;
     const startedAt = clock.now();
     // The scheduler may start an iteration up to 0.5 ms before its due time (timers have 1 ms grain).
@@ -160,7 +160,7 @@ export class OpenModel {
     this.noteStart(startedAt, at);
     const end = user.iterate().then(
       (ok) => {
-        this.sink.completed(at, startedAt, clock.now(), ok !== false);
+        this.sink.completed(at, startedAt, clock.now(), ok !== false, user);
         this.release(user);
       },
       () => this.release(user),
@@ -169,7 +169,7 @@ export class OpenModel {
   }
 
   /** A free user takes the oldest queued iteration, or waits for the next due one. */
-  private release(user: VirtualUser): void {
+  private release(user: LoadUser): void {
     if (this.stopping) return this.retire(user);
     const next = this.takeQueued();
     if (next !== undefined) this.startTask(user, next, this.t0 + next.atMs);
@@ -190,7 +190,7 @@ export class OpenModel {
       try {
         end = await closedLoop(user, { clock, atMs: startedAt + this.pool.runLengthS * 1000 });
       } finally {
-        if (!end.cutShort) this.sink.completed(at, startedAt, clock.now(), end.started);
+        if (!end.cutShort) this.sink.completed(at, startedAt, clock.now(), end.started, user);
         this.setActive(this.active - 1);
         const next = this.stopping ? undefined : this.takeQueued();
         if (next !== undefined) this.startRun(next, this.t0 + next.atMs);
@@ -230,7 +230,7 @@ export class OpenModel {
     const { clock } = this.ctx;
     for (let q = this.takeQueued(); q !== undefined; q = this.takeQueued()) {
       this.state.dropped++;
-      this.sink.dropped(this.t0 + q.atMs);
+      this.sink.dropped(this.t0 + q.atMs, q.index);
     }
     const runs = this.pool.iteration === 'run';
     if (runs && interrupted) for (const u of this.users) u.requestStop();
@@ -247,7 +247,7 @@ export class OpenModel {
   }
 
   /** Stops a task user that has no more work (its stop counts as its end). */
-  private retire(user: VirtualUser): void {
+  private retire(user: LoadUser): void {
     this.track(user.stop().catch(() => undefined).finally(() => this.setActive(this.active - 1)));
   }
 

@@ -5,7 +5,7 @@
  * current task (k6's graceful ramp-down). Segment I of N owns users k with (k-1) mod N = I.
  */
 import { SimUsageError } from '../core/errors.js';
-import type { VirtualUser } from '../load/virtual-user.js';
+import type { LoadUser } from '../load/load-user.js';
 import type { ExecutionContext, Executor, ExecutorKind } from './executor.js';
 import { parseStages } from './load-options.js';
 import { owns, share, type Segment } from './segment.js';
@@ -60,7 +60,7 @@ export function rampingUsers(load: RampingUsersLoad, ctx: ExecutionContext): Exe
       const { clock } = ctx;
       t0 = clock.now();
       const events = rampEvents(load, ctx);
-      const running = new Map<number, VirtualUser>();
+      const running = new Map<number, LoadUser>();
       const stop = new AbortController();
       const onAbort = (): void => stop.abort();
       signal?.addEventListener('abort', onAbort, { once: true });

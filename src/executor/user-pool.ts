@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import { SimUsageError } from '../core/errors.js';
-import type { VirtualUser } from '../load/virtual-user.js';
+import type { LoadUser } from '../load/load-user.js';
 import type { ExecutionContext } from './executor.js';
 import type { LoadOptions } from './load-options.js';
 
@@ -13,7 +13,7 @@ export const SHUTDOWN_GRACE_MS = 2_000;
 
 export class UserPool {
   private active = 0;
-  readonly users: VirtualUser[] = [];
+  readonly users: LoadUser[] = [];
   private readonly ends: Promise<void>[] = [];
 
   constructor(private readonly ctx: ExecutionContext) {}
@@ -23,7 +23,7 @@ export class UserPool {
   }
 
   /** Creates user `index` and runs `life` on it; the user counts as active until `life` ends. */
-  launch(index: number, life: (user: VirtualUser) => Promise<unknown>): VirtualUser {
+  launch(index: number, life: (user: LoadUser) => Promise<unknown>): LoadUser {
     const user = this.ctx.newUser(index);
     this.users.push(user);
     this.setActive(this.active + 1);
@@ -64,7 +64,7 @@ export interface LifeEnd {
  * given `until` (an SDK run's length under an arrival rate), until that moment of the clock —
  * then stop.
  */
-export async function closedLoop(user: VirtualUser, until?: { clock: Clock; atMs: number }): Promise<LifeEnd> {
+export async function closedLoop(user: LoadUser, until?: { clock: Clock; atMs: number }): Promise<LifeEnd> {
   const over = (): boolean => user.stopping || (until !== undefined && until.clock.now() >= until.atMs);
   let started = false;
   let cutShort = false;

@@ -8,6 +8,7 @@ import { userRandom } from '../core/random.js';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import { PoolSet, ScenarioHttpClient } from '../transport/http-client.js';
 import { DEFAULT_PROJECT, DEFAULT_WAIT, type ScenarioContext, type ScenarioDefinition, type SdkRunOptions } from './scenario.js';
+import type { LoadUser } from './load-user.js';
 import type { SdkRun, SdkTarget } from './sdk-session.js';
 import type { TaskPicker } from './task-picker.js';
 import { thinkTimes, type Waiter } from './wait-wheel.js';
@@ -33,7 +34,7 @@ export interface UserEnvironment {
   seed: number;
 }
 
-export class VirtualUser implements Waiter {
+export class VirtualUser implements Waiter, LoadUser {
   private readonly stopper = new AbortController();
   /** Ends the current think time (null when not thinking). */
   private wakeUp: (() => void) | null = null;

@@ -304,6 +304,20 @@ export interface LoadSummary {
 
 export type CapacityAssessment = 'good' | 'at_capacity' | 'overloaded';
 
+/** One side of a duet run: its own figures, never mixed with the other side's. */
+export type DuetSideReport = Pick<
+  SimulationResult,
+  'target' | 'p50_ms' | 'p95_ms' | 'p99_ms' | 'error_rate' | 'total_requests' | 'rps' | 'entries' | 'aggregated' | 'failures' |
+  'audit' | 'storage' | 'visibility' | 'dlq' | 'history' | 'pass' | 'reasons'
+>;
+
+export interface DuetReport {
+  /** The baseline side (the primary target). */
+  a: DuetSideReport;
+  /** The candidate side (--duet-host, or the second embedded server); the result's own figures. */
+  b: DuetSideReport;
+}
+
 export interface SimulationResult {
   // The seed's latest.json keys, computed over the judged entries.
   p50_ms: number;
@@ -357,6 +371,8 @@ export interface SimulationResult {
   warnings?: string[];
   /** Set when the load ran in several processes (--workers) or was merged from shards. */
   scaleOut?: ScaleOutReport;
+  /** A duet run: both sides' figures and their comparison; the rest of the result is side B's. */
+  duet?: DuetReport;
 
   interrupted: boolean;
   pass: boolean;

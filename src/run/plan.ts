@@ -123,6 +123,8 @@ export interface SimulationOptions extends LoadOptions {
    * `console` (console capture: the SDK's start-up lines and the user's prints).
    */
   sdk?: { systemMetrics?: boolean; console?: boolean };
+  /** A duet run against a second target B (the candidate); the primary target is A (the baseline). */
+  duet?: DuetOptions;
   /** Run over several processes or machines: `--workers`, `--shard`, `--shards` (src/run/distributed/). */
   scaleOut?: ScaleOutOptions;
   /** Start the load at this moment (epoch ms or a Date) after the target checks; a moment past starts at once. */
@@ -156,6 +158,18 @@ export interface SimulationOptions extends LoadOptions {
    * the worker takes it from the scenario it loads.
    */
   plannedLoad?: LoadPlan;
+}
+
+/** A duet run: the same users also drive a second target, the candidate B (docs/cli.md "Duet runs"). */
+export interface DuetOptions {
+  /** B's ingest URL; default env DUET_INGEST_URL; none → a second embedded server. */
+  host?: string;
+  /** B's SDK API URL (default: B's host). */
+  apiUrl?: string;
+  /** B's API key; default env DUET_TEST_API_KEY, else A's key (with an embedded B: its default key). */
+  key?: string;
+  /** Faults of the second embedded server, on top of the first's: it differs from A only in these. */
+  embeddedServer?: EmbeddedServerOptions;
 }
 
 export interface ScaleOutOptions {
@@ -192,6 +206,16 @@ export interface Plan {
   shutdownTimeoutS: number;
   sdk: { systemMetrics: boolean; console: boolean };
   clickhouse?: ClickHousePlan;
+  /** B of a duet run: its target (or a second embedded server's faults). */
+  duet?: DuetPlan;
+}
+
+export interface DuetPlan {
+  host: string | undefined;
+  apiUrl: string | undefined;
+  key: string | undefined;
+  /** A second embedded server's faults (A's with the duet's on top), when B has no host. */
+  embeddedServer: EmbeddedServerOptions;
 }
 
 export interface ClickHousePlan {
@@ -272,7 +296,33 @@ export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan
     shutdownTimeoutS: parseDuration(o.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S, '--shutdown-timeout'),
     sdk: { systemMetrics: o.sdk?.systemMetrics !== false, console: o.sdk?.console !== false },
     clickhouse: resolveClickHouse(o.clickhouse ?? {}, env),
+    duet: resolveDuet(o.duet, env, host, server, nonEmpty(o.key) ?? nonEmpty(env.TEST_API_KEY)),
   };
+}
+
+/** B of a duet: --duet-host (or DUET_INGEST_URL), or a second embedded server beside an embedded A. */
+function resolveDuet(d: DuetOptions | undefined, env: Env, hostA: string | undefined, serverA: EmbeddedServerOptions, keyA: string | undefined): DuetPlan | undefined {
+  const host = nonEmpty(d?.host) ?? nonEmpty(env.DUET_INGEST_URL);
+  if (!d && !host) return undefined;
+  const faults = d?.embeddedServer ?? {};
+  const hasFaults = Object.values(faults).some((v) => v !== undefined);
+  if (host) {
+    checkUrl(host, '--duet-host');
+    if (hasFaults) throw new SimUsageError('--duet-server-* set the faults of a second embedded server; with --duet-host there is none.');
+  } else if (hostA) {
+    throw new SimUsageError('a duet run against --host needs --duet-host (or DUET_INGEST_URL) for its candidate side.');
+  }
+  const apiUrl = nonEmpty(d?.apiUrl);
+  if (apiUrl) checkUrl(apiUrl, '--duet-api-url');
+  checkFraction(faults.errorRate, '--duet-server-error-rate');
+  checkNonNegative(faults.latencyMs, '--duet-server-latency');
+  // The duet's latency, in either spelling, replaces A's in both (a distribution wins over a fixed latency).
+  const base = faults.latency !== undefined || faults.latencyMs !== undefined ? { ...serverA, latency: undefined, latencyMs: undefined } : serverA;
+  return { host, apiUrl, key: nonEmpty(d?.key) ?? nonEmpty(env.DUET_TEST_API_KEY) ?? (host ? keyA : undefined), embeddedServer: { ...base, ...definedOnly(faults) } };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The ClickHouse flags, else CLICKHOUSE_URL / _USER / _PASSWORD / _DATABASE; none without a URL. */

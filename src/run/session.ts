@@ -17,6 +17,7 @@ import { linkAbort } from './abort-link.js';
 import { assertComparable, readBaseline } from './judging/baseline-file.js';
 import type { GeneratorHealthReport } from './health/generator-health.js';
 import { thresholdSpecs, type ThresholdInputs } from './judging/gates.js';
+import { judgeDuet } from './judging/duet.js';
 import { applySegmentStatuses } from './judging/segment-statuses.js';
 import { openLiveTarget, type LiveTarget } from './live-target.js';
 import type { Plan, SimulationOptions } from './plan.js';
@@ -46,6 +47,14 @@ export interface DriveContext {
   endLive(): void;
 }
 
+/** What a drive measured on one side of a duet (the session audits it on its own target). */
+export interface DuetDriven {
+  stats: Recorder;
+  runs: RunAudit[];
+  sdkRuns?: SdkRun[];
+  visibility?: VisibilitySummary;
+}
+
 /** What a drive measured. */
 export interface Driven {
   /** The run's statistics (for merged segments, the merged recorder). */
@@ -68,6 +77,11 @@ export interface Driven {
   storage?: StorageAudit;
   dlq?: { start?: DlqHealth; end?: DlqHealth };
   target?: SimulationResult['target'];
+  /**
+   * A duet run: the rest of this Driven is the candidate side B (judged by the thresholds, audited
+   * by the driver on its own target); `a` is the baseline side, audited on the session's target.
+   */
+  duet?: { a: DuetDriven };
 }
 
 export interface RunDriver {
@@ -86,6 +100,7 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
   const def = await driver.define(options);
   const { plan } = def;
   const specs = thresholdSpecs(def.gates ?? { expressions: plan.thresholds, env: plan.env, overrides: plan.overrides }, def.judged);
+  if (plan.duet && plan.baseline) throw new SimUsageError('a duet run compares its candidate side B with its baseline side A: --baseline does not apply to it.');
   const baseline = plan.baseline ? await readBaseline(plan.baseline) : undefined;
   if (baseline && plan.baseline) assertComparable(baseline, plan.baseline, def.scenario.name, def.judged);
   const outputs = outputsFor(plan.outputs, { log });
@@ -97,7 +112,7 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
   let ticker: SecondTicker | undefined;
   try {
     // open
-    if (driver.sendsLoad) target = await openLiveTarget(plan, def.scenario, log, { checked: options.targetChecked === true, auditStorage: options.auditStorage !== false });
+    if (driver.sendsLoad) target = await openTarget(plan, def, log, options);
     // drive
     const endLive = (): void => {
       ticker?.stop();
@@ -112,16 +127,18 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
     });
     endLive();
     // finish: audits, judging, outputs
-    const checked = target ? await target.finish(driven, abort.signal, log) : driven;
+    const sideA = driven.duet && target ? await finishSideA(driven, driven.duet.a, target, def, plan, abort.signal, log) : undefined;
+    const checked = target && !driven.duet ? await target.finish(driven, abort.signal, log) : driven;
     const result = buildResult({
       recorder: driven.stats, scenario: def.scenario, judged: def.judged, specs, baseline, baselineFile: plan.baseline,
       audit: checked.audit, storage: checked.storage, visibility: driven.visibility, plan,
       startedAt: driven.startedAt, endedAt: driven.endedAt, durationS: driven.durationS,
-      target: target?.resultTarget() ?? driven.target ?? { ingestUrl: '', apiUrl: '', embedded: false },
+      target: driven.target ?? target?.resultTarget() ?? { ingestUrl: '', apiUrl: '', embedded: false },
       dlq: checked.dlq ?? {}, interrupted: driven.interrupted,
       generator: driven.generator, load: plan.load, loadDescription: driven.loadDescription, outcome: driven.outcome,
     });
     if (driven.scaleOut) applySegmentStatuses(result, driven.scaleOut);
+    if (sideA) judgeDuet(result, sideA);
     driver.finished?.(result);
     for (const warning of result.warnings ?? []) log(`warning: ${warning}`);
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
@@ -132,6 +149,31 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
     unhook();
     await target?.close();
   }
+}
+
+/** The run's target (in a duet, side A: an error names it). */
+async function openTarget(plan: Plan, def: RunDefinition, log: (line: string) => void, options: SimulationOptions): Promise<LiveTarget> {
+  try {
+    return await openLiveTarget(plan, def.scenario, plan.duet ? (line) => log(`A: ${line}`) : log, {
+      checked: options.targetChecked === true, auditStorage: options.auditStorage !== false,
+    });
+  } catch (err) {
+    if (plan.duet && err instanceof Error) err.message = `the baseline side A: ${err.message}`;
+    throw err;
+  }
+}
+
+/** The baseline side of a duet, audited on its target and built like any result, without gates. */
+async function finishSideA(
+  driven: Driven, a: DuetDriven, target: LiveTarget, def: RunDefinition, plan: Plan, signal: AbortSignal, log: (line: string) => void,
+): Promise<SimulationResult> {
+  const checked = await target.finish(a, signal, (line) => log(`A: ${line}`));
+  return buildResult({
+    recorder: a.stats, scenario: def.scenario, judged: def.judged, specs: [], plan,
+    audit: checked.audit, storage: checked.storage, visibility: a.visibility,
+    startedAt: driven.startedAt, endedAt: driven.endedAt, durationS: driven.durationS, target: target.resultTarget(),
+    dlq: checked.dlq, interrupted: driven.interrupted, load: plan.load, loadDescription: driven.loadDescription, outcome: driven.outcome,
+  });
 }
 
 /** Stops every output with the result; a write that fails is a usage error naming the path. */

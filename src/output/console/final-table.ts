@@ -6,6 +6,7 @@
 import { AGGREGATED } from '../../core/entry-names.js';
 import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult } from '../../metrics/result.js';
 import { entrySections } from '../entry-sections.js';
+import { duetTable } from './duet-table.js';
 import {
   describeAuditKinds, describeAuditTables, describeGenerator, describeVisibility,
 } from '../verdict-details.js';
@@ -172,6 +173,7 @@ export function formatFinalTable(result: SimulationResult): string {
     ...statsTable(result, width),
     ...percentileTable(result, width),
     ...errorReport(result),
+    ...duetTable(result),
     header,
     ...openModelLines(result),
     ...gateLines(result),

@@ -60,6 +60,7 @@ export function fleetDriver(options: SimulationOptions, workers: number): FleetD
         throw new SimUsageError('--workers needs the scenario as a name or a file path: a scenario object cannot be sent to another process.');
       }
       const def = await defineRun(o);
+      if (def.plan.duet) throw new SimUsageError('a duet run drives both targets from one process: --workers does not apply to it.');
       segment = def.plan.segment;
       return def;
     },

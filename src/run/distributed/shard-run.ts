@@ -36,6 +36,7 @@ export async function runShard(options: SimulationOptions, segment: Segment, wor
     throw new SimUsageError('--shard needs the scenario as a name or a file path: a scenario object has no fingerprint.');
   }
   const { plan, scenario } = await defineRun({ ...options, segment });
+  if (plan.duet) throw new SimUsageError('a duet run drives both targets from one process: --shard does not apply to it.');
   const identity = await planIdentity(plan);
   const fingerprint = fingerprintOf(identity);
   const limits = thresholdsFromEnvChecked(plan.env);

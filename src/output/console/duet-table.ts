@@ -1,0 +1,47 @@
+/**
+ * A duet run's two sides side by side on the console: per judged entry and HTTP route, A's and
+ * B's requests, p50/p95/p99 and error rate, and B ÷ A. Each side's figures are its own.
+ */
+import { isHttpEntry } from '../../core/entry-names.js';
+import type { DuetSideReport, EntrySummary, SimulationResult } from '../../metrics/result.js';
+import { fit, formatMs, formatPercent } from '../number-format.js';
+
+const QUANTILES = ['p50', 'p95', 'p99'] as const;
+
+/** The entries both reports show: the judged ones first, then every HTTP route either side saw. */
+export function duetEntryNames(result: SimulationResult): string[] {
+  const duet = result.duet!;
+  const names = new Set<string>(result.judged);
+  for (const side of [duet.a, duet.b]) for (const e of side.entries) if (isHttpEntry(e.name)) names.add(e.name);
+  return [...names];
+}
+
+export function duetRow(side: DuetSideReport, name: string): EntrySummary | undefined {
+  if (name === 'Aggregated') return side.aggregated;
+  return side.entries.find((e) => e.name === name);
+}
+
+export function duetTable(result: SimulationResult): string[] {
+  const duet = result.duet;
+  if (!duet) return [];
+  const names = duetEntryNames(result);
+  const width = Math.min(44, Math.max(10, ...names.map((n) => Array.from(n).length)));
+  const head = `${fit('Name', width)} ${fit('side', 4)} ${fit('# reqs', 8, 'right')} ${QUANTILES.map((q) => fit(q, 9, 'right')).join('')} ${fit('errors', 9, 'right')}`;
+  const lines = [`Duet: A ${duet.a.target.ingestUrl} (baseline) and B ${duet.b.target.ingestUrl} (candidate), the same users at the same moments`, head, '-'.repeat(head.length)];
+  for (const name of names) {
+    const a = duetRow(duet.a, name);
+    const b = duetRow(duet.b, name);
+    const line = (label: string, e: EntrySummary | undefined, cells: (q: typeof QUANTILES[number]) => string, err: string): string =>
+      `${fit(label === 'A' ? name : '', width)} ${fit(label, 4)} ${fit(e ? String(e.count) : '', 8, 'right')} ${QUANTILES.map((q) => fit(cells(q), 9, 'right')).join('')} ${fit(err, 9, 'right')}`;
+    const rate = (e: EntrySummary | undefined): number => (e && e.count > 0 ? e.failures / e.count : 0);
+    lines.push(line('A', a, (q) => (a ? formatMs(a.percentiles[q]) : '–'), formatPercent(rate(a))));
+    lines.push(line('B', b, (q) => (b ? formatMs(b.percentiles[q]) : '–'), formatPercent(rate(b))));
+    lines.push(line('B÷A', undefined, (q) => ratio(b?.percentiles[q], a?.percentiles[q]), ''));
+  }
+  return [...lines, '-'.repeat(head.length), ''];
+}
+
+function ratio(b: number | undefined, a: number | undefined): string {
+  if (b === undefined || a === undefined || !(a > 0)) return '–';
+  return `${(b / a).toFixed(3)}×`;
+}
