@@ -28,16 +28,23 @@ export class ManualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (ms <= 0 || signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer: Timer = { due: this.t + ms, seq: this.seq++, fire: () => resolve() };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.timers = this.timers.filter((x) => x !== timer);
+      // The abort listener lives only as long as the sleep: a timer that fires removes it, so a
+      // signal shared by a whole run does not collect one listener per wait (as the real clock's
+      // timers/promises sleep does not).
+      const onAbort = (): void => {
+        this.timers = this.timers.filter((x) => x !== timer);
+        resolve();
+      };
+      const timer: Timer = {
+        due: this.t + ms,
+        seq: this.seq++,
+        fire: () => {
+          signal?.removeEventListener('abort', onAbort);
           resolve();
         },
-        { once: true },
-      );
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
