@@ -42,3 +42,12 @@ export function entrySections(result: SimulationResult): EntrySections {
   for (const list of Object.values(s)) (list as EntrySummary[]).sort(byRoute);
   return s;
 }
+
+/**
+ * What the seed's figures (total_requests, rps) count: records when the primary judged entry is
+ * an E2E log→ack entry (the sdk scenario), HTTP requests otherwise.
+ */
+export function judgedUnit(result: SimulationResult): 'records' | 'requests' {
+  const primary = result.entries.find((e) => e.name === result.judged[0]);
+  return primary?.method === 'E2E' ? 'records' : 'requests';
+}

@@ -125,6 +125,26 @@ describe('writeHtml', () => {
     await page.context().close();
   });
 
+  it("names the run table's counts in their unit: records for an sdk run, requests for an http one", async () => {
+    const rows = async (result: SimulationResult, name: string): Promise<Record<string, string>> => {
+      const { page } = await open(result, name);
+      const cells = await page.locator('#summary tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => [tr.children[0]!.textContent ?? '', tr.children[1]!.textContent ?? ''] as const));
+      await page.context().close();
+      return Object.fromEntries(cells);
+    };
+    const sdk = await rows(makeResult(), 'sdk-summary.html'); // judges e2e log→ack: 4500 records, HTTP counted apart
+    expect(sdk).toMatchObject({ Records: '4500', 'Records/s': '150.00', 'HTTP requests': '2100' });
+    expect(sdk).not.toHaveProperty('Requests');
+
+    const http = makeResult();
+    http.scenario = 'http';
+    http.judged = ['Aggregated'];
+    const plain = await rows(http, 'http-summary.html');
+    expect(plain).toMatchObject({ Requests: '4500', 'Requests/s': '150.00' });
+    expect(plain).not.toHaveProperty('Records');
+  });
+
   it('still renders, without errors, a run that recorded nothing', async () => {
     const result = makeResult();
     result.history = {};

@@ -5,7 +5,7 @@
  */
 import { AGGREGATED } from '../../core/entry-names.js';
 import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult } from '../../metrics/result.js';
-import { entrySections } from '../entry-sections.js';
+import { entrySections, judgedUnit } from '../entry-sections.js';
 import { duetTable } from './duet-table.js';
 import {
   describeAuditKinds, describeAuditTables, describeGenerator, describeVisibility,
@@ -162,9 +162,7 @@ function describeScaleOut(s: ScaleOutReport): string {
 export function formatFinalTable(result: SimulationResult): string {
   const width = nameWidth(result);
   const verdict = result.pass ? 'PASS' : 'FAIL';
-  // The seed's figures come from the primary judged entry: records when it is E2E log→ack.
-  const primary = result.entries.find((e) => e.name === result.judged[0]);
-  const unit = primary?.method === 'E2E' ? 'records' : 'requests';
+  const unit = judgedUnit(result);
   const header = `${result.scenario} scenario, ${result.users} users, ${result.durationS.toFixed(1)} s` +
     `${result.interrupted ? ' (interrupted)' : ''}: ${result.judged[0] ?? AGGREGATED} p50 ${formatMs(result.p50_ms)} ms, p95 ${formatMs(result.p95_ms)} ms, ` +
     `p99 ${formatMs(result.p99_ms)} ms, errors ${formatPercent(result.error_rate)}, ${result.total_requests} ${unit}, ${formatRate(result.rps)} ${unit}/s` +

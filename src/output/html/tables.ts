@@ -1,7 +1,7 @@
 /** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
 import { AGGREGATED } from '../../core/entry-names.js';
 import { AUDIT_KINDS, QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../../metrics/result.js';
-import { entrySections } from '../entry-sections.js';
+import { entrySections, judgedUnit } from '../entry-sections.js';
 import { AUDIT_KIND_LABELS, describeGenerator } from '../verdict-details.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from '../number-format.js';
 
@@ -109,6 +109,15 @@ export function dlqTable(result: SimulationResult): string {
   return table('dlq', ['When', 'Batches pending', 'Records pending', 'Disk MB'], [row('start', result.dlq.start), row('end', result.dlq.end)]);
 }
 
+/** The seed's count and rate in their unit: an sdk run judges records, and names the HTTP requests apart. */
+function countRows(result: SimulationResult): Cell[][] {
+  if (judgedUnit(result) === 'requests') return [['Requests', result.total_requests], ['Requests/s', formatRate(result.rps)]];
+  return [
+    ['Records', result.total_requests], ['Records/s', formatRate(result.rps)],
+    ['HTTP requests', result.aggregated.count], ['HTTP requests/s', formatRate(result.aggregated.rps)],
+  ];
+}
+
 export function summaryTable(result: SimulationResult): string {
   const t = result.target;
   const rows: Cell[][] = [
@@ -117,7 +126,7 @@ export function summaryTable(result: SimulationResult): string {
     ['Target', `ingest ${t.ingestUrl}, api ${t.apiUrl}${t.embedded ? ' (embedded reference server)' : ''}`],
     ['Judged entries', result.judged.join(', ') || '(none)'],
     ['p50 / p95 / p99', `${formatMs(result.p50_ms)} / ${formatMs(result.p95_ms)} / ${formatMs(result.p99_ms)} ms`],
-    ['Error rate', formatPercent(result.error_rate)], ['Requests', result.total_requests], ['Requests/s', formatRate(result.rps)],
+    ['Error rate', formatPercent(result.error_rate)], ...countRows(result),
   ];
   if (result.load) rows.push(['Load', `${result.load.executor}: ${result.load.description}`]);
   if (result.corrected) {
