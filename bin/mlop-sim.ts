@@ -10,6 +10,9 @@ import { mergeBuilder, mergeCommand } from './commands/merge.js';
 import { runBuilder, runCommand } from './commands/run.js';
 import { serveBuilder, serveCommand } from './commands/serve.js';
 import { handleError, handleUsage } from './commands/terminal.js';
+import { describeUnknownArguments, type KnownArguments } from './commands/unknown-flags.js';
+
+const COMMANDS = ['run', 'serve', 'merge', 'baseline'];
 
 const EPILOGUE = `Exit codes:
   0    pass
@@ -38,7 +41,18 @@ const cli = yargs(hideBin(process.argv))
   .fail((msg, err) => {
     // A flag's coerce() that throws reaches here as yargs' YError: still the user's mistake.
     if (err && err.name !== 'YError') handleError(err);
-    else handleUsage(err?.message ?? msg);
+    else handleUsage(describeUnknownArguments(msg ?? '', hideBin(process.argv), knownArguments()) ?? err?.message ?? msg);
   });
+
+/**
+ * The flags of the command being parsed and the command names. yargs keeps the running command's
+ * options on the instance; getOptions() is missing from its type declarations, hence the narrow cast.
+ */
+function knownArguments(): KnownArguments {
+  const parser = cli as unknown as { getOptions?: () => { key: Record<string, unknown>; alias: Record<string, string[]> } };
+  const options = parser.getOptions?.() ?? { key: {}, alias: {} };
+  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat()];
+  return { flags: names.filter((n) => n.length > 1 && n === n.toLowerCase()), commands: COMMANDS };
+}
 
 cli.parseAsync().catch(handleError);

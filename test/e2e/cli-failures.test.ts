@@ -57,7 +57,9 @@ describe('gates → exit 1', () => {
 
 describe('usage errors → exit 2', () => {
   it.each([
-    [['--nope'], /Unknown argument/],
+    [['--nope'], /^mlop-sim: unknown option --nope \(see mlop-sim --help\)\.$/],
+    [['--usres', '3'], /^mlop-sim: unknown option --usres; did you mean --users\? \(see mlop-sim --help\)\.$/],
+    [['--duet-server-latency', '5ms'], /^mlop-sim: unknown option --duet-server-latency \(see mlop-sim --help\)\.$/],
     [['--run-time', 'soon'], /--run-time must look like 30s/],
     [['--users', '0'], /--users must be a whole number/],
     [['--scenario', 'nonsense'], /unknown scenario "nonsense"/],
@@ -68,6 +70,12 @@ describe('usage errors → exit 2', () => {
     const r = await runCli(['--scenario', 'http', '-t', '1s', ...args]);
     expect(r.code).toBe(2);
     expect(expectOneSentence(r)).toMatch(message);
+  });
+
+  it("a subcommand's unknown flag is matched against that subcommand's flags", async () => {
+    const r = await runCli(['serve', '--prot', '0']);
+    expect(r.code).toBe(2);
+    expect(expectOneSentence(r)).toBe('mlop-sim: unknown option --prot; did you mean --port? (see mlop-sim --help).');
   });
 
   it('a malformed scenario file', async () => {
