@@ -23,6 +23,7 @@ export type { Segment } from './executor/segment.js';
 export type { ScenarioHttpClient } from './transport/http-client.js';
 export type { HttpCallOptions, HttpCallResult } from './transport/exchange.js';
 export { formatFinalTable, locustStatsJson, STREAM_OUTPUTS, METRICS } from './output/index.js';
+export { formatShardSummary, type ShardDone } from './output/index.js';
 export {
   startReferenceServer,
   startReferenceServerInWorker,

@@ -8,6 +8,7 @@ import {
   DEFAULT_BASELINE_FILE,
   EXIT_CODES,
   formatFinalTable,
+  formatShardSummary,
   locustStatsJson,
   parseDuration,
   parseLatencySpec,
@@ -254,18 +255,17 @@ export async function runCommand(a: Args): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const liveLine = !quiet && !json && a['only-summary'] !== true;
-  const { result, shardFile } = await runScaled({
+  const { result, shard } = await runScaled({
     ...options,
     env: process.env,
     signal: controller.signal,
     console: liveLine ? { out: process.stdout, tty: process.stdout.isTTY === true } : false,
     log: quiet ? undefined : log,
   });
-  if (shardFile) {
-    // A shard is judged with the others by mlop-sim merge: it passes when its file is written.
-    if (!quiet) out('\n' + formatFinalTable(result));
-    out(`shard written: ${shardFile} (judge the shards with mlop-sim merge)\n`);
-    exit(result.interrupted ? EXIT_CODES.interrupted : EXIT_CODES.pass);
+  if (shard) {
+    // A shard is judged with the others by mlop-sim merge: no verdict of its own; it exits 0 once its file is written.
+    (json ? err : out)((quiet ? '' : '\n') + formatShardSummary(result, shard));
+    return exit(result.interrupted ? EXIT_CODES.interrupted : EXIT_CODES.pass);
   }
   const summary = quiet ? `${result.pass ? 'PASS' : 'FAIL'}${result.reasons.map((r) => `\n  - ${r}`).join('')}\n` : '\n' + formatFinalTable(result);
   if (json) {

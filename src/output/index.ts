@@ -9,4 +9,5 @@ export { locustStatsJson } from './locust/json.js';
 export { writeHtml } from './html/page.js';
 export { writeJunit } from './junit/xml.js';
 export { formatFinalTable } from './console/final-table.js';
+export { formatShardSummary, type ShardDone } from './console/shard-summary.js';
 export { LiveConsole, formatLiveLine } from './console/live-line.js';

@@ -234,6 +234,25 @@ describe('--shard / --shards and merge', () => {
     }
   });
 
+  it('a shard names its share and its file, leaves the verdict to merge, and exits 0 even when the merge fails', async () => {
+    const dir = tempDir(), merged = tempDir();
+    // A threshold no run can meet: the shards must not call themselves FAIL (or PASS); the merge does.
+    const args = ['--scenario', 'http', '-u', '5', '-t', '1s', '--seed', '3', '--threshold', 'agg:p50<0.000001', '--report-dir', dir];
+    const first = await runCli([...args, '--shard', '0/2']);
+    const second = await runCli([...args, '--shard', '1/2', '-q']);
+    for (const [r, index, users] of [[first, 0, 3], [second, 1, 2]] as const) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/^(PASS|FAIL)$/m);
+      expect(r.stdout).not.toMatch(/\bok\b.*P95_THRESHOLD_MS|breaks/);
+      expect(r.stdout).toMatch(new RegExp(`^Shard ${index} of 2: ${users} of the plan's 5 users for \\d+\\.\\d s; \\d+ requests, \\d+ failed`, 'm'));
+      expect(r.stdout).toContain(`Wrote ${join(dir, `shard-${index}-of-2.json`)}. A shard is not judged alone: the report, the verdict and the exit code come from \`mlop-sim merge\` of all 2 shard files.`);
+    }
+    const m = await runCli(['merge', join(dir, 'shard-0-of-2.json'), join(dir, 'shard-1-of-2.json'), '--report-dir', merged]);
+    expect(m.code).toBe(1);
+    expect(m.stdout).toMatch(/^FAIL$/m);
+    expect(m.stdout).toMatch(/http scenario, 5 users/);
+  });
+
   it('refuses a shard without --seed, report files on a shard, and --shards without an index', async () => {
     const noSeed = await runCli(['--shard', '0/2', '-u', '2', '-t', '1s']);
     expect(noSeed.code).toBe(2);

@@ -3,7 +3,9 @@
  * `--shard`/`--shards` (one segment, a shard file), `--workers N` (one machine's cores, one
  * report), or the single-process runSimulation(); mergeShardFiles() is `mlop-sim merge`.
  */
+import { share } from '../../executor/segment.js';
 import type { SimulationResult } from '../../metrics/result.js';
+import type { ShardDone } from '../../output/index.js';
 import type { SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';
 import { resolveWorkers, runWorkers } from './fleet-driver.js';
@@ -17,6 +19,8 @@ export interface ScaledRun {
   result: SimulationResult;
   /** The shard file written, when this was a shard. */
   shardFile?: string;
+  /** When this was a shard: its file, index, count and its share of the users (it is judged by merge). */
+  shard?: ShardDone;
 }
 
 export async function runScaled(options: SimulationOptions): Promise<ScaledRun> {
@@ -25,7 +29,7 @@ export async function runScaled(options: SimulationOptions): Promise<ScaledRun> 
   const shard = resolveShard(so, options.env ?? {});
   if (shard) {
     const { result, file } = await runShard(options, shard, workers);
-    return { result, shardFile: file };
+    return { result, shardFile: file, shard: { file, index: shard.index, count: shard.count, users: share(shard, result.users) } };
   }
   if (workers > 1) return { result: (await runWorkers(options, workers)).result };
   return { result: await runSimulation(options) };
