@@ -17,7 +17,7 @@ interface ServeArgs {
   port: string;
   host: string;
   key?: string[];
-  'default-key': boolean;
+  'default-key'?: boolean;
   latency?: string;
   'error-rate'?: number;
   'error-status'?: number;
@@ -38,9 +38,9 @@ export function serveBuilder(y: Argv): Argv {
   const single = { coerce: lastValue } as const;
   return y
     .option('port', { ...single, type: 'string', default: '3003', describe: 'port to listen on (0 = any free port)' })
-    .option('host', { ...single, type: 'string', default: '127.0.0.1', describe: 'address to bind' })
+    .option('host', { ...single, type: 'string', default: '127.0.0.1', describe: 'address to bind (off loopback, e.g. 0.0.0.0: needs --key; /_sim/* then need it as Bearer)' })
     .option('key', { type: 'array', string: true, describe: 'also accept this API key (repeatable; env MLOP_SIM_KEYS=k1,k2)' })
-    .option('default-key', { type: 'boolean', default: true, describe: 'accept the default key (--no-default-key refuses it)' })
+    .option('default-key', { type: 'boolean', describe: 'accept the public default key (--no-default-key refuses it)', defaultDescription: 'on loopback yes, off loopback no' })
     .option('latency', { ...single, type: 'string', describe: 'fault: added latency, e.g. 200ms, uniform:10:50, lognormal:20:0.5, normal:20:5' })
     .option('error-rate', { ...single, type: 'number', describe: 'fault: share of ingest requests answered with --error-status' })
     .option('error-status', { ...single, type: 'number', describe: 'fault: 500, 503 or 429', defaultDescription: '500' })
@@ -76,7 +76,8 @@ function serveOptions(a: ServeArgs): ReferenceServerOptions {
       port: parsePort(a.port),
       host: a.host,
       keys: [...(a.key ?? []).map(String), ...envKeys],
-      defaultKey: a['default-key'] === false ? false : undefined,
+      // Unsaid, the server decides by the address: the public default key only on loopback.
+      defaultKey: a['default-key'] === false ? false : a['default-key'] === true ? DEFAULT_API_KEY : undefined,
       faults: validateFaults(faults),
       flushIntervalMs: a['flush-interval'] !== undefined ? parseDuration(a['flush-interval'], '--flush-interval') * 1000 : undefined,
       dlq: a['dlq-path'] ? { path: a['dlq-path'] } : undefined,
@@ -102,16 +103,24 @@ function clickhouseOptions(a: ServeArgs): ReferenceServerOptions['clickhouse'] {
 
 export async function serveCommand(a: ServeArgs): Promise<void> {
   const options = serveOptions(a);
-  hideSecret(options.keys?.length ? String(options.keys[0]) : undefined);
+  for (const k of options.keys ?? []) hideSecret(typeof k === 'string' ? k : k.key);
   hideSecret(options.clickhouse?.password);
   const server = await startReferenceServer(options).catch((err: unknown) => {
     // A bad, busy or forbidden port or address is the user's to fix: one sentence, exit 2.
+    if (err instanceof ServerStartError && err.problem === 'public-key') {
+      throw usageError(`--host ${a.host} lets other machines reach this server and its control routes, and the default API key is public: give a key of your own with --key K (or MLOP_SIM_KEYS)`);
+    }
     throw err instanceof ServerStartError ? usageError(err) : err;
   });
-  out(`mlop-sim reference server listening on ${server.url}\n`);
+  const reach = server.listening === server.url ? '' : ` (every interface; from this machine: ${server.url})`;
+  out(`mlop-sim reference server listening on ${server.listening}${reach}\n`);
   if (options.clickhouse) out(`Rows go to ClickHouse at ${server.stats().store}, database ${options.clickhouse.database ?? 'default'}.\n`);
-  if (options.defaultKey !== false) out(`API key: ${DEFAULT_API_KEY}\n`);
-  if (options.keys?.length) out(`Also accepting ${options.keys.length} key(s) given with --key / MLOP_SIM_KEYS (not shown).\n`);
+  if (server.key) out(`API key: ${server.key}\n`);
+  if (options.keys?.length) out(`${server.key ? 'Also accepting' : 'Accepting'} ${options.keys.length} key(s) given with --key / MLOP_SIM_KEYS (not shown).\n`);
+  if (server.controlAuth) {
+    out(`Off loopback: the control routes (/_sim/*) answer only "Authorization: Bearer <an accepted key>"; ` +
+      `mlop-sim run sends its --key${server.key ? '' : ', and the public default key is not accepted (--default-key to accept it)'}.\n`);
+  }
   const faults = Object.keys(options.faults ?? {});
   if (faults.length) out(`Faults on: ${faults.join(', ')}\n`);
   out('Press Ctrl+C to stop.\n');

@@ -11,6 +11,8 @@ export async function preflight(control: TargetControl, target: SdkTarget, proje
   await control.assertReachable(target.ingestUrl);
   if (usesSdk && target.apiUrl !== target.ingestUrl) await control.assertReachable(target.apiUrl);
   await control.assertIngestKeyAccepted(target.ingestUrl, target.key, project);
+  // The accepted key also opens the control routes of a reference server bound off loopback.
+  control.authorize(target.key);
   if (!usesSdk) return;
   let accepted: boolean;
   const { sdkKeyAccepted } = await loadSdkSession();

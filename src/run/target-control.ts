@@ -21,9 +21,20 @@ export { displayUrl };
 export class TargetControl {
   /** Made with the first call: a worker process, whose coordinator checked the target, never loads undici. */
   private agent: Promise<Agent> | undefined;
+  private controlKey: string | undefined;
+
+  /**
+   * Sends `key` as Bearer on the control routes (`/_sim/*`) from now on: a reference server bound
+   * off loopback (`serve --host 0.0.0.0 --key K`) answers them only with a key it accepts
+   * (docs/server.md "Off loopback"). Other routes carry only the headers their caller gives.
+   */
+  authorize(key: string): void {
+    this.controlKey = key || undefined;
+  }
 
   async call(base: string, method: 'GET' | 'POST', path: string, headers?: Record<string, string>, body?: string): Promise<ControlResponse> {
     const url = new URL(path, base.endsWith('/') ? base : base + '/');
+    if (this.controlKey && url.pathname.includes('/_sim/')) headers = { authorization: `Bearer ${this.controlKey}`, ...headers };
     this.agent ??= import('undici').then(({ Agent }) => new Agent({ connections: 2, keepAliveTimeout: 1_000 }));
     const res = await (await this.agent).request({
       origin: url.origin,

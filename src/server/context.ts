@@ -14,6 +14,8 @@ export interface ObjectStore {
 
 export interface ServerContext {
   keys: KeyStore;
+  /** Control routes need an accepted key (the server listens off loopback: control-auth.ts). */
+  controlAuth: boolean;
   runs: RunRegistry;
   storage: RowStore;
   pipeline: IngestPipeline;

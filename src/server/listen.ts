@@ -4,7 +4,7 @@
  * user's to fix (the CLI answers it with exit 2); any other error from start-up is a bug.
  */
 
-export type ServerStartProblem = 'invalid-port' | 'port-in-use' | 'permission' | 'address';
+export type ServerStartProblem = 'invalid-port' | 'port-in-use' | 'permission' | 'address' | 'public-key';
 
 export class ServerStartError extends Error {
   override readonly name = 'ServerStartError';

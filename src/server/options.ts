@@ -22,11 +22,15 @@ export interface DlqOptions {
 export interface ReferenceServerOptions {
   /** Default 0 (an ephemeral port). */
   port?: number;
-  /** Default 127.0.0.1. */
+  /**
+   * Default 127.0.0.1. Off loopback (0.0.0.0, ::, any other address) the control routes need an
+   * accepted key as Bearer, the default key is off unless `defaultKey` names it, and the server
+   * will not start without a key of its own (docs/server.md "Off loopback").
+   */
   host?: string;
   /** Keys in addition to the default key. */
   keys?: Array<string | ApiKeySpec>;
-  /** The default key, or false for none (default DEFAULT_API_KEY). */
+  /** The default key, or false for none (default DEFAULT_API_KEY on loopback, none off it). */
   defaultKey?: string | false;
   /** Rows per table channel (default 1,000, docs/protocol/ingest.md §3.1). */
   queueCapacity?: number;
@@ -82,7 +86,12 @@ export interface ServerStats {
 }
 
 export interface ReferenceServer {
+  /** Where a client on this machine reaches the server (127.0.0.1 when it bound 0.0.0.0 or ::). */
   url: string;
+  /** The address the server really bound, e.g. http://0.0.0.0:3003 or http://[::]:3003. */
+  listening: string;
+  /** True when the control routes need an accepted key (the server listens off loopback). */
+  controlAuth: boolean;
   port: number;
   /** The default key ('' when there is none). */
   key: string;

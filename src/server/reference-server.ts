@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_API_KEY, KeyStore } from './auth.js';
+import { KeyStore } from './auth.js';
 import { RunRegistry } from './backend/runs.js';
 import type { ServerContext } from './context.js';
+import { assertSafeBinding, defaultKeyFor, isLoopbackHost } from './control-auth.js';
 import { FaultInjector } from './faults.js';
 import { listenError, parsePort, ServerStartError } from './listen.js';
 import { DEFAULT_LIMITS, Http1Connection } from './http/connection.js';
@@ -43,7 +44,10 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   const log = opts.log ?? (() => {});
   const started = Date.now();
   const keys = new KeyStore();
-  const defaultKey = opts.defaultKey === undefined ? DEFAULT_API_KEY : opts.defaultKey;
+  const host = opts.host ?? '127.0.0.1';
+  const controlAuth = !isLoopbackHost(host);
+  const defaultKey = defaultKeyFor(host, opts.defaultKey);
+  assertSafeBinding(host, defaultKey, opts.keys ?? []);
   if (defaultKey !== false) keys.add(defaultKey);
   for (const k of opts.keys ?? []) keys.add(k);
 
@@ -139,7 +143,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   });
 
   const ctx: ServerContext = {
-    keys, runs, storage, pipeline, faults, dlq, objects,
+    keys, controlAuth, runs, storage, pipeline, faults, dlq, objects,
     maxLineBytes: Math.max(1, positiveInt(opts.maxLineBytes, DEFAULTS.maxLineBytes, 'maxLineBytes')),
     baseUrl: () => opts.publicUrl ?? url,
     log,
@@ -161,7 +165,6 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     );
   });
 
-  const host = opts.host ?? '127.0.0.1';
   let listenPort = 0;
   await new Promise<void>((resolve, reject) => {
     listenPort = parsePort(opts.port ?? 0);
@@ -180,6 +183,8 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : 0;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   url = `http://${urlHost}:${port}`;
+  const bound = typeof address === 'object' && address ? address.address : host;
+  const listening = `http://${bound.includes(':') ? `[${bound}]` : bound}:${port}`;
 
   pipeline.start();
   const dlqEnabled = opts.dlq?.enabled !== false;
@@ -189,11 +194,13 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
   replayTimer?.unref();
   // DLQ_REPLAY_ON_STARTUP (§3.4): batches left by an earlier process under a given path.
   if (dlqEnabled && !ownDlqDir) void replay(Number.MAX_SAFE_INTEGER);
-  log(`reference server listening on ${url}`);
+  log(`reference server listening on ${listening}${listening !== url ? ` (from this machine: ${url})` : ''}`);
 
   let stopping: Promise<void> | null = null;
   return {
     url,
+    listening,
+    controlAuth,
     port,
     key: defaultKey === false ? '' : defaultKey,
     stats,

@@ -6,6 +6,7 @@
 import { backendRoutes } from './backend/routes.js';
 import type { ServerContext } from './context.js';
 import { controlDispatch } from './control.js';
+import { controlRefusal } from './control-auth.js';
 import { injectedErrorBody } from './faults.js';
 import { filesRoute } from './files/routes.js';
 import { healthRoutes } from './health.js';
@@ -101,7 +102,8 @@ export function createDispatch(ctx: ServerContext, counter: RequestCounter): Dis
     if (path.startsWith('/_sim/')) {
       // Control routes are not counted, except the object-store stand-in.
       if (path.startsWith('/_sim/storage/')) head.route = `${method} /_sim/storage`;
-      return controlDispatch(ctx, head);
+      const refused = ctx.controlAuth ? controlRefusal(ctx.keys, head) : undefined;
+      return refused ? fixedReply(refused) : controlDispatch(ctx, head);
     }
     const entry = table.get(path);
     if (entry === undefined) {

@@ -69,3 +69,45 @@ it('serve takes fault flags and extra keys (flag and MLOP_SIM_KEYS); a bad fault
   expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   expect(bad.stderr).toMatch(/^mlop-sim: latency "gamma:1:2" must look like/);
 });
+
+it('serve --host 0.0.0.0 needs a key of its own, prints the address it bound, guards /_sim/*; a run with the key still passes its audit', async () => {
+  const refused = await runCli(['serve', '--port', '0', '--host', '0.0.0.0']);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe('mlop-sim: --host 0.0.0.0 lets other machines reach this server and its control routes, and the default API key is public: give a key of your own with --key K (or MLOP_SIM_KEYS).\n');
+
+  const key = 'mlps_shared_ci_network_key_0123456789';
+  const { server, closed, url: started, output } = startServe(['--host', '0.0.0.0', '--key', key], cleanEnv(), 'Press Ctrl+C');
+  try {
+    const url = await started; // reached through loopback
+    const port = new URL(url).port;
+    const out = output();
+    expect(out).toContain(`mlop-sim reference server listening on http://0.0.0.0:${port} (every interface; from this machine: http://127.0.0.1:${port})`);
+    expect(out).not.toContain('listening on http://127.0.0.1');
+    expect(out).not.toContain(key);
+    expect(out).not.toContain(DEFAULT_API_KEY);
+    expect(out).toContain('Off loopback: the control routes (/_sim/*) answer only "Authorization: Bearer <an accepted key>"');
+
+    // Another client without the key cannot switch faults on (it could, with a 200, before).
+    const faults = (headers: Record<string, string>) =>
+      fetch(`${url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"errorRate":1}' }).then((r) => r.status);
+    expect(await faults({})).toBe(401);
+    expect(await faults({ authorization: `Bearer ${DEFAULT_API_KEY}` })).toBe(401);
+
+    const dir = tempDir();
+    const r = await runCli(['--host', url, '--key', key, '-u', '3', '-t', '2s', '--report-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(reference server)');
+    const latest = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8'));
+    expect(latest.audit.storage).toBe('checked'); // /_sim/flush and /_sim/runs answered the run's key
+    expect(latest.audit.totals.lostRows).toBe(0);
+    expect(latest.audit.totals.storedRows).toBeGreaterThan(0);
+    expect(r.stdout + JSON.stringify(latest)).not.toContain(key);
+    // The faults were never changed by the refused POSTs.
+    const stats = await fetch(`${url}/_sim/stats`, { headers: { authorization: `Bearer ${key}` } }).then((x) => x.json() as Promise<{ faults: object }>);
+    expect(stats.faults).toEqual({});
+  } finally {
+    server.kill('SIGINT');
+  }
+  expect(await closed).toBe(0);
+});

@@ -11,7 +11,8 @@ export function startServe(args: string[], env = cleanEnv(), ready = 'API key:')
     const timer = setTimeout(() => reject(new Error(`serve printed no URL: ${out}`)), 20_000);
     server.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      // On loopback: `listening on http://127.0.0.1:P`; bound to 0.0.0.0: `… (every interface; from this machine: http://127.0.0.1:P)`.
+      const m = /(?:listening on|from this machine:) (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m && out.includes(ready)) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -184,6 +184,30 @@ describe('isReferenceServer', () => {
   });
 });
 
+describe('authorize (a reference server bound off loopback)', () => {
+  it('sends the key as Bearer on /_sim/* only, so such a server is detected and answers its control routes', async () => {
+    const offLoopback = await startReferenceServer({ host: '0.0.0.0', port: 0, keys: [KEY] });
+    try {
+      control = new TargetControl();
+      expect(await control.isReferenceServer(offLoopback.url)).toBe(false); // 401 without the key
+      control.authorize(KEY);
+      expect(await control.isReferenceServer(offLoopback.url)).toBe(true);
+      expect((await control.call(offLoopback.url, 'POST', '_sim/flush')).status).toBe(200);
+    } finally {
+      await offLoopback.stop();
+    }
+    const seen = await fake(() => ({ status: 200, body: '{}' }));
+    await control.call(seen.url, 'GET', '_sim/stats');
+    await control.call(seen.url, 'GET', 'health');
+    await control.readDlq(seen.url);
+    expect(seen.seen.map((r) => [r.url, r.headers.authorization])).toEqual([
+      ['/_sim/stats', `Bearer ${KEY}`],
+      ['/health', undefined],
+      ['/health/dlq', undefined],
+    ]);
+  });
+});
+
 describe('readDlq', () => {
   it("reads the reference server's /health/dlq", async () => {
     control = new TargetControl();
