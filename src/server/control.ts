@@ -1,5 +1,6 @@
 /**
- * Control routes under `/_sim/` (no auth, never faulted, cannot clash with the real API): stats,
+ * Control routes under `/_sim/` (open on loopback, key-guarded off it: control-auth.ts; never
+ * faulted, cannot clash with the real API): stats,
  * flush, per-run counts and rows for delivery audits, run cancellation, faults, DLQ replay.
  */
 import type { ServerContext } from './context.js';
