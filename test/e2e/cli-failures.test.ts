@@ -59,7 +59,8 @@ describe('usage errors → exit 2', () => {
   it.each([
     [['--nope'], /^mlop-sim: unknown option --nope \(see mlop-sim --help\)\.$/],
     [['--usres', '3'], /^mlop-sim: unknown option --usres; did you mean --users\? \(see mlop-sim --help\)\.$/],
-    [['--duet-server-latency', '5ms'], /^mlop-sim: unknown option --duet-server-latency \(see mlop-sim --help\)\.$/],
+    // yargs itself names a kebab-case flag twice (`made-up-latency, madeUpLatency`): once here, as typed.
+    [['--made-up-latency', '5ms'], /^mlop-sim: unknown option --made-up-latency \(see mlop-sim --help\)\.$/],
     [['--run-time', 'soon'], /--run-time must look like 30s/],
     [['--users', '0'], /--users must be a whole number/],
     [['--scenario', 'nonsense'], /unknown scenario "nonsense"/],
