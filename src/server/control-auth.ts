@@ -9,7 +9,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { DEFAULT_API_KEY, type ApiKeySpec, type KeyStore } from './auth.js';
-import { STORAGE_PREFIX } from './files.js';
+import { STORAGE_PREFIX } from './files/object-store.js';
 import { jsonReply, type Reply, type RequestHead } from './http/types.js';
 import { ServerStartError } from './listen.js';
 
