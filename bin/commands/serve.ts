@@ -112,7 +112,8 @@ export async function serveCommand(a: ServeArgs): Promise<void> {
     }
     throw err instanceof ServerStartError ? usageError(err) : err;
   });
-  const reach = server.listening === server.url ? '' : ` (every interface; from this machine: ${server.url})`;
+  const everywhere = /^http:\/\/(0\.0\.0\.0|\[::\]):/.test(server.listening);
+  const reach = server.listening === server.url ? '' : everywhere ? ` (every interface; from this machine: ${server.url})` : ` (--host ${a.host})`;
   out(`mlop-sim reference server listening on ${server.listening}${reach}\n`);
   if (options.clickhouse) out(`Rows go to ClickHouse at ${server.stats().store}, database ${options.clickhouse.database ?? 'default'}.\n`);
   if (server.key) out(`API key: ${server.key}\n`);
