@@ -27,6 +27,8 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'output-cost', script: 'bench/output-cost.ts' },
   { name: 'scale-out', script: 'bench/scale-out.ts' },
   { name: 'live-report', script: 'bench/live-report.ts' },
+  // Needs an older build: only with --only build-parity (pass --before <its dist/bin/mlop-sim.js>).
+  { name: 'build-parity', script: 'bench/build-parity.ts', optIn: true },
 ];
 
 const argv = process.argv.slice(2);
@@ -34,6 +36,7 @@ const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',
 const passThrough = [
   ...(argv.includes('--runs') ? ['--runs', argv[argv.indexOf('--runs') + 1]] : []),
   ...(argv.includes('--minutes') ? ['--minutes', argv[argv.indexOf('--minutes') + 1]] : []),
+  ...(argv.includes('--before') ? ['--before', argv[argv.indexOf('--before') + 1]] : []),
 ];
 
 // The generator benchmarks run the built CLI.
