@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The mlop-sim CLI: its commands (run, serve, merge, baseline), help and exit codes. Each command turns
+ * The mlop-sim CLI: its commands (run, serve, merge, baseline, history), help and exit codes. Each command turns
  * flags into library options (bin/commands/); every behaviour lives in src/. See docs/cli.md.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { baselineBuilder } from './commands/baseline.js';
+import { historyBuilder } from './commands/history.js';
 import { mergeBuilder, mergeCommand } from './commands/merge.js';
 import { runBuilder, runCommand } from './commands/run.js';
 import { serveBuilder, serveCommand } from './commands/serve.js';
@@ -16,9 +17,9 @@ const COMMANDS = ['run', 'serve', 'merge', 'baseline'];
 
 const EPILOGUE = `Exit codes:
   0    pass
-  1    thresholds, baseline or delivery audit failed
-  2    usage or config error (bad flag, malformed scenario or baseline file)
-  3    target unreachable or API key rejected at start
+  1    thresholds, baseline or delivery audit failed; history check: a regression in the window
+  2    usage or config error (bad flag, malformed scenario, baseline or history file)
+  3    target unreachable or API key rejected at start; ClickHouse unreachable
   130  interrupted (Ctrl+C, SIGINT, SIGTERM): users stopped, runs finished, reports written
   70   internal error (a bug: the message keeps its stack trace)
 
@@ -32,6 +33,7 @@ const cli = yargs(hideBin(process.argv))
   .command('serve', 'run the reference server standalone (ingest + API + heartbeat on one port)', serveBuilder, (a) => serveCommand(a as never))
   .command('merge <files..>', 'merge shard files (run --shard I/N) into one report, verdict and exit code', mergeBuilder, (a) => mergeCommand(a))
   .command('baseline <action>', 'manage the baseline', baselineBuilder)
+  .command('history <action>', 'a results history across runs and its change points (add, check, show)', historyBuilder)
   .epilogue(EPILOGUE)
   .strict()
   .help()

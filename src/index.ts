@@ -36,3 +36,5 @@ export {
   type ReferenceServerOptions,
 } from './server/index.js';
 export type * from './metrics/result.js';
+export { eDivisive, type ChangePoint, type ChangePointOptions } from './metrics/statistics/change-points.js';
+export * from './history/index.js';

@@ -20,6 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   output: ['core', 'metrics'],
   run: ['core', 'metrics', 'load', 'executor', 'transport', 'output', 'server'],
   server: ['core'],
+  history: ['core', 'metrics'],
   sdk: [],
 };
 /** run may reach the server only to start the embedded target. */
