@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import {
-  addToHistory, defaultLabel, DEFAULT_HISTORY_FILE, DEFAULT_HISTORY_TABLE, EXIT_CODES, HISTORY_METRICS, readAndCheck, showHistory, SimUsageError,
+  addToHistory, defaultLabel, DEFAULT_HISTORY_FILE, DEFAULT_WINDOW, DEFAULT_HISTORY_TABLE, EXIT_CODES, HISTORY_METRICS, readAndCheck, showHistory, SimUsageError,
   type HistoryMetric, type HistoryStoreOptions, type ReadOptions,
 } from '../../src/index.js';
 import { exit, hideSecret, lastValue, out } from './terminal.js';
@@ -24,7 +24,7 @@ function storeFlags(y: Argv): Argv {
 
 function checkFlags(y: Argv): Argv {
   return storeFlags(y)
-    .option('window', { coerce: lastValue, type: 'number', default: 1, describe: 'fail when a regression starts within the last N results' })
+    .option('window', { coerce: lastValue, type: 'number', default: DEFAULT_WINDOW, describe: 'fail when a regression starts within the last N results' })
     .option('entry', { type: 'string', array: true, describe: 'only this entry (repeatable), e.g. Aggregated' })
     .option('metric', { type: 'string', array: true, choices: [...HISTORY_METRICS], describe: 'only this figure (repeatable)' })
     .option('min-change', { coerce: lastValue, type: 'number', default: 0, describe: 'ignore change points smaller than this many percent' })

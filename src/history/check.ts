@@ -9,8 +9,16 @@ import { eDivisive, type ChangePointOptions } from '../metrics/statistics/change
 import { HISTORY_METRICS, WORSE_WHEN, type HistoryMetric, type HistoryRecord } from './record.js';
 import { orderByTime } from './store.js';
 
+/**
+ * The window by default: 5 results. A change is confirmed only once a few results stand on its
+ * new level (a lone last result is as likely an outlier), so a window of 1 could never fail; on
+ * real runs a +5 % p50 shift was confirmed by the 5th slow result in 88–94 % of series
+ * (bench/RESULTS.md "history-changepoints", the lag table).
+ */
+export const DEFAULT_WINDOW = 5;
+
 export interface CheckOptions extends ChangePointOptions {
-  /** A regression fails the check when it starts within the last this many results (default 1). */
+  /** A regression fails the check when it starts within the last this many results (default DEFAULT_WINDOW). */
   window?: number;
   /** Only these entries (default: every entry in the history). */
   entries?: readonly string[];
@@ -66,7 +74,7 @@ export function pickEntries(records: readonly HistoryRecord[], asked: readonly s
 }
 
 export function checkHistory(unordered: readonly HistoryRecord[], options: CheckOptions = {}): HistoryCheck {
-  const window = options.window ?? 1;
+  const window = options.window ?? DEFAULT_WINDOW;
   if (!Number.isInteger(window) || window < 1) throw new SimUsageError(`--window must be a whole number of results, at least 1 (got ${window}).`);
   const minChange = options.minChangePct ?? 0;
   const records = orderByTime(unordered);

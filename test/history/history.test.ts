@@ -150,7 +150,7 @@ describe('history show', () => {
     const line21 = shown.text.split('\n').find((l) => l.startsWith('21 '));
     expect(line21).toContain('c21');
     expect(line21).toContain('▲ p50 +');
-    expect(shown.text).toContain('PASS: no regression starts within the last 1 result (1 change point in 30 results).');
+    expect(shown.text).toContain('PASS: no regression starts within the last 5 results (1 change point in 30 results).');
     const html = join(d, 'out', 'history.html');
     expect(await showHistory({ store: { file }, html })).toMatchObject({ file: html });
     const page = readFileSync(html, 'utf8');
