@@ -3,7 +3,7 @@
  * the check's verdict, its change points, and per entry inline SVG charts of the series —
  * p50/p95/p99, error rate and throughput against the result number — where each change point is
  * a dashed vertical line at the first result of the new level (red: regression, green:
- * improvement). The look follows the run report's (src/output/html-page.ts).
+ * improvement). The look follows the run report's (src/output/html/page.ts).
  */
 import type { HistoryCheck, SeriesChange } from './check.js';
 import type { HistoryMetric, HistoryRecord } from './record.js';
