@@ -30,6 +30,7 @@ function checkFlags(y: Argv): Argv {
     .option('min-change', { coerce: lastValue, type: 'number', default: 0, describe: 'ignore change points smaller than this many percent' })
     .option('max-pvalue', { coerce: lastValue, type: 'number', default: 0.01, describe: 'significance level of the permutation test' })
     .option('permutations', { coerce: lastValue, type: 'number', default: 199, describe: 'permutations per significance test' })
+    .option('scenario', { ...single, describe: 'only the results of this scenario (needed when the history holds several)' })
     .option('seed', { coerce: lastValue, type: 'number', default: 1, describe: "seed of the permutations (same seed, same answer)" });
 }
 
@@ -66,6 +67,7 @@ function readOptions(a: Args): ReadOptions {
     store: storeOptions(a),
     window: number(a, 'window', (v) => Number.isInteger(v) && v >= 1, 'a whole number of results, at least 1'),
     entries: (a.entry as string[] | undefined)?.map(String),
+    scenario: nonEmpty(a.scenario),
     metrics: a.metric as HistoryMetric[] | undefined,
     minChangePct: number(a, 'min-change', (v) => v >= 0, 'a percentage, 0 or more'),
     maxPValue: number(a, 'max-pvalue', (v) => v > 0 && v < 1, 'between 0 and 1'),
@@ -80,7 +82,8 @@ export function historyBuilder(y: Argv): Argv {
       'add <result>',
       "append a run's result (its latest.json) to the history",
       (yy) => storeFlags(yy.positional('result', { type: 'string', describe: 'a latest.json' }))
-        .option('label', { ...single, describe: 'what the run measured, e.g. a commit', defaultDescription: 'GITHUB_SHA (12 characters), else none' }),
+        .option('label', { ...single, describe: 'what the run measured, e.g. a commit', defaultDescription: 'GITHUB_SHA (12 characters), else none' })
+        .option('force', { type: 'boolean', describe: 'add it even when the run was interrupted' }),
       (a) => addCommand(a),
     )
     .command('check', 'find change points in the history; exit 1 when a regression starts within the last --window results', checkFlags, (a) => checkCommand(a))
@@ -95,7 +98,7 @@ export function historyBuilder(y: Argv): Argv {
 
 async function addCommand(a: Args): Promise<void> {
   const label = nonEmpty(a.label) ?? defaultLabel(process.env);
-  const added = await addToHistory({ result: String(a.result), label, store: storeOptions(a) });
+  const added = await addToHistory({ result: String(a.result), label, store: storeOptions(a), force: a.force === true });
   const entries = Object.keys(added.record.entries).length;
   out(`mlop-sim: added ${a.result}${label ? ` (${label})` : ''} to ${added.store}: ${entries} entr${entries === 1 ? 'y' : 'ies'}, ${added.results} result${added.results === 1 ? '' : 's'} in all\n`);
   exit(EXIT_CODES.pass);

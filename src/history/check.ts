@@ -26,6 +26,8 @@ export interface CheckOptions extends ChangePointOptions {
   metrics?: readonly HistoryMetric[];
   /** Change points whose relative size is below this percentage are not reported (default 0: all). */
   minChangePct?: number;
+  /** Only the results of this scenario; required when the history holds several. */
+  scenario?: string;
 }
 
 export interface SeriesChange {
@@ -73,11 +75,22 @@ export function pickEntries(records: readonly HistoryRecord[], asked: readonly s
   return [...asked];
 }
 
+/** The results of one scenario: the one asked for, else the only one there is (several → usage error). */
+export function ofScenario(records: readonly HistoryRecord[], scenario: string | undefined): HistoryRecord[] {
+  const names = [...new Set(records.map((r) => r.scenario))];
+  if (scenario === undefined) {
+    if (names.length > 1) throw new SimUsageError(`the history holds results of several scenarios (${names.join(', ')}); pick one with --scenario.`);
+    return [...records];
+  }
+  if (!names.includes(scenario)) throw new SimUsageError(`the history holds no result of scenario "${scenario}" (it has: ${names.join(', ')}).`);
+  return records.filter((r) => r.scenario === scenario);
+}
+
 export function checkHistory(unordered: readonly HistoryRecord[], options: CheckOptions = {}): HistoryCheck {
   const window = options.window ?? DEFAULT_WINDOW;
   if (!Number.isInteger(window) || window < 1) throw new SimUsageError(`--window must be a whole number of results, at least 1 (got ${window}).`);
   const minChange = options.minChangePct ?? 0;
-  const records = orderByTime(unordered);
+  const records = orderByTime(ofScenario(unordered, options.scenario));
   const entries = pickEntries(records, options.entries);
   const metrics = options.metrics ?? HISTORY_METRICS;
   const changes: SeriesChange[] = [];

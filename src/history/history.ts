@@ -23,6 +23,8 @@ export interface AddOptions {
   result: string;
   label?: string | null;
   store: HistoryStoreOptions;
+  /** Add an interrupted run too. */
+  force?: boolean;
 }
 
 export async function addToHistory(o: AddOptions): Promise<{ record: HistoryRecord; store: string; results: number }> {
@@ -39,7 +41,7 @@ export async function addToHistory(o: AddOptions): Promise<{ record: HistoryReco
   } catch {
     throw new SimUsageError(`${o.result} is not JSON, so not a latest.json of mlop-sim.`);
   }
-  const record = recordOfResult(parsed, o.result, o.label ?? null);
+  const record = recordOfResult(parsed, o.result, o.label ?? null, o.force === true);
   const store = await openHistoryStore(o.store);
   try {
     await store.append(record);

@@ -69,7 +69,7 @@ function isEntrySummary(v: unknown): v is EntrySummary {
  * The record of a parsed latest.json (`source` names it in the error). Not a latest.json of
  * mlop-sim (no entries, no judged list, no start time) → SimUsageError (exit 2).
  */
-export function recordOfResult(result: unknown, source: string, label: string | null): HistoryRecord {
+export function recordOfResult(result: unknown, source: string, label: string | null, force = false): HistoryRecord {
   const bad = (what: string): never => {
     throw new SimUsageError(`${source} is not a latest.json of mlop-sim (${what}).`);
   };
@@ -78,6 +78,9 @@ export function recordOfResult(result: unknown, source: string, label: string | 
   if (!isEntrySummary(result.aggregated)) return bad('no "aggregated" row');
   if (!Array.isArray(result.judged) || !result.judged.every((j) => typeof j === 'string')) return bad('no "judged" list');
   if (typeof result.startedAt !== 'string' || Number.isNaN(Date.parse(result.startedAt))) return bad('no "startedAt" time');
+  if (result.interrupted === true && !force) {
+    throw new SimUsageError(`${source} is of an interrupted run, whose figures cover only part of the load: pass --force to add it anyway.`);
+  }
   const rows = result.entries as EntrySummary[];
   const entries: Record<string, EntryFigures> = {};
   for (const name of result.judged as string[]) {

@@ -52,6 +52,12 @@ describe('a history record', () => {
     expect(rec).toMatchObject({ format: 'mlop-sim-history/1', label: 'abc', scenario: 'http', time: '2026-01-01T00:00:00.000Z', pass: true });
   });
 
+  it('refuses an interrupted run unless forced', () => {
+    const r = latest(20, '2026-01-01T00:00:00Z', { interrupted: true });
+    expect(() => recordOfResult(r, 'latest.json', null)).toThrow('latest.json is of an interrupted run, whose figures cover only part of the load: pass --force to add it anyway.');
+    expect(recordOfResult(r, 'latest.json', null, true).entries.Aggregated.p50_ms).toBe(20);
+  });
+
   it('refuses a file that is not a latest.json with one sentence', () => {
     expect(() => recordOfResult({ name: 'x' }, 'package.json', null)).toThrow('package.json is not a latest.json of mlop-sim (no "entries" list of stats rows).');
     expect(() => recordOfResult([], 'a.json', null)).toThrow(/not a JSON object/);
@@ -133,6 +139,14 @@ describe('history check', () => {
     const recs = records({ p50_ms: step }, 30);
     const check = checkHistory([...recs.slice(20), ...recs.slice(0, 20)], { window: 10 });
     expect(check.changes[0]).toMatchObject({ run: 20, label: 'c21' });
+  });
+
+  it('checks one scenario: the only one, or the one named; several without a name is a usage error', () => {
+    const recs = records({ p50_ms: step }, 30);
+    const mixed = [...recs, { ...recs[0], scenario: 'stress', time: '2027-01-01T00:00:00.000Z' }];
+    expect(() => checkHistory(mixed)).toThrow('the history holds results of several scenarios (http, stress); pick one with --scenario.');
+    expect(checkHistory(mixed, { scenario: 'http', window: 10 }).changes[0]).toMatchObject({ run: 20 });
+    expect(() => checkHistory(recs, { scenario: 'sdk' })).toThrow('the history holds no result of scenario "sdk" (it has: http).');
   });
 
   it('min-change drops change points smaller than it', () => {
