@@ -30,6 +30,7 @@ function checkFlags(y: Argv): Argv {
     .option('min-change', { coerce: lastValue, type: 'number', default: 0, describe: 'ignore change points smaller than this many percent' })
     .option('max-pvalue', { coerce: lastValue, type: 'number', default: 0.01, describe: 'significance level of the permutation test' })
     .option('permutations', { coerce: lastValue, type: 'number', default: 199, describe: 'permutations per significance test' })
+    .option('last', { coerce: lastValue, type: 'number', describe: 'only the newest N results (default: all)' })
     .option('scenario', { ...single, describe: 'only the results of this scenario (needed when the history holds several)' })
     .option('seed', { coerce: lastValue, type: 'number', default: 1, describe: "seed of the permutations (same seed, same answer)" });
 }
@@ -68,6 +69,7 @@ function readOptions(a: Args): ReadOptions {
     window: number(a, 'window', (v) => Number.isInteger(v) && v >= 1, 'a whole number of results, at least 1'),
     entries: (a.entry as string[] | undefined)?.map(String),
     scenario: nonEmpty(a.scenario),
+    last: a.last === undefined ? undefined : number(a, 'last', (v) => Number.isInteger(v) && v >= 3, 'a whole number of results, at least 3'),
     metrics: a.metric as HistoryMetric[] | undefined,
     minChangePct: number(a, 'min-change', (v) => v >= 0, 'a percentage, 0 or more'),
     maxPValue: number(a, 'max-pvalue', (v) => v > 0 && v < 1, 'between 0 and 1'),

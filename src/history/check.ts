@@ -28,6 +28,8 @@ export interface CheckOptions extends ChangePointOptions {
   minChangePct?: number;
   /** Only the results of this scenario; required when the history holds several. */
   scenario?: string;
+  /** Only the newest this many results (default: all). The cost grows with the square of the length. */
+  last?: number;
 }
 
 export interface SeriesChange {
@@ -90,7 +92,9 @@ export function checkHistory(unordered: readonly HistoryRecord[], options: Check
   const window = options.window ?? DEFAULT_WINDOW;
   if (!Number.isInteger(window) || window < 1) throw new SimUsageError(`--window must be a whole number of results, at least 1 (got ${window}).`);
   const minChange = options.minChangePct ?? 0;
-  const records = orderByTime(ofScenario(unordered, options.scenario));
+  const last = options.last;
+  if (last !== undefined && (!Number.isInteger(last) || last < 3)) throw new SimUsageError(`--last must be a whole number of results, at least 3 (got ${last}).`);
+  const records = orderByTime(ofScenario(unordered, options.scenario)).slice(last === undefined ? 0 : -last);
   const entries = pickEntries(records, options.entries);
   const metrics = options.metrics ?? HISTORY_METRICS;
   const changes: SeriesChange[] = [];

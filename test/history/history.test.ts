@@ -149,6 +149,13 @@ describe('history check', () => {
     expect(() => checkHistory(recs, { scenario: 'sdk' })).toThrow('the history holds no result of scenario "sdk" (it has: http).');
   });
 
+  it('--last keeps the newest results only (their numbers count from the first kept)', () => {
+    const check = checkHistory(records({ p50_ms: step }, 30), { last: 15, window: 10 });
+    expect(check.records).toHaveLength(15);
+    expect(check.changes[0]).toMatchObject({ run: 5, label: 'c21' });
+    expect(() => checkHistory(records({}, 5), { last: 2 })).toThrow(/--last/);
+  });
+
   it('min-change drops change points smaller than it', () => {
     expect(checkHistory(records({ p50_ms: step }, 30), { minChangePct: 10 }).changes).toEqual([]);
   });
