@@ -28,7 +28,8 @@ ul.changes li.improvement { color: #15803d; }
 
 const COLORS = ['#1f5fbf', '#c2410c', '#7c3aed'];
 const CHARTS: Array<{ title: string; metrics: HistoryMetric[]; scale: number }> = [
-  { title: 'latency (ms)', metrics: ['p50_ms', 'p95_ms', 'p99_ms'], scale: 1 },
+  { title: 'median latency (ms)', metrics: ['p50_ms'], scale: 1 },
+  { title: 'tail latency (ms)', metrics: ['p95_ms', 'p99_ms'], scale: 1 },
   { title: 'error rate (%)', metrics: ['error_rate'], scale: 100 },
   { title: 'throughput (/s)', metrics: ['rps'], scale: 1 },
 ];
@@ -44,15 +45,20 @@ const PAD = { left: 56, right: 14, top: 14, bottom: 34 };
 function chart(records: readonly HistoryRecord[], entry: string, spec: (typeof CHARTS)[number], changes: readonly SeriesChange[]): string {
   const n = records.length;
   const points = spec.metrics.map((m) => records.flatMap((r, i) => (r.entries[entry] ? [[i, r.entries[entry][m] * spec.scale] as const] : [])));
+  // The axis spans the data (not from 0), so a shift of a few percent is visible.
   const ys = points.flat().map((p) => p[1]);
-  const yMax = Math.max(...ys, 0) > 0 ? Math.max(...ys) * 1.1 : 1;
+  const lo = ys.length ? Math.min(...ys) : 0;
+  const hi = ys.length ? Math.max(...ys) : 1;
+  const margin = hi > lo ? (hi - lo) * 0.15 : Math.max(Math.abs(hi) * 0.1, 1);
+  const yMin = Math.max(0, lo - margin);
+  const yMax = hi + margin;
   const pw = W - PAD.left - PAD.right;
   const ph = H - PAD.top - PAD.bottom;
   const X = (i: number): number => PAD.left + (n > 1 ? (i / (n - 1)) * pw : pw / 2);
-  const Y = (v: number): number => PAD.top + ph - (v / yMax) * ph;
+  const Y = (v: number): number => PAD.top + ph - ((v - yMin) / (yMax - yMin)) * ph;
   const parts: string[] = [];
   for (let k = 0; k <= 4; k++) {
-    const v = (yMax * k) / 4;
+    const v = yMin + ((yMax - yMin) * k) / 4;
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#e5e7eb"/>`);
     parts.push(`<text x="${PAD.left - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#374151">${v.toPrecision(3)}</text>`);
   }
