@@ -15,7 +15,7 @@
  *
  * Every series goes through the real path: recordOfResult() of each latest.json, then
  * checkHistory() with the CLI's defaults (E-divisive means, 199 permutations, p ≤ 0.01).
- * Beside it, the test's level on Gaussian noise (1,000 series of 30).
+ * Beside it, the test's level on Gaussian noise (3,000 series of 30).
  *
  * Usage: node --import tsx bench/history-changepoints.ts [--series 200] [--pool bench/out/history-pool]
  * The pool's runs are made once (about 10 minutes) and reused; delete the folder to re-take them.
@@ -135,9 +135,9 @@ lines.push(`| CI: \`check --window 5\` (all 20 series) has failed by then | ${KS
 // The test's level on Gaussian noise.
 const noise = createRandom(99);
 let falseAlarms = 0;
-for (let s = 0; s < 1000; s++) {
+for (let s = 0; s < 3000; s++) {
   const xs = Array.from({ length: 30 }, () => Math.sqrt(-2 * Math.log(1 - noise.next())) * Math.cos(2 * Math.PI * noise.next()));
   if (eDivisive(xs).length > 0) falseAlarms++;
 }
-lines.push('', `Level on Gaussian noise (1,000 series of 30, p ≤ 0.01): ${pct(falseAlarms, 1000)} of series with a change point.`);
+lines.push('', `Level on Gaussian noise (3,000 series of 30, p ≤ 0.01): ${pct(falseAlarms, 3000)} of series with a change point.`);
 console.log(lines.join('\n'));

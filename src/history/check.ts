@@ -12,7 +12,8 @@ import { orderByTime } from './store.js';
 /**
  * The window by default: 5 results. A change is confirmed only once a few results stand on its
  * new level (a lone last result is as likely an outlier), so a window of 1 could never fail; on
- * real runs a +5 % p50 shift was confirmed by the 5th slow result in 88–94 % of series
+ * real runs a +5 % p50 shift was confirmed by the 5th slow result in 82.5 % of series, and the
+ * check had failed by then in 91.5 %
  * (bench/RESULTS.md "history-changepoints", the lag table).
  */
 export const DEFAULT_WINDOW = 5;

@@ -3,7 +3,8 @@
  * Multiple Change Point Analysis of Multivariate Data", JASA 109(505), 2014), the procedure
  * MongoDB's signal-processing-algorithms and Apache Otava (formerly Hunter) run over performance
  * test history. Pure maths: no I/O, deterministic for the same series and options (the
- * permutations are drawn from a seeded mulberry32, src/core/random.ts).
+ * permutations are drawn from a mulberry32, src/core/random.ts, seeded with the seed and the
+ * series' values).
  *
  * The divergence of two samples X (n points) and Y (m points) is the energy statistic
  *
@@ -110,6 +111,19 @@ function bestOver(prefix: Float64Array, n: number, bounds: readonly number[], me
   return best;
 }
 
+/**
+ * The permutations' seed for this series: `seed` mixed with a hash (FNV-1a) of the values. The
+ * same series and seed give the same permutations, and different series get different ones:
+ * with one fixed set of permutations for every series, the test's level across series would be
+ * that set's, not the nominal one (it is exact only on average over random permutations).
+ */
+function seedFor(series: readonly number[], seed: number): number {
+  const bytes = new Uint8Array(new Float64Array(series).buffer);
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return (h ^ seed) >>> 0;
+}
+
 const mean = (xs: readonly number[], a: number, b: number): number => {
   let sum = 0;
   for (let i = a; i < b; i++) sum += xs[i];
@@ -127,7 +141,7 @@ export function eDivisive(series: readonly number[], options: ChangePointOptions
   const found: Array<{ index: number; qhat: number; pValue: number }> = [];
   if (n < 3) return [];
   const prefix = columnPrefix(series, o.alpha);
-  const random = createRandom(o.seed);
+  const random = createRandom(seedFor(series, o.seed));
   const shuffled = new Float64Array(n);
   // Segment starts → their best split; a segment's entry is dropped when it is split.
   const memo = new Map<number, Candidate | undefined>();
