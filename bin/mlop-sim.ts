@@ -13,7 +13,7 @@ import { serveBuilder, serveCommand } from './commands/serve.js';
 import { handleError, handleUsage } from './commands/terminal.js';
 import { describeUnknownArguments, type KnownArguments } from './commands/unknown-flags.js';
 
-const COMMANDS = ['run', 'serve', 'merge', 'baseline'];
+const COMMANDS = ['run', 'serve', 'merge', 'baseline', 'history'];
 
 const EPILOGUE = `Exit codes:
   0    pass
