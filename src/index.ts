@@ -36,3 +36,8 @@ export {
   type ReferenceServerOptions,
 } from './server/index.js';
 export type * from './metrics/result.js';
+export {
+  startRecording, readTrace, profileOfTrace, runFigures, readProfile, validateProfile,
+  type RecordOptions, type RecordSummary, type RecordingProxy, type Trace, type WorkloadProfile,
+} from './capture/index.js';
+export { presetRef, withReplaySpeed, replayScenario, PRESETS } from './load/replay/index.js';

@@ -1,0 +1,49 @@
+/**
+ * What a job costs the ingest, read from a trace: per run its rows per table (a metrics line of k
+ * keys is k rows of mlop_metrics, a console line one row of mlop_logs, a data line one row of
+ * mlop_data, a presigned file one row of mlop_files), its requests and request bytes, and the
+ * same per second of the run (create → last request). `mlop-sim profile --figures` prints them;
+ * the replay test and the preset measurements compare them.
+ */
+import { splitRuns } from './profile-extract.js';
+import { parseLooseJson } from './profile-extract.js';
+import { pathOf, type Trace, type TraceExchange } from './trace-format.js';
+
+export interface RunFigures {
+  project: string;
+  run: string;
+  durationS: number;
+  requests: number;
+  bytes: number;
+  rows: { mlop_metrics: number; mlop_logs: number; mlop_data: number; mlop_files: number };
+  requestsPerS: number;
+  bytesPerS: number;
+  rowsPerS: number;
+}
+
+function lines(ex: TraceExchange): Record<string, unknown>[] {
+  if (!ex.body) return [];
+  return ex.body.split('\n').filter((l) => l.trim()).map(parseLooseJson).filter((v): v is Record<string, unknown> => !!v && typeof v === 'object');
+}
+
+export function runFigures(trace: Trace): RunFigures[] {
+  return splitRuns(trace).map((r) => {
+    const rows = { mlop_metrics: 0, mlop_logs: 0, mlop_data: 0, mlop_files: 0 };
+    let bytes = 0;
+    for (const ex of r.exchanges) {
+      bytes += ex.bodyBytes;
+      const path = pathOf(ex.route);
+      if (path === '/ingest/metrics') for (const l of lines(ex)) rows.mlop_metrics += Object.keys((l.data as object) ?? {}).length;
+      else if (path === '/ingest/logs') rows.mlop_logs += lines(ex).length;
+      else if (path === '/ingest/data') rows.mlop_data += lines(ex).length;
+      else if (path === '/files') rows.mlop_files += ((lines(ex)[0]?.files as unknown[]) ?? []).length;
+    }
+    const durationS = Math.max(0.001, (r.endT - r.startT) / 1000);
+    const total = rows.mlop_metrics + rows.mlop_logs + rows.mlop_data + rows.mlop_files;
+    const per = (x: number) => Math.round((x / durationS) * 1000) / 1000;
+    return {
+      project: r.project, run: r.name, durationS: Math.round(durationS * 1000) / 1000, requests: r.exchanges.length, bytes, rows,
+      requestsPerS: per(r.exchanges.length), bytesPerS: per(bytes), rowsPerS: per(total),
+    };
+  });
+}
