@@ -2,7 +2,9 @@
  * What a job costs the ingest, read from a trace: per run its rows per table (a metrics line of k
  * keys is k rows of mlop_metrics, a console line one row of mlop_logs, a data line one row of
  * mlop_data, a presigned file one row of mlop_files), its requests and request bytes, and the
- * same per second of the run (create → last request). `mlop-sim profile --figures` prints them;
+ * same per second of the job's logging life: from the run's create request to the last line the
+ * job logged (the profile's runLengthS; the drain after finish() is left out of the span because
+ * it ends on the SDK's next 1 s tick, noise of up to a second). `mlop-sim profile --figures` prints them;
  * the replay test and the preset measurements compare them.
  */
 import { splitRuns } from './profile-extract.js';
@@ -12,6 +14,7 @@ import { pathOf, type Trace, type TraceExchange } from './trace-format.js';
 export interface RunFigures {
   project: string;
   run: string;
+  /** Seconds from the run's create to the last line the job logged. */
   durationS: number;
   requests: number;
   bytes: number;
@@ -27,18 +30,43 @@ function lines(ex: TraceExchange): Record<string, unknown>[] {
 }
 
 export function runFigures(trace: Trace): RunFigures[] {
+  const t0 = Date.parse(trace.header.startedAt);
   return splitRuns(trace).map((r) => {
+    let lastLine = -Infinity;
+    const seen = (l: Record<string, unknown>) => {
+      const t = Number(l.time);
+      if (Number.isFinite(t) && t > lastLine) lastLine = t;
+    };
     const rows = { mlop_metrics: 0, mlop_logs: 0, mlop_data: 0, mlop_files: 0 };
     let bytes = 0;
     for (const ex of r.exchanges) {
       bytes += ex.bodyBytes;
       const path = pathOf(ex.route);
-      if (path === '/ingest/metrics') for (const l of lines(ex)) rows.mlop_metrics += Object.keys((l.data as object) ?? {}).length;
-      else if (path === '/ingest/logs') rows.mlop_logs += lines(ex).length;
-      else if (path === '/ingest/data') rows.mlop_data += lines(ex).length;
-      else if (path === '/files') rows.mlop_files += ((lines(ex)[0]?.files as unknown[]) ?? []).length;
+      if (path === '/ingest/metrics') {
+        for (const l of lines(ex)) {
+          const keys = Object.keys((l.data as object) ?? {});
+          rows.mlop_metrics += keys.length;
+          if (!keys.every((k) => k.startsWith('sys/'))) seen(l);
+        }
+      } else if (path === '/ingest/logs') {
+        for (const l of lines(ex)) {
+          rows.mlop_logs++;
+          const m = String(l.message ?? '');
+          if (!m.startsWith('pluto: ') && !m.includes('[pluto-sync]')) seen(l);
+        }
+      } else if (path === '/ingest/data') {
+        for (const l of lines(ex)) {
+          rows.mlop_data++;
+          seen(l);
+        }
+      } else if (path === '/files') {
+        const files = (lines(ex)[0]?.files as Record<string, unknown>[]) ?? [];
+        rows.mlop_files += files.length;
+        files.forEach(seen);
+      }
     }
-    const durationS = Math.max(0.001, (r.endT - r.startT) / 1000);
+    const lifeMs = Number.isFinite(lastLine) ? lastLine - (t0 + r.startT) : r.endT - r.startT;
+    const durationS = Math.max(0.001, lifeMs / 1000);
     const total = rows.mlop_metrics + rows.mlop_logs + rows.mlop_data + rows.mlop_files;
     const per = (x: number) => Math.round((x / durationS) * 1000) / 1000;
     return {
