@@ -180,6 +180,10 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...single, type: 'boolean', describe: "SDK users capture console lines: the SDK's start-up lines and the job's prints (--no-console: off)", defaultDescription: 'on',
     to: (v: boolean, o) => void (o.sdk = { ...o.sdk, console: v }),
   },
+  'explicit-log-upload': {
+    ...single, type: 'boolean', describe: 'SDK users\' run._log uploads like run.log (--no-explicit-log-upload: sends nothing, like pluto 0.0.28)', defaultDescription: 'on',
+    to: (v: boolean, o) => void (o.sdk = { ...o.sdk, explicitLogUpload: v }),
+  },
   'stop-timeout': { ...single, type: 'string', describe: "Locust's name for --shutdown-timeout", to: 'shutdownTimeout' },
   'reset-stats': { type: 'boolean', describe: 'reset statistics once every user has started (Locust)', to: 'resetStats' },
   tags: {

@@ -29,6 +29,8 @@ export interface SdkTarget {
   systemMetrics?: boolean;
   /** Console capture: the SDK's start-up lines and the user's prints (the SDK's default: on). */
   console?: boolean;
+  /** `run._log` uploads (the default); false: it sends nothing, like pluto 0.0.28. */
+  explicitLogUpload?: boolean;
   /** Also told of every settled record (the storage audit's acked rows, the time-to-visible probe). */
   onRecordSettled?: (ev: RecordSettled) => void;
   /** Told of each run once init() returned it. */
@@ -83,6 +85,7 @@ export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Se
     observer: stats ? statsObserver(stats, target.onRecordSettled) : undefined,
     disable_console: target.console === false,
     disable_system_metrics: target.systemMetrics === false,
+    x_explicit_log_upload: target.explicitLogUpload !== false,
     sync_process_shutdown_timeout: target.shutdownTimeoutS,
     dispatcher: target.dispatcher,
   };
