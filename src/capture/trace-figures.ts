@@ -17,7 +17,10 @@ export interface RunFigures {
   /** Seconds from the run's create to the last line the job logged. */
   durationS: number;
   requests: number;
+  /** Request body bytes through the recorder (API, ingest, presign; storage PUTs only if their URLs point at it). */
   bytes: number;
+  /** Bytes of the files the run presigned (what goes to object storage, wherever the PUT goes). */
+  fileBytes: number;
   rows: { mlop_metrics: number; mlop_logs: number; mlop_data: number; mlop_files: number };
   requestsPerS: number;
   bytesPerS: number;
@@ -39,6 +42,7 @@ export function runFigures(trace: Trace): RunFigures[] {
     };
     const rows = { mlop_metrics: 0, mlop_logs: 0, mlop_data: 0, mlop_files: 0 };
     let bytes = 0;
+    let fileBytes = 0;
     for (const ex of r.exchanges) {
       bytes += ex.bodyBytes;
       const path = pathOf(ex.route);
@@ -62,6 +66,7 @@ export function runFigures(trace: Trace): RunFigures[] {
       } else if (path === '/files') {
         const files = (lines(ex)[0]?.files as Record<string, unknown>[]) ?? [];
         rows.mlop_files += files.length;
+        for (const f of files) fileBytes += Number(f.fileSize ?? 0);
         files.forEach(seen);
       }
     }
@@ -70,7 +75,7 @@ export function runFigures(trace: Trace): RunFigures[] {
     const total = rows.mlop_metrics + rows.mlop_logs + rows.mlop_data + rows.mlop_files;
     const per = (x: number) => Math.round((x / durationS) * 1000) / 1000;
     return {
-      project: r.project, run: r.name, durationS: Math.round(durationS * 1000) / 1000, requests: r.exchanges.length, bytes, rows,
+      project: r.project, run: r.name, durationS: Math.round(durationS * 1000) / 1000, requests: r.exchanges.length, bytes, fileBytes, rows,
       requestsPerS: per(r.exchanges.length), bytesPerS: per(bytes), rowsPerS: per(total),
     };
   });
