@@ -3,7 +3,7 @@
  * the stats (the SDK's HTTP exchanges and each record's log→ack delay), and login + init of a
  * virtual user's run. The SDK knows nothing of the simulator; it only calls the observer.
  */
-import { File, init, login, SdkAuthError, type DeliveryCounts, type RecordSettled, type RequestExchange, type Run, type SdkObserver, type Settings } from '@mlop/sdk-ts';
+import { Data, File, init, login, SdkAuthError, type DeliveryCounts, type RecordSettled, type RequestExchange, type Run, type SdkObserver, type Settings } from '@mlop/sdk-ts';
 import type { Dispatcher } from 'undici';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import { E2E_CONSOLE_ENTRY, E2E_ENTRY, E2E_STARTUP_ENTRY, E2E_SYSTEM_ENTRY } from '../core/entry-names.js';
@@ -115,6 +115,11 @@ export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: Run
   const run = await init({ project: spec.project, name: spec.name, config: spec.config, settings });
   target.onRunStarted?.(run);
   return run;
+}
+
+/** An SDK structured value (`Data`, dataType DATA) carrying this text (a replayed job's data lines). */
+export function sdkDataValue(text: string): unknown {
+  return new Data({ text });
 }
 
 /** An SDK file value of these bytes, uploaded under `name` (a replayed job's file uploads). */

@@ -22,6 +22,10 @@ interface JobState {
   lineNumber: number;
 }
 
+/** pluto logs no string value longer than this (STRING_SERIES_MAX_LEN). */
+const STRING_MAX = 200;
+let session: Awaited<ReturnType<typeof loadSdkSession>> | undefined;
+
 /** One zero-filled buffer the file uploads take slices of (its size: the largest file). */
 let filler = new Uint8Array(0);
 
@@ -84,12 +88,15 @@ async function playStep(ctx: ScenarioContext, timelines: JobTimeline[], speed: n
     }
     await run.log(data, { step: a.step });
   }
+  const sdk = a.data.length || a.files.length ? (session ??= await loadSdkSession()) : undefined;
   for (const di of a.data) {
     const d = job.data[di];
-    await run.log({ [d.logName]: textOf(r.int(d.bytes[0], d.bytes[1]), ctx) }, { step: a.step });
+    // A string series stays a string (≤ 200 characters, pluto's limit); other kinds a Data value of that size.
+    const text = textOf(r.int(d.bytes[0], d.bytes[1]), ctx);
+    await run.log({ [d.logName]: d.dataType === 'string-series' ? text.slice(0, STRING_MAX) : sdk!.sdkDataValue(text) }, { step: a.step });
   }
   if (a.files.length) {
-    const { sdkFileValue } = await loadSdkSession();
+    const { sdkFileValue } = sdk!;
     for (const fi of a.files) {
       const f = job.files[fi];
       for (let i = 0; i < f.perStep; i++) {
