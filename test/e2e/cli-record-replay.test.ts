@@ -133,4 +133,22 @@ describe('mlop-sim record → profile → replay', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/unknown field "jobs\[0\]\.stepCadense"/);
   });
+
+  it('a preset replays under --workers 2 and under an arrival rate of jobs, every row stored once', async () => {
+    const workers = await runCli(['--profile', 'sweep', '--replay-speed', '5', '--workers', '2', '-u', '4', '-t', '8s', '--report-dir', join(dir, 'w')], { timeoutMs: 120_000 });
+    expect(workers.code, workers.stderr).toBe(0);
+    expect(workers.stdout).toMatch(/Delivery audit passed over 4 runs: .* 0 lost, 0 duplicated/);
+    const open = await runCli(['--profile', 'sweep', '--replay-speed', '5', '--arrival-rate', '60/m', '--run-length', '7s', '-t', '5s', '--report-dir', join(dir, 'a')], { timeoutMs: 120_000 });
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stdout).toMatch(/Delivery audit passed over 5 runs/);
+    expect(open.stdout + open.stderr).not.toMatch(/did not finish/);
+  }, 240_000);
+
+  it('--replay-speed without a replay scenario, and an unknown preset, are exit 2', async () => {
+    const a = await runCli(['--replay-speed', '2', '-t', '1s']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--replay-speed needs --scenario replay:FILE or --profile NAME/);
+    const b = await runCli(['--profile', 'llm', '-t', '1s']);
+    expect(b.code).toBe(2);
+  });
 });

@@ -24,6 +24,8 @@ interface JobState {
 
 /** pluto logs no string value longer than this (STRING_SERIES_MAX_LEN). */
 const STRING_MAX = 200;
+/** How long one idle task call of a finished job lasts. */
+const IDLE_MS = 1000;
 let session: Awaited<ReturnType<typeof loadSdkSession>> | undefined;
 
 /** One zero-filled buffer the file uploads take slices of (its size: the largest file). */
@@ -66,7 +68,9 @@ async function playStep(ctx: ScenarioContext, timelines: JobTimeline[], speed: n
     ctx.state.replay = st;
   }
   const run = ctx.run;
-  if (!run || st.finished) return sleep(3_600_000, ctx.signal);
+  // Done (or no run): idle a second at a time, so an executor that ends the user's life at a
+  // moment of its clock (an arrival rate's --run-length) sees the task return.
+  if (!run || st.finished) return sleep(IDLE_MS, ctx.signal);
   const { job, steps, runLengthMs } = st.timeline;
   if (st.next >= steps.length) {
     // The recorded run length, then finish() (the SDK drains and sends the status).
