@@ -9,7 +9,8 @@ import {
   footerLine, headerLine, parseTrace, redactHeaders, scrubSecrets, secretOf, type TraceExchange,
 } from '../../src/capture/trace-format.js';
 import { parseLooseJson, profileOfTrace, scheduleOf } from '../../src/capture/profile-extract.js';
-import { validateProfile } from '../../src/capture/workload-profile.js';
+import { parseProfileText, validateProfile } from '../../src/capture/workload-profile.js';
+import { stringify as toYaml } from 'yaml';
 import { runFigures } from '../../src/capture/trace-figures.js';
 import { stepsOf, timelineOf } from '../../src/load/replay/job-timeline.js';
 
@@ -162,5 +163,13 @@ describe('profile validation', () => {
     const q = good();
     delete q.jobs[0].console;
     expect(() => validateProfile(q)).toThrow(/jobs\[0\] has no "console"/);
+  });
+
+  it('reads the same profile written as YAML, and names an unknown field there too', async () => {
+    const p = good();
+    expect(await parseProfileText(toYaml(p), 'job.yaml')).toEqual(p);
+    p.jobs[0].sytem = {};
+    await expect(parseProfileText(toYaml(p), 'job.yml')).rejects.toThrow(/unknown field "jobs\[0\]\.sytem"/);
+    await expect(parseProfileText('{"format": ', 'job.json')).rejects.toThrow(/job\.json is not a readable profile/);
   });
 });
