@@ -32,7 +32,7 @@ describe('presets', () => {
 
   it('an unknown preset is a usage error naming the known ones', () => {
     expect(() => presetRef('llm')).toThrow(SimUsageError);
-    expect(() => presetRef('llm')).toThrow(/unknown profile "llm": use seed, llm-pretrain, vision-media, sweep, multi-node/);
+    expect(() => presetRef('llm')).toThrow(/--profile "llm" is not a preset: use seed, llm-pretrain, vision-media, sweep, multi-node/);
   });
 });
 

@@ -29,7 +29,7 @@ export function presetFolder(): string {
 
 /** `--profile NAME` → the scenario reference `replay:<path>`. */
 export function presetRef(name: string): string {
-  if (!(PRESETS as readonly string[]).includes(name)) throw new SimUsageError(`unknown profile "${name}": use ${PRESETS.join(', ')}, or --scenario replay:FILE.`);
+  if (!(PRESETS as readonly string[]).includes(name)) throw new SimUsageError(`--profile "${name}" is not a preset: use ${PRESETS.join(', ')}, or --scenario replay:FILE.`);
   return `${REPLAY_PREFIX}${join(presetFolder(), `${name}.json`)}`;
 }
 
