@@ -13,6 +13,7 @@ const SERIAL = [
   'test/run/generator-health.test.ts',
   'test/chaos/**/*.test.ts',
   'test/clickhouse/**/*.test.ts',
+  'test/capture/record-proxy.test.ts',
 ];
 
 export default defineConfig({

@@ -31,6 +31,8 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'history-changepoints', script: 'bench/history-changepoints.ts' },
   // Needs an older build: only with --only build-parity (pass --before <its dist/bin/mlop-sim.js>).
   { name: 'build-parity', script: 'bench/build-parity.ts', optIn: true },
+  { name: 'record-overhead', script: 'bench/record-overhead.ts' },
+  { name: 'replay-heap', script: 'bench/replay-heap.ts', nodeArgs: ['--expose-gc'] },
 ];
 
 const argv = process.argv.slice(2);

@@ -8,6 +8,8 @@ import { hideBin } from 'yargs/helpers';
 import { baselineBuilder } from './commands/baseline.js';
 import { historyBuilder } from './commands/history.js';
 import { mergeBuilder, mergeCommand } from './commands/merge.js';
+import { profileBuilder, profileCommand } from './commands/profile.js';
+import { recordBuilder, recordCommand } from './commands/record.js';
 import { runBuilder, runCommand } from './commands/run.js';
 import { serveBuilder, serveCommand } from './commands/serve.js';
 import { handleError, handleUsage } from './commands/terminal.js';
@@ -34,6 +36,8 @@ const cli = yargs(hideBin(process.argv))
   .command('merge <files..>', 'merge shard files (run --shard I/N) into one report, verdict and exit code', mergeBuilder, (a) => mergeCommand(a))
   .command('baseline <action>', 'manage the baseline', baselineBuilder)
   .command('history <action>', 'a results history across runs and its change points (add, check, show)', historyBuilder)
+  .command('record', 'record a training job\'s requests through a proxy into a trace', recordBuilder, (a) => recordCommand(a as never))
+  .command('profile <trace>', 'turn a trace into a workload profile (for --scenario replay:FILE)', profileBuilder, (a) => profileCommand(a as never))
   .epilogue(EPILOGUE)
   .strict()
   .help()

@@ -13,6 +13,9 @@ import {
   parseDuration,
   parseLatencySpec,
   parseStartAt,
+  presetRef,
+  PRESETS,
+  withReplaySpeed,
   runScaled,
   type LatencySpec,
   type SimulationOptions,
@@ -61,6 +64,14 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   scenario: {
     ...single, alias: ['f', 'locustfile'], type: 'string', default: 'sdk', describe: "sdk | http | stress | ./file.ts | ./file.js (the seed's locustfile.py, locustfile_http.py, locustfile_stress.py name sdk, http, stress)",
     to: (v: string, o) => void (o.scenario = scenarioFromLocustfile(v)),
+  },
+  profile: {
+    ...single, type: 'string', choices: [...PRESETS], describe: 'replay a preset training job (profiles/NAME.json; docs/workloads.md): same as --scenario replay:<that file>',
+    to: (v: string, o) => void (o.scenario = presetRef(v)),
+  },
+  'replay-speed': {
+    ...numeric('replay-speed', 'a number above 0'), describe: 'replay: run the recorded job N times faster (every wait divided by N)', defaultDescription: '1 (real speed)',
+    to: (v: number, o) => void (o.scenario = withReplaySpeed(String(o.scenario ?? ''), v)),
   },
   'report-dir': { ...single, type: 'string', default: 'reports', describe: 'folder for latest.json', to: 'reportDir' },
   csv: { ...single, type: 'string', describe: 'write Locust CSVs with this prefix', to: 'csv' },
@@ -168,6 +179,10 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   console: {
     ...single, type: 'boolean', describe: "SDK users capture console lines: the SDK's start-up lines and the job's prints (--no-console: off)", defaultDescription: 'on',
     to: (v: boolean, o) => void (o.sdk = { ...o.sdk, console: v }),
+  },
+  'explicit-log-upload': {
+    ...single, type: 'boolean', describe: 'SDK users\' run._log uploads like run.log (--no-explicit-log-upload: sends nothing, like pluto 0.0.28)', defaultDescription: 'on',
+    to: (v: boolean, o) => void (o.sdk = { ...o.sdk, explicitLogUpload: v }),
   },
   'stop-timeout': { ...single, type: 'string', describe: "Locust's name for --shutdown-timeout", to: 'shutdownTimeout' },
   'reset-stats': { type: 'boolean', describe: 'reset statistics once every user has started (Locust)', to: 'resetStats' },

@@ -15,6 +15,7 @@ const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 
 /** True when `--scenario` names a file rather than a built-in scenario. */
 export function looksLikeScenarioFile(name: string): boolean {
+  if (name.startsWith('replay:')) return false; // a workload to replay (load/replay/), not a scenario module
   const ext = extname(name);
   return TS_EXTENSIONS.has(ext) || JS_EXTENSIONS.has(ext) || name.includes('/') || name.includes('\\');
 }

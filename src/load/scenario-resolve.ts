@@ -12,6 +12,7 @@ export async function resolveScenario(ref: string | ScenarioDefinition): Promise
   }
   const builtin = BUILTIN_SCENARIOS[ref];
   if (builtin) return builtin;
+  if (ref.startsWith('replay:')) return (await import('./replay/index.js')).loadReplayScenario(ref);
   if (looksLikeScenarioFile(ref)) return loadScenarioFile(ref);
-  throw new SimUsageError(`unknown scenario "${ref}": use sdk, http, stress or a path to a .ts or .js file.`);
+  throw new SimUsageError(`unknown scenario "${ref}": use sdk, http, stress, replay:FILE or a path to a .ts or .js file.`);
 }

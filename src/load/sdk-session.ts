@@ -3,7 +3,7 @@
  * the stats (the SDK's HTTP exchanges and each record's log→ack delay), and login + init of a
  * virtual user's run. The SDK knows nothing of the simulator; it only calls the observer.
  */
-import { init, login, SdkAuthError, type DeliveryCounts, type RecordSettled, type RequestExchange, type Run, type SdkObserver, type Settings } from '@mlop/sdk-ts';
+import { Data, File, init, login, SdkAuthError, type DeliveryCounts, type RecordSettled, type RequestExchange, type Run, type SdkObserver, type Settings } from '@mlop/sdk-ts';
 import type { Dispatcher } from 'undici';
 import type { StatsSink } from '../metrics/stats-sink.js';
 import { E2E_CONSOLE_ENTRY, E2E_ENTRY, E2E_STARTUP_ENTRY, E2E_SYSTEM_ENTRY } from '../core/entry-names.js';
@@ -29,6 +29,8 @@ export interface SdkTarget {
   systemMetrics?: boolean;
   /** Console capture: the SDK's start-up lines and the user's prints (the SDK's default: on). */
   console?: boolean;
+  /** `run._log` uploads (the default); false: it sends nothing, like pluto 0.0.28. */
+  explicitLogUpload?: boolean;
   /** Also told of every settled record (the storage audit's acked rows, the time-to-visible probe). */
   onRecordSettled?: (ev: RecordSettled) => void;
   /** Told of each run once init() returned it. */
@@ -83,6 +85,7 @@ export function sdkSettings(target: SdkTarget, stats: StatsSink | undefined): Se
     observer: stats ? statsObserver(stats, target.onRecordSettled) : undefined,
     disable_console: target.console === false,
     disable_system_metrics: target.systemMetrics === false,
+    x_explicit_log_upload: target.explicitLogUpload !== false,
     sync_process_shutdown_timeout: target.shutdownTimeoutS,
     dispatcher: target.dispatcher,
   };
@@ -112,4 +115,14 @@ export async function startSdkRun(target: SdkTarget, stats: StatsSink, spec: Run
   const run = await init({ project: spec.project, name: spec.name, config: spec.config, settings });
   target.onRunStarted?.(run);
   return run;
+}
+
+/** An SDK structured value (`Data`, dataType DATA) carrying this text (a replayed job's data lines). */
+export function sdkDataValue(text: string): unknown {
+  return new Data({ text });
+}
+
+/** An SDK file value of these bytes, uploaded under `name` (a replayed job's file uploads). */
+export function sdkFileValue(bytes: Uint8Array, name: string, ext: string): unknown {
+  return new File(bytes, { name, ext });
 }

@@ -67,7 +67,7 @@ async function driveLocally(options: SimulationOptions, ctx: DriveContext): Prom
       const recorder = new Recorder();
       const sdkTarget: SdkTarget = {
         ingestUrl: target.ingestUrl, apiUrl: target.apiUrl, key: target.key, shutdownTimeoutS: plan.shutdownTimeoutS, dispatcher: sdkDispatcher,
-        onRecordSettled: target.storage?.onRecordSettled, systemMetrics: plan.sdk.systemMetrics, console: plan.sdk.console, onRunStarted: options.onSdkRun,
+        onRecordSettled: target.storage?.onRecordSettled, systemMetrics: plan.sdk.systemMetrics, console: plan.sdk.console, explicitLogUpload: plan.sdk.explicitLogUpload, onRunStarted: options.onSdkRun,
       };
       return { name, target, recorder, env: { scenario, picker, stats: recorder, pools, target: sdkTarget, seed: plan.seed } };
     };

@@ -120,9 +120,10 @@ export interface SimulationOptions extends LoadOptions {
   /**
    * What each SDK-backed virtual user's run does besides the scenario's calls (default: all on,
    * the SDK's defaults): `systemMetrics` (system metrics every 4 s, their names, the health line),
-   * `console` (console capture: the SDK's start-up lines and the user's prints).
+   * `console` (console capture: the SDK's start-up lines and the user's prints),
+   * `explicitLogUpload` (false: `run._log` sends nothing, like pluto 0.0.28).
    */
-  sdk?: { systemMetrics?: boolean; console?: boolean };
+  sdk?: { systemMetrics?: boolean; console?: boolean; explicitLogUpload?: boolean };
   /** A duet run against a second target B (the candidate); the primary target is A (the baseline). */
   duet?: DuetOptions;
   /** Run over several processes or machines: `--workers`, `--shard`, `--shards` (src/run/distributed/). */
@@ -204,7 +205,7 @@ export interface Plan {
   overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
   embeddedServer: EmbeddedServerOptions;
   shutdownTimeoutS: number;
-  sdk: { systemMetrics: boolean; console: boolean };
+  sdk: { systemMetrics: boolean; console: boolean; explicitLogUpload: boolean };
   clickhouse?: ClickHousePlan;
   /** B of a duet run: its target (or a second embedded server's faults). */
   duet?: DuetPlan;
@@ -294,7 +295,7 @@ export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan
     overrides: { p95Ms: o.p95Ms, p99Ms: o.p99Ms, maxErrorRate: o.maxErrorRate },
     embeddedServer: server,
     shutdownTimeoutS: parseDuration(o.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT_S, '--shutdown-timeout'),
-    sdk: { systemMetrics: o.sdk?.systemMetrics !== false, console: o.sdk?.console !== false },
+    sdk: { systemMetrics: o.sdk?.systemMetrics !== false, console: o.sdk?.console !== false, explicitLogUpload: o.sdk?.explicitLogUpload !== false },
     clickhouse: resolveClickHouse(o.clickhouse ?? {}, env),
     duet: resolveDuet(o.duet, env, host, server, nonEmpty(o.key) ?? nonEmpty(env.TEST_API_KEY)),
   };

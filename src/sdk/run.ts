@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { Alarm, setAlarm, setAlarmRef } from './sync/alarm-clock.js';
 import { RunConsole } from './console-capture.js';
 import { trackOpenRun, untrackRun } from './exit-hook.js';
-import { classifyCall, type NewNames } from './values/log-values.js';
+import { classifyCall, sanitizeKey, type NewNames } from './values/log-values.js';
 import { pyDumps } from './values/python-json.js';
 import { KIND, QueuedRecord, RecordQueue, type DeliveryCounts } from './sync/record-queue.js';
 import { sleep } from './sync/retry.js';
@@ -142,9 +142,17 @@ export class Run extends EventEmitter {
   /**
    * Log with an explicit step and time (epoch s). Unlike pluto 0.0.28, whose _log uploads
    * nothing on the sync path, this uploads exactly like log() (docs/protocol/sdk.md §15.3).
+   * With `x_explicit_log_upload: false` it behaves like 0.0.28: the step counter moves and the
+   * keys count as registered (a later log() of them registers nothing), but nothing is sent.
    */
   _log(data: Record<string, unknown>, step: number, t?: number): void | Promise<void> {
     if (data === null || typeof data !== 'object') throw new TypeError('_log() data must be an object of name → value.');
+    if (!this.s.x_explicit_log_upload) {
+      if (this.state !== 'open') return;
+      this.step = step;
+      for (const key in data) if (!this.names.has(key)) this.names.set(key, sanitizeKey(key));
+      return;
+    }
     return this.log(data, { step, timestamp: t });
   }
 

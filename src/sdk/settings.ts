@@ -50,6 +50,12 @@ export interface Settings {
    */
   x_log_level?: number;
   /**
+   * `run._log(data, step, t)` uploads its values like log() (default true, what the seed's load
+   * test meant). false behaves like pluto 0.0.28, whose `_log` sends nothing (real-sdk captures):
+   * for load equivalent to that SDK. Not a Python setting.
+   */
+  x_explicit_log_upload?: boolean;
+  /**
    * Seconds from the run's start until its sync loop starts (the real SDK spawns a Python sync
    * process first); the first upload comes one flush interval later. A number, or [min, max] for
    * a uniform draw per run. Default [0.35, 0.65]: pluto 0.0.28's first upload comes 1.35–1.65 s
@@ -110,6 +116,7 @@ export interface ResolvedSettings {
   x_console_flush_seconds: number;
   x_retry_wait_scale: number;
   x_log_level: number;
+  x_explicit_log_upload: boolean;
   /** [min, max] seconds; min === max for a fixed delay. */
   x_sync_start_delay_seconds: readonly [number, number];
   /** RANK env var: console lines are prefixed `[rank{RANK}] ` (§12). */
@@ -218,6 +225,7 @@ export function resolveSettings(partial: Settings = {}, env: NodeJS.ProcessEnv =
     x_console_flush_seconds: positive('x_console_flush_seconds', partial.x_console_flush_seconds, 0.2),
     x_retry_wait_scale: positive('x_retry_wait_scale', partial.x_retry_wait_scale, 1),
     x_log_level: positive('x_log_level', partial.x_log_level, 16),
+    x_explicit_log_upload: partial.x_explicit_log_upload ?? true,
     x_sync_start_delay_seconds: delayRange(partial.x_sync_start_delay_seconds),
     rank: env.RANK ?? null,
     envRunId: envOf(env, 'PLUTO_RUN_ID', 'MLOP_RUN_ID') ?? null,

@@ -15,13 +15,14 @@ const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   metrics: ['core'],
   transport: ['core', 'metrics'],
-  load: ['core', 'metrics', 'transport'],
+  load: ['core', 'metrics', 'transport', 'capture'],
   executor: ['core', 'metrics', 'load'],
   output: ['core', 'metrics'],
   run: ['core', 'metrics', 'load', 'executor', 'transport', 'output', 'server'],
   server: ['core'],
   history: ['core', 'metrics'],
   sdk: [],
+  capture: ['core', 'metrics'],
 };
 /** run may reach the server only to start the embedded target. */
 const SERVER_FROM_RUN = new Set(['src/run/embedded-target.ts']);

@@ -1,0 +1,96 @@
+/**
+ * record-overhead: what `mlop-sim record` adds to each request of a job. One keep-alive client
+ * sends a metrics-sized NDJSON POST (2 KB), one at a time, alternately in blocks of 200 straight
+ * to a minimal upstream and through the recorder (the built CLI, its own process, writing its
+ * trace to a temp file), so both series see the same machine state. Reports p50/p99/p99.9 of each
+ * and the recorder's added latency at p50 and p99 (proxied minus direct). Goal (issue 23): ≤ 1 ms
+ * at p99.
+ *
+ *   node --import tsx bench/record-overhead.ts [--requests 5000] [--runs 3]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { numberArg } from './lib/args.js';
+
+const REQUESTS = numberArg('--requests', 5000);
+const RUNS = numberArg('--runs', 3);
+const BLOCK = 200;
+const CLI = join(import.meta.dirname, '../dist/bin/mlop-sim.js');
+const UPSTREAM = `require('node:http').createServer({noDelay:true},(q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'content-type':'application/json'});s.end('{"ok":true}')})}).listen(0,'127.0.0.1',function(){console.log('port '+this.address().port)})`;
+
+function started(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no start line: ${out}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+}
+
+const body = Buffer.from(Array.from({ length: 16 }, (_, i) => `{"time": ${1767225600000 + i}, "step": ${i}, "data": {"train/loss": 0.${i}123456789, "train/accuracy": 0.9${i}1234567, "val/loss": 0.4, "lr": 0.0003}}`).join('\n') + '\n');
+
+function post(agent: http.Agent, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/ingest/metrics', agent, headers: { 'content-type': 'application/x-ndjson', 'content-length': body.length, authorization: 'Bearer mlps_bench_key_0123456789' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - t0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const q = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+
+async function pass(): Promise<{ direct: number[]; proxied: number[]; traceBytes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'record-bench-'));
+  const upstream = spawn(process.execPath, ['-e', UPSTREAM], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const upPort = Number(await started(upstream, /port (\d+)/));
+  const recorder = spawn(process.execPath, [CLI, 'record', '--upstream', `http://127.0.0.1:${upPort}`, '--port', '0', '--out', join(dir, 't.jsonl')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proxyPort = Number(await started(recorder, /recording proxy on http:\/\/127\.0\.0\.1:(\d+)/));
+  const direct: number[] = [];
+  const proxied: number[] = [];
+  const a1 = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const a2 = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < 200; i++) await post(a1, upPort), await post(a2, proxyPort); // warm-up
+  while (direct.length < REQUESTS) {
+    for (let i = 0; i < BLOCK; i++) direct.push(await post(a1, upPort));
+    for (let i = 0; i < BLOCK; i++) proxied.push(await post(a2, proxyPort));
+  }
+  a1.destroy();
+  a2.destroy();
+  recorder.kill('SIGINT');
+  await new Promise((r) => recorder.on('close', r));
+  upstream.kill();
+  const traceBytes = statSync(join(dir, 't.jsonl')).size;
+  rmSync(dir, { recursive: true, force: true });
+  return { direct, proxied, traceBytes };
+}
+
+const rows: string[] = [];
+for (let r = 0; r < RUNS; r++) {
+  process.stderr.write(`record-overhead: pass ${r + 1} of ${RUNS}\n`);
+  const { direct, proxied, traceBytes } = await pass();
+  const f = (x: number) => x.toFixed(3);
+  rows.push(`| ${r + 1} | ${f(q(direct, 0.5))} / ${f(q(direct, 0.99))} / ${f(q(direct, 0.999))} | ${f(q(proxied, 0.5))} / ${f(q(proxied, 0.99))} / ${f(q(proxied, 0.999))} | ${f(q(proxied, 0.5) - q(direct, 0.5))} | ${f(q(proxied, 0.99) - q(direct, 0.99))} | ${(traceBytes / 1e6).toFixed(1)} |`);
+}
+console.log(`### Recording proxy overhead (${REQUESTS} POSTs of ${body.length} B each way per pass, one keep-alive connection, blocks of ${BLOCK} interleaved)
+
+| pass | direct ms p50 / p99 / p99.9 | through record ms p50 / p99 / p99.9 | added p50 ms | added p99 ms | trace MB |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Goal: the recorder adds ≤ 1 ms at p99 per request.`);
