@@ -161,7 +161,7 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   },
   'duet-server-stall': {
     ...single, type: 'string', describe: 'duet run without hosts: B stops answering for D, starting T after its start (3s@20s)',
-    to: (v: string, o) => void (o.duet = { ...o.duet, embeddedServer: { ...o.duet?.embeddedServer, stall: parseStall(v) } }),
+    to: (v: string, o) => void (o.duet = { ...o.duet, embeddedServer: { ...o.duet?.embeddedServer, stall: parseStall(v, '--duet-server-stall') } }),
   },
   shards: {
     ...single, type: 'number', describe: 'N shards, this one\'s index from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)',
@@ -217,12 +217,12 @@ function serverLatency(text: string, flag = '--server-latency'): LatencySpec {
 }
 
 /** `--server-stall D@T` → seconds; bad → exit 2. */
-export function parseStall(text: string): { durationS: number; atS: number } {
+export function parseStall(text: string, flag = '--server-stall'): { durationS: number; atS: number } {
   const [d, t, extra] = String(text).split('@');
   if (d === undefined || t === undefined || extra !== undefined || d.trim() === '' || t.trim() === '') {
-    throw usageError(`--server-stall must look like 3s@20s (stall for 3 s, 20 s after the start), got "${text}"`);
+    throw usageError(`${flag} must look like 3s@20s (stall for 3 s, 20 s after the start), got "${text}"`);
   }
-  return { durationS: parseDuration(d, '--server-stall'), atS: parseDuration(t, '--server-stall') };
+  return { durationS: parseDuration(d, flag), atS: parseDuration(t, flag) };
 }
 
 /** The parsed flags as runSimulation() options (only the flags that were given). */

@@ -64,7 +64,7 @@ export function parseStreamSpec(text: string): StreamSpec | string {
   const name = (eq < 0 ? text : text.slice(0, eq)).trim();
   const arg = eq < 0 ? '' : text.slice(eq + 1).trim();
   const known = Object.keys(STREAM_OUTPUTS);
-  if (!STREAM_OUTPUTS[name]) return `--out: unknown output "${name}"; use one of ${known.map((k) => `${k}=${STREAM_OUTPUTS[k].arg}`).join(', ')}`;
+  if (!Object.hasOwn(STREAM_OUTPUTS, name)) return `--out: unknown output "${name}"; use one of ${known.map((k) => `${k}=${STREAM_OUTPUTS[k].arg}`).join(', ')}`;
   if (arg === '') return `--out ${name} needs an argument: ${name}=${STREAM_OUTPUTS[name].arg}`;
   return { name, arg };
 }
