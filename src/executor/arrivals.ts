@@ -11,7 +11,7 @@ import type { RateSchedule } from './stages.js';
 
 export type ArrivalProcess = { kind: 'uniform' } | { kind: 'poisson'; seed: number };
 
-export function scheduleSource(schedule: RateSchedule, segment: Segment, arrivals: ArrivalProcess): DueSource {
+export function scheduleSource(schedule: Pick<RateSchedule, 'timeOf'>, segment: Segment, arrivals: ArrivalProcess): DueSource {
   if (arrivals.kind === 'uniform') {
     let i = segment.index;
     return {

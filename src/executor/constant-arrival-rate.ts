@@ -10,6 +10,7 @@ import type { ExecutionContext, Executor, ExecutorKind } from './executor.js';
 import { parseRate, parseRunTime } from './load-options.js';
 import { OpenModel, type ArrivalPool } from './open-model.js';
 import type { Segment } from './segment.js';
+import { LiveRateSchedule, liveDueSource } from './live-rate.js';
 import { RateSchedule } from './stages.js';
 
 export interface ConstantArrivalRateLoad extends ArrivalPool {
@@ -43,14 +44,32 @@ export const constantArrivalRateKind: ExecutorKind<ConstantArrivalRateLoad> = {
 export function constantArrivalRate(load: ConstantArrivalRateLoad, ctx: ExecutionContext): Executor {
   const model = new OpenModel(load, ctx);
   const schedule = new RateSchedule(load.rate, [{ durationS: load.runTimeS, target: load.rate }]);
+  // With live control the rate is a LiveRateSchedule the page can move (src/executor/live-rate.ts).
+  const live = ctx.liveControl ? new LiveRateSchedule(load.rate, load.runTimeS) : undefined;
+  let startedAt = 0;
+  let first = true;
   return {
     name: 'constant-arrival-rate',
     get activeUsers() {
       return model.activeUsers;
     },
     describe: () => constantArrivalRateKind.describe(load, ctx.segment),
-    progress: () => ({ target: load.rate / ctx.segment.count, unit: 'iterations/s', dropped: model.state.dropped }),
-    run: (signal) => model.run(scheduleSource(schedule, ctx.segment, load.arrivals), signal ?? new AbortController().signal, load.runTimeS * 1000),
+    progress: () => ({ target: (live?.rate ?? load.rate) / ctx.segment.count, unit: 'iterations/s', dropped: model.state.dropped }),
+    setRate(rate) {
+      if (!live) return 'live changes are off for this run (they come with --web)';
+      if (!(rate > 0) || !Number.isFinite(rate)) return `the rate must be a number of iterations per second above 0, got ${rate}`;
+      live.setRate(rate, first ? 0 : (ctx.clock.now() - startedAt) / 1000);
+      return undefined;
+    },
+    run: (signal) => {
+      const stop = signal ?? new AbortController().signal;
+      if (!live) return model.run(scheduleSource(schedule, ctx.segment, load.arrivals), stop, load.runTimeS * 1000);
+      const started = (): number => {
+        if (first) { startedAt = ctx.clock.now(); first = false; }
+        return startedAt;
+      };
+      return model.run(liveDueSource(scheduleSource(live, ctx.segment, load.arrivals), live, ctx.clock, stop, started), stop, load.runTimeS * 1000);
+    },
   };
 }
 

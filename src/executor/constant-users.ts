@@ -8,8 +8,9 @@
 import { SimUsageError } from '../core/errors.js';
 import type { ExecutionContext, ExecutionOutcome, Executor, ExecutorKind } from './executor.js';
 import { DEFAULT_USERS, parseRunTime, type LoadInput } from './load-options.js';
-import { owns, share, type Segment } from './segment.js';
-import { closedLoop, refuseOpenModelFlags, UserPool, whenAborted } from './user-pool.js';
+import type { LoadUser } from '../load/load-user.js';
+import { share, type Segment } from './segment.js';
+import { closedLoop, refuseOpenModelFlags, UserPool } from './user-pool.js';
 
 /**
  * Longest run of launching users in one event-loop turn. Many users due at once (spawn rate =
@@ -54,15 +55,42 @@ export const constantUsersKind: ExecutorKind<ConstantUsersLoad> = {
 
 export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): Executor {
   const pool = new UserPool(ctx);
-  return {
+  const seg = ctx.segment;
+  const rate = load.spawnRate > 0 ? load.spawnRate : load.users;
+  // Live changes (setUsers): this segment's wanted users, the ones started and not asked to stop,
+  // and a wake-up for a spawner that has reached its target.
+  let want = share(seg, load.users);
+  let launched = 0;
+  const live: LoadUser[] = [];
+  let wake: (() => void) | undefined;
+  let idle = false;
+  // Launch k (0-based, this segment) is due at base + ((k − baseK)·N + I) / rate s: the plan's
+  // schedule at first (user i = I + kN + 1 due (i−1)/rate s after the start), from now after a change.
+  let base = 0, baseK = 0;
+  const executor: Executor = {
     name: 'constant-users',
     get activeUsers() {
       return pool.activeUsers;
     },
-    describe: () => constantUsersKind.describe(load, ctx.segment),
+    describe: () => constantUsersKind.describe(load, seg),
+    setUsers(n) {
+      if (!ctx.liveControl) return 'live changes are off for this run (they come with --web)';
+      if (!Number.isInteger(n) || n < 0) return `users must be a whole number of at least 0, got ${n}`;
+      if (n > load.users) return `at most ${load.users} users: the connections are sized for --users ${load.users}; start with more and lower it here`;
+      want = share(seg, n);
+      while (live.length > want) live.pop()!.requestStop();
+      if (idle) {
+        base = ctx.clock.now() - (seg.index / rate) * 1000;
+        baseK = launched;
+      }
+      executor.progress = () => ({ target: share(seg, n), unit: 'users' });
+      wake?.();
+      return undefined;
+    },
     async run(signal) {
       const { clock } = ctx;
       const t0 = clock.now();
+      base = t0;
       const deadline = t0 + load.runTimeS * 1000;
       const stop = new AbortController();
       const onAbort = (): void => stop.abort();
@@ -70,19 +98,28 @@ export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): E
       if (signal?.aborted) stop.abort();
       const timer = clock.sleep(Math.max(0, deadline - clock.now()), stop.signal).then(onAbort);
       try {
-        const rate = load.spawnRate > 0 ? load.spawnRate : load.users;
-        // User i (1-based) is due (i-1)/rate s after the start, in every segment alike.
         let turnStart = performance.now();
-        for (let i = 1; i <= load.users && !stop.signal.aborted; i++) {
-          if (!owns(ctx.segment, i - 1)) continue;
-          const due = t0 + ((i - 1) / rate) * 1000 - clock.now();
+        while (!stop.signal.aborted) {
+          if (live.length >= want) {
+            idle = true;
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              if (stop.signal.aborted) resolve();
+              else stop.signal.addEventListener('abort', () => resolve(), { once: true });
+            });
+            idle = false;
+            wake = undefined;
+            continue;
+          }
+          const due = base + (((launched - baseK) * seg.count + seg.index) / rate) * 1000 - clock.now();
           if (due > 1) await clock.sleep(due, stop.signal);
           else if (performance.now() - turnStart > SPAWN_TURN_MS) await nextTurn();
           if (stop.signal.aborted) break;
           if (due > 1) turnStart = performance.now();
-          pool.launch(i, closedLoop);
+          if (live.length >= want) continue; // lowered while waiting
+          live.push(pool.launch(seg.index + launched * seg.count + 1, closedLoop));
+          launched++;
         }
-        await whenAborted(stop.signal);
       } finally {
         signal?.removeEventListener('abort', onAbort);
         stop.abort();
@@ -94,4 +131,5 @@ export function constantUsers(load: ConstantUsersLoad, ctx: ExecutionContext): E
       return outcome;
     },
   };
+  return executor;
 }

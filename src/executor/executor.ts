@@ -41,6 +41,8 @@ export interface ExecutionContext {
   segment: Segment;
   /** Budget for the users' stop() (onStop, finish of SDK runs) after the load ends. */
   shutdownTimeoutS: number;
+  /** The load may be changed while it runs (setUsers/setRate; the live page, --web): off by default, so nothing on the request path changes without it. */
+  liveControl?: boolean;
   /** Told of each open-model iteration (arrival-rate executors); none by default. */
   iterations?: IterationSink;
 }
@@ -89,6 +91,13 @@ export interface Executor {
   describe(): string;
   /** Where the load stands now (absent for loads without a moving target or drops). */
   progress?(): LoadProgress;
+  /**
+   * Live change (the live page): a closed-model executor that can run a new number of users from
+   * now on, or an open-model one a new rate. Returns undefined when applied, else why not. Absent
+   * when the executor follows a plan it cannot leave (stages, a shape).
+   */
+  setUsers?(n: number): string | undefined;
+  setRate?(rate: number): string | undefined;
   /** Applies the load until its end or the signal; never throws for a user's failure. */
   run(signal?: AbortSignal): Promise<ExecutionOutcome>;
 }

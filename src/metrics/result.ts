@@ -318,6 +318,22 @@ export interface DuetReport {
   b: DuetSideReport;
 }
 
+/** One action taken on a running load from outside (the live page): what, when, and whether it applied. */
+export interface ControlAction {
+  /** ISO 8601 time of the request. */
+  at: string;
+  /** Seconds since the load started. */
+  elapsedS: number;
+  action: 'stop' | 'set-users' | 'set-rate' | 'reset-stats';
+  /** The users or iterations/s asked for (set-users, set-rate). */
+  value?: number;
+  applied: boolean;
+  /** Why it was not applied (absent when it was). */
+  reason?: string;
+  /** Who asked: `web` (the live page). */
+  by: string;
+}
+
 export interface SimulationResult {
   // The seed's latest.json keys, computed over the judged entries.
   p50_ms: number;
@@ -371,6 +387,8 @@ export interface SimulationResult {
   warnings?: string[];
   /** Set when the load ran in several processes (--workers) or was merged from shards. */
   scaleOut?: ScaleOutReport;
+  /** Changes made by hand while the run went (the live page, --web): present only when there were any. */
+  control?: ControlAction[];
   /** A duet run: both sides' figures and their comparison; the rest of the result is side B's. */
   duet?: DuetReport;
 

@@ -5,7 +5,7 @@
  * final result. Outputs read snapshots and results; they never reach into the runner.
  * Adding one: a folder here whose index.ts makes the Output, and an entry in registry.ts.
  */
-import type { SimulationResult } from '../metrics/result.js';
+import type { ControlAction, SimulationResult } from '../metrics/result.js';
 import type { SecondSnapshot } from './stream/second-snapshot.js';
 
 /** What the live outputs show of the running load, one snapshot at a time. */
@@ -28,6 +28,44 @@ export interface LiveSample {
 /** A fresh snapshot of the running load each time it is called (cheap; outputs pull at their own cadence). */
 export type LiveFeed = () => LiveSample;
 
+/** What a control request answers: applied, or not and why (one sentence). */
+export interface ControlAnswer {
+  applied: boolean;
+  reason?: string;
+}
+
+/**
+ * The narrow port through which anything outside the run (the live page) acts on it. The session
+ * provides it (src/run/run-control.ts); an output never reaches into the executor. Every call is
+ * recorded in the result's `control` list.
+ */
+export interface RunControl {
+  /** As Ctrl+C: the users stop, runs finish, the reports are written. */
+  stop(by: string): ControlAnswer;
+  /** Closed model: run this many users from now on (whole plan). */
+  setUsers(n: number, by: string): ControlAnswer;
+  /** Open model: this many iterations per second from now on (whole plan). */
+  setRate(rate: number, by: string): ControlAnswer;
+  /** Forget the statistics so far (Locust's "Reset stats"). */
+  resetStats(by: string): ControlAnswer;
+  /** What can change live: `users`, `rate` or neither, and why not. */
+  readonly capabilities: { users: boolean; rate: boolean; reason?: string };
+  /** The actions so far. */
+  actions(): readonly ControlAction[];
+}
+
+/** What the session hands an output that shows the run live: the control port and the result so far. */
+export interface LiveRun {
+  control?: RunControl;
+  /**
+   * The result as it would stand if the run ended now (the same builder as the final one, every
+   * entry's history); with `historyFromT`, only the history points from that epoch second on.
+   */
+  result(historyFromT?: number): SimulationResult;
+  /** Users running now. */
+  activeUsers(): number;
+}
+
 export interface Output {
   /** Its name in messages, e.g. `latest.json`, `html`. */
   readonly name: string;
@@ -40,8 +78,12 @@ export interface Output {
    * all outputs that have this method (and a last one, up to the stop, before end()).
    */
   second?(s: SecondSnapshot): void;
+  /** The load starts and the session can be watched and controlled (outputs that show the run live). */
+  attach?(run: LiveRun): void;
   /** The load has ended; judging (audit, gates) follows. */
   end?(): void;
   /** The run is judged: write the result; returns the files written (none for streams). */
   stop(result: SimulationResult): Promise<string[]>;
+  /** After every output stopped: keep serving until this resolves (the live page's --autoquit, or the signal). */
+  linger?(signal: AbortSignal): Promise<void>;
 }
