@@ -5,14 +5,11 @@
  */
 import type { Options } from 'yargs';
 
-const NO_WEB_UI = 'mlop-sim has no web UI and always runs headless: watch a run live with the live line or --out prometheus-rw=URL (Grafana dashboard in examples/), and keep the report with --html';
+const NO_WEB_UI = "mlop-sim's live page (--web, --web-host, --web-port, --web-auth, --autoquit) has no such option: it serves plain HTTP on one path with Basic auth and starts the load at once; put a TLS proxy in front for HTTPS";
 const NO_MASTER = 'mlop-sim has no master/worker processes: use --workers N to spread users over processes on one machine, or --shard I/N on each machine and mlop-sim merge to combine their results';
 
 /** Refused Locust flag → [its yargs type, the sentence]. */
 export const REFUSED_LOCUST_FLAGS: Record<string, [Options['type'], string]> = {
-  'web-host': ['string', NO_WEB_UI],
-  'web-port': ['string', NO_WEB_UI],
-  'web-auth': ['string', NO_WEB_UI],
   'web-login': ['boolean', NO_WEB_UI],
   'web-base-path': ['string', NO_WEB_UI],
   'tls-cert': ['string', NO_WEB_UI],
@@ -20,8 +17,6 @@ export const REFUSED_LOCUST_FLAGS: Record<string, [Options['type'], string]> = {
   'class-picker': ['boolean', NO_WEB_UI],
   'modern-ui': ['boolean', NO_WEB_UI],
   'legacy-ui': ['boolean', NO_WEB_UI],
-  autostart: ['boolean', NO_WEB_UI],
-  autoquit: ['string', NO_WEB_UI],
   master: ['boolean', NO_MASTER],
   worker: ['boolean', NO_MASTER],
   'master-host': ['string', NO_MASTER],

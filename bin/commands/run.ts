@@ -82,6 +82,11 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   },
   html: { ...single, type: 'string', describe: 'write a self-contained HTML report', to: 'html' },
   junit: { ...single, type: 'string', describe: 'write a JUnit XML report', to: 'junit' },
+  web: { type: 'boolean', describe: 'serve the run live in a browser: charts, stop, change users or rate, downloads (docs/cli.md "The live page")', to: (v: boolean, o) => void (v && (o.web = { ...o.web })) },
+  'web-host': { ...single, type: 'string', describe: 'with --web: address to bind (not loopback: needs --web-auth)', defaultDescription: '127.0.0.1', to: (v: string, o) => void (o.web = { ...o.web, host: v }) },
+  'web-port': { ...numeric('web-port', 'a port number'), describe: 'with --web: port of the live page', defaultDescription: '8089', to: (v: number, o) => void (o.web = { ...o.web, port: v }) },
+  'web-auth': { ...single, type: 'string', describe: 'with --web: USER:PASS required by the page (Basic auth; never printed)', to: (v: string, o) => void (o.web = { ...o.web, auth: v }) },
+  autoquit: { ...numeric('autoquit', 'a number of seconds'), describe: 'with --web: quit this many seconds after the run ends', defaultDescription: 'serve the final report until Ctrl+C', to: (v: number, o) => void (o.web = { ...o.web, autoquitS: v }) },
   baseline: { ...single, type: 'string', describe: `compare with a saved latest.json (e.g. ${DEFAULT_BASELINE_FILE})`, to: 'baseline' },
   threshold: {
     type: 'array', string: true, describe: "k6-like gate, repeatable: 'e2e:p95<800', 'p99<1000', 'error_rate<0.01'",
@@ -199,7 +204,8 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
 
 /** Flags of the CLI only (how it prints and exits), not runSimulation() options. */
 const TERMINAL_FLAGS: Record<string, Options> = {
-  headless: { type: 'boolean', describe: 'accepted for Locust habits: mlop-sim always runs headless' },
+  headless: { type: 'boolean', describe: 'accepted for Locust habits: without --web mlop-sim runs headless' },
+  autostart: { type: 'boolean', describe: 'accepted for Locust habits: with --web the load starts at once' },
   'only-summary': { type: 'boolean', describe: 'no live line, only the final summary (Locust)' },
   'exit-code-on-error': { ...single, type: 'number', describe: 'exit with this code when a request failed or a task threw but the gates passed (Locust)' },
   loglevel: { ...single, alias: 'L', type: 'string', describe: 'DEBUG | INFO | WARNING | ERROR | CRITICAL; progress lines are INFO', defaultDescription: 'INFO' },
@@ -255,6 +261,7 @@ export async function runCommand(a: Args): Promise<void> {
   hideSecret(options.key ?? process.env.TEST_API_KEY ?? DEFAULT_API_KEY);
   hideSecret(options.duet?.key ?? process.env.DUET_TEST_API_KEY);
   hideSecret(options.clickhouse?.password ?? process.env.CLICKHOUSE_PASSWORD);
+  if (options.web?.auth?.includes(':')) hideSecret(options.web.auth.slice(options.web.auth.indexOf(':') + 1));
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (): void => {

@@ -147,9 +147,11 @@ export class Recorder {
    * Per-second series of the selected entries combined, one point per second from the first
    * to the last second with a sample (quiet seconds included with zero requests). Seconds that
    * any entry has folded into minutes (older than its last five minutes, see time-series.ts)
-   * come as one point per minute, with `spanS` and per-second rates.
+   * come as one point per minute, with `spanS` and per-second rates. With `fromT` (the live
+   * page's updates) only the points from epoch second fromT on, their running totals counted
+   * from there.
    */
-  history(_label: string, select: EntrySelector): TimeSeriesPoint[] {
+  history(_label: string, select: EntrySelector, fromT = -Infinity): TimeSeriesPoint[] {
     // One grid for every history of the recorder: the latest fold of any entry.
     let foldedUntil = -Infinity;
     for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
@@ -159,6 +161,7 @@ export class Recorder {
     for (const e of entries) {
       for (const b of e.series.all()) {
         const start = b.t < foldedUntil ? minuteOf(b.t) : b.t;
+        if (start < fromT) continue;
         let m = buckets.get(start);
         if (m === undefined) {
           m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };

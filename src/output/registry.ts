@@ -12,6 +12,7 @@ import { junitOutput } from './junit/index.js';
 import { latestJsonOutput } from './latest-json/index.js';
 import { locustCsvOutput } from './locust/index.js';
 import type { Output } from './output.js';
+import type { WebPlan } from './web/index.js';
 import { prometheusRwOutput } from './prometheus-rw/index.js';
 
 /** One `--out NAME=ARG`. */
@@ -45,6 +46,8 @@ export interface OutputPlan {
   junit?: string;
   /** `--out NAME=ARG` streams, in the order given. */
   streams?: StreamSpec[];
+  /** `--web`: the live page (host, port, auth, autoquit); absent: no server, no web code loaded. */
+  web?: WebPlan;
 }
 
 export function outputsFor(plan: OutputPlan, ctx: OutputContext = {}): Output[] {
@@ -55,7 +58,26 @@ export function outputsFor(plan: OutputPlan, ctx: OutputContext = {}): Output[] 
   if (plan.html) outputs.push(htmlOutput(plan.html));
   if (plan.junit) outputs.push(junitOutput(plan.junit));
   for (const s of plan.streams ?? []) outputs.push(STREAM_OUTPUTS[s.name].create(s.arg, ctx));
+  // Last: its stop serves the final page once every file is written.
+  if (plan.web) outputs.push(lazyWebOutput(plan.web, ctx));
   return outputs;
+}
+
+/** The live page (--web), its code imported only when asked for (a run without --web loads none of it). */
+function lazyWebOutput(web: WebPlan, ctx: OutputContext): Output {
+  let real: Output | undefined;
+  return {
+    name: 'web',
+    async prepare() {
+      const { webOutput } = await import('./web/index.js');
+      real = webOutput(web, ctx);
+      await real.prepare?.();
+    },
+    attach: (run) => real?.attach?.(run),
+    end: () => real?.end?.(),
+    stop: async (result) => (real ? real.stop(result) : []),
+    linger: async (signal) => real?.linger?.(signal),
+  };
 }
 
 /** `NAME=ARG` → a StreamSpec, or a sentence saying what is wrong. */

@@ -63,11 +63,14 @@ async function driveLocally(options: SimulationOptions, ctx: DriveContext): Prom
     }
     if (plan.duet) targetB = await openCandidate(plan, def, log, options);
     const picker = new TaskPicker(scenario.tasks);
+    // --web: the SDK runs started so far, for the live page's delivery counts.
+    const liveRuns: SdkRun[] = [];
+    const onRunStarted = ctx.liveControl ? (run: SdkRun): void => void (liveRuns.push(run), options.onSdkRun?.(run)) : options.onSdkRun;
     const side = (name: DuetSide, target: LiveTarget): Side => {
       const recorder = new Recorder();
       const sdkTarget: SdkTarget = {
         ingestUrl: target.ingestUrl, apiUrl: target.apiUrl, key: target.key, shutdownTimeoutS: plan.shutdownTimeoutS, dispatcher: sdkDispatcher,
-        onRecordSettled: target.storage?.onRecordSettled, systemMetrics: plan.sdk.systemMetrics, console: plan.sdk.console, explicitLogUpload: plan.sdk.explicitLogUpload, onRunStarted: options.onSdkRun,
+        onRecordSettled: target.storage?.onRecordSettled, systemMetrics: plan.sdk.systemMetrics, console: plan.sdk.console, explicitLogUpload: plan.sdk.explicitLogUpload, onRunStarted,
       };
       return { name, target, recorder, env: { scenario, picker, stats: recorder, pools, target: sdkTarget, seed: plan.seed } };
     };
@@ -100,6 +103,7 @@ async function driveLocally(options: SimulationOptions, ctx: DriveContext): Prom
       segment: plan.segment,
       shutdownTimeoutS: plan.shutdownTimeoutS,
       iterations: targetB ? duetSink(sinks, plan.seed) : sinks.get('a'),
+      liveControl: ctx.liveControl,
     });
     const targets = sides.map((s) => `${displayUrl(s.target.ingestUrl)}${s.target.embedded ? ' (embedded)' : s.target.isReference ? ' (reference server)' : ''}`);
     log(`${scenario.name} scenario, ${executor.describe()} against ${targetB ? `A ${targets[0]} and B ${targets[1]} (duet)` : targets[0]}, seed ${plan.seed}`);
@@ -113,6 +117,11 @@ async function driveLocally(options: SimulationOptions, ctx: DriveContext): Prom
     ctx.startLive(
       () => liveSample(primary.recorder, judged, executor.activeUsers, (performance.now() - t0) / 1000, liveLoad(executor)),
       { recorder: primary.recorder, users: () => executor.activeUsers, droppedIterations: () => executor.progress?.().dropped ?? 0, t0 },
+      {
+        stats: () => primary.recorder, activeUsers: () => executor.activeUsers, startedAt, t0, loadDescription: executor.describe(), executor,
+        resettable: { reset: () => sides.forEach((s) => s.recorder.reset()), setTarget: (n) => sides.forEach((s) => s.recorder.setTarget(n)) },
+        generator: () => health?.peek(), runs: () => runDeliveries(liveRuns),
+      },
     );
     // The probe's budget is a share of the run's HTTP requests, read from the recorder when it polls.
     if (withSdk) for (const s of sides) s.target.storage?.startProbe(s.recorder, () => s.recorder.count(isHttpEntry), log);

@@ -83,6 +83,8 @@ export interface SimulationOptions extends LoadOptions {
   fullHistory?: boolean;
   html?: string;
   junit?: string;
+  /** `--web`: serve the run live in a browser (docs/cli.md "The live page"); host 127.0.0.1 and port 8089 by default. */
+  web?: { host?: string; port?: number; auth?: string; autoquitS?: number };
   /** Streaming outputs, k6's `--out` spelling: `json=FILE` (`-` = stdout), `csv=FILE`, `prometheus-rw=URL`. */
   out?: string[];
   /** Locust's --reset-stats: forget the samples recorded while users were being spawned. */
@@ -284,6 +286,7 @@ export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan
       html: o.html,
       junit: o.junit,
       streams: parseStreams(o.out),
+      ...(o.web ? { web: { host: o.web.host ?? '127.0.0.1', port: o.web.port ?? 8089, auth: o.web.auth, autoquitS: o.web.autoquitS } } : {}),
     },
     fullHistory: o.fullHistory === true || o.csvFullHistory === true,
     resetStats: o.resetStats === true,

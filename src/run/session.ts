@@ -12,7 +12,7 @@ import type { ScenarioDefinition } from '../load/scenario.js';
 import type { ExecutionOutcome } from '../executor/executor.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { DeliveryAudit, DlqHealth, RunAudit, ScaleOutReport, SimulationResult, StorageAudit, VisibilitySummary } from '../metrics/result.js';
-import { outputsFor, type LiveFeed, type Output } from '../output/index.js';
+import { outputsFor, type LiveFeed, type Output, type RunControl } from '../output/index.js';
 import { linkAbort } from './abort-link.js';
 import { assertComparable, readBaseline } from './judging/baseline-file.js';
 import type { GeneratorHealthReport } from './health/generator-health.js';
@@ -23,6 +23,7 @@ import { openLiveTarget, type LiveTarget } from './live-target.js';
 import type { Plan, SimulationOptions } from './plan.js';
 import { buildResult } from './judging/result-builder.js';
 import { startSecondTicker, type SecondTicker, type TickerSources } from './second-ticker.js';
+import { attachLive, lingerOutputs, type LiveState } from './live-result.js';
 
 /** What a run executes and how it is judged, as its driver knows it. */
 export interface RunDefinition {
@@ -41,8 +42,13 @@ export interface DriveContext {
   log: (line: string) => void;
   /** The opened target: set for the drivers that send load. */
   target?: LiveTarget;
-  /** Starts the outputs' live feeds (the live line, the per-second streams) when the load starts. */
-  startLive(sample: LiveFeed, ticker: TickerSources): void;
+  /**
+   * Starts the outputs' live feeds (the live line, the per-second streams) when the load starts;
+   * `live` lets the live page (--web) watch and control it.
+   */
+  startLive(sample: LiveFeed, ticker: TickerSources, live?: LiveState): void;
+  /** An output can change the load while it runs (--web): the driver tells its executor (ExecutionContext.liveControl). */
+  liveControl: boolean;
   /** Ends them when the load ends (before the audits). */
   endLive(): void;
 }
@@ -110,6 +116,7 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
   const unhook = linkAbort(abort, options.signal, options.handleSignals === true);
   let target: LiveTarget | undefined;
   let ticker: SecondTicker | undefined;
+  let control: RunControl | undefined; // --web: the live page's actions
   try {
     // open
     if (driver.sendsLoad) target = await openTarget(plan, def, log, options);
@@ -120,9 +127,12 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
     };
     const driven = await driver.drive({
       def, signal: abort.signal, log, target, endLive,
-      startLive(sample, sources) {
+      liveControl: outputs.some((output) => output.attach !== undefined),
+      startLive(sample, sources, live) {
         for (const output of outputs) output.start?.(sample);
         ticker = startSecondTicker(outputs, sources);
+        const judging = { scenario: def.scenario, judged: def.judged, specs, baseline, baselineFile: plan.baseline, plan, dlq: {} };
+        if (live) control = attachLive(outputs, live, { ...judging, target: target?.resultTarget() ?? { ingestUrl: '', apiUrl: '', embedded: false } }, abort, log);
       },
     });
     endLive();
@@ -136,12 +146,14 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
       target: driven.target ?? target?.resultTarget() ?? { ingestUrl: '', apiUrl: '', embedded: false },
       dlq: checked.dlq ?? {}, interrupted: driven.interrupted,
       generator: driven.generator, load: plan.load, loadDescription: driven.loadDescription, outcome: driven.outcome,
+      control: control?.actions(),
     });
     if (driven.scaleOut) applySegmentStatuses(result, driven.scaleOut);
     if (sideA) judgeDuet(result, sideA);
     driver.finished?.(result);
     for (const warning of result.warnings ?? []) log(`warning: ${warning}`);
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);
+    await lingerOutputs(outputs, options);
     return result;
   } finally {
     ticker?.stop();

@@ -83,13 +83,13 @@ describe("the seed's README commands, unchanged", () => {
 });
 
 describe("Locust's flags", () => {
-  it('web UI and master/worker flags exit 2 with one sentence naming the replacement', async () => {
+  it('web UI options the live page lacks and master/worker flags exit 2 with one sentence naming the replacement', async () => {
     const cases: [string[], RegExp][] = [
       [['--master'], /--master is a Locust flag .*--workers N.*--shard I\/N.*mlop-sim merge/],
       [['--worker', '--master-host', 'x'], /--worker is a Locust flag .*--workers N/],
       [['--expect-workers', '4'], /--shard I\/N/],
-      [['--web-port', '8089'], /--web-port is a Locust flag .*no web UI.*--out prometheus-rw=URL/],
-      [['--autostart'], /no web UI/],
+      [['--web-login'], /--web-login is a Locust flag .*live page \(--web.*Basic auth/],
+      [['--tls-cert', 'c.pem'], /TLS proxy/],
       [['--processes', '4'], /--workers N/],
     ];
     for (const [args, message] of cases) {

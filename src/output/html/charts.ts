@@ -4,10 +4,11 @@
  * line charts: requests/s, latency percentiles (p50/p95/p99) of a chosen entry, failures/s and
  * users, all against seconds since the start of the run.
  *
- * Plain ES2017 kept as a string (not a bundled function) so no build tool can rewrite it.
+ * The live page (--web) calls window.mlopSimCharts(entry) again after each update, keeping the
+ * entry picked. Plain ES2017 kept as a string (not a bundled function) so no build tool can rewrite it.
  */
 export const CHART_SCRIPT = String.raw`
-(function () {
+window.mlopSimCharts = function (keep) {
   'use strict';
   var data = JSON.parse(document.getElementById('mlop-sim-data').textContent);
   var history = data.history || {};
@@ -162,10 +163,11 @@ export const CHART_SCRIPT = String.raw`
       select.appendChild(option);
     });
     var judged = (data.judged || []).filter(function (k) { return history[k]; });
-    select.value = judged.length ? judged[0] : 'Aggregated';
+    select.value = keep && history[keep] ? keep : judged.length ? judged[0] : 'Aggregated';
     select.addEventListener('change', drawAll);
   }
-  window.addEventListener('resize', drawAll);
+  window.onresize = drawAll;
   drawAll();
-})();
+};
+window.mlopSimCharts();
 `;

@@ -21,6 +21,11 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d1d5db; padd
 .banner { padding: 12px 16px; border-radius: 6px; font-weight: 600; }
 .banner.pass { background: #dcfce7; border: 1px solid #15803d; color: #14532d; }
 .banner.fail { background: #fee2e2; border: 1px solid #b91c1c; color: #7f1d1d; }
+.banner.running { background: #dbeafe; border: 1px solid #1d4ed8; color: #1e3a8a; }
+#live-bar { position: sticky; top: 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; padding: 8px 24px; background: #111827; color: #f9fafb; }
+#live-bar input { width: 7em; }
+#live-bar a { color: #bfdbfe; }
+#live-bar .answer { color: #fde68a; }
 .banner .verdict { font-size: 20px; }
 .banner ul { margin: 6px 0 0; font-weight: 400; }
 .banner .warning { margin: 8px 0 0; padding: 6px 8px; background: #fef3c7; border: 1px solid #b45309; color: #78350f; font-weight: 600; }
@@ -52,25 +57,37 @@ function banner(result: SimulationResult): string {
   return `<div id="verdict" class="banner ${cls}"><span class="verdict">${result.pass ? 'PASS' : 'FAIL'}</span>${note} — exit code ${result.exitCode}${reasons}${warnings}</div>`;
 }
 
+/** While the run goes: the verdict the gates would give now, marked as provisional. */
+function runningBanner(result: SimulationResult): string {
+  const reasons = result.reasons.length ? `<ul>${result.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '';
+  const verdict = result.pass ? 'passing' : 'failing';
+  return `<div id="verdict" class="banner running"><span class="verdict">RUNNING</span> — ${Math.floor(result.durationS)} s; the gates as they stand now: ${verdict}${reasons}</div>`;
+}
+
 function chart(id: string, caption: string, extra = ''): string {
   return `<figure><figcaption>${escapeHtml(caption)}${extra}</figcaption><canvas id="${id}" role="img" aria-label="${escapeHtml(caption)}"></canvas></figure>`;
 }
 
-export function htmlPage(result: SimulationResult): string {
-  const title = `mlop-sim report — ${result.scenario}, ${result.users} users, ${result.startedAt}`;
+/** What the live page (--web) adds around the report: its control bar and its script. */
+export interface LivePageParts {
+  /** Before <main>: the controls. */
+  bar: string;
+  /** After the chart script: the live updates. */
+  script: string;
+}
+
+function title(result: SimulationResult): string {
+  return `mlop-sim report — ${result.scenario}, ${result.users} users, ${result.startedAt}`;
+}
+
+/**
+ * The inside of <main>: the whole report. `running` gives the provisional banner of a run still
+ * going (the live page sends this fragment each second).
+ */
+export function reportMain(result: SimulationResult, running = false): string {
   const picker = ' for <select id="latency-entry" aria-label="entry"></select>';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-${banner(result)}
+  return `<h1>${escapeHtml(title(result))}</h1>
+${running ? runningBanner(result) : banner(result)}
 <h2>Run</h2>
 ${summaryTable(result)}
 <h2>Charts</h2>
@@ -96,10 +113,34 @@ ${auditSection(result)}
 ${storageSection(result)}
 <h2>Dead-letter queue (/health/dlq)</h2>
 ${dlqTable(result)}
-</main>
-<script type="application/json" id="mlop-sim-data">${embeddedJson(orderLatest(result))}</script>
+`;
+}
+
+/** The data the charts read, as embedded in the page (and sent with each live update). */
+export function pageData(result: SimulationResult): string {
+  return embeddedJson(orderLatest(result));
+}
+
+/**
+ * The report page. One renderer for the file (--html) and the live page (--web): the live page is
+ * this page of the result so far, with `live` adding its controls and update script; at the end
+ * the live page serves this function's output for the final result, the same bytes --html writes.
+ */
+export function htmlPage(result: SimulationResult, live?: LivePageParts): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title(result))}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${live ? `${live.bar}\n` : ''}<main>
+${reportMain(result, live !== undefined)}</main>
+<script type="application/json" id="mlop-sim-data">${pageData(result)}</script>
 <script>${CHART_SCRIPT}</script>
-</body>
+${live ? `<script>${live.script}</script>\n` : ''}</body>
 </html>
 `;
 }

@@ -1,6 +1,7 @@
 /** The HTML report's tables, rendered on the writer's side so they read without JavaScript. */
 import { AGGREGATED } from '../../core/entry-names.js';
 import { AUDIT_KINDS, QUANTILE_KEYS, type EntrySummary, type RunAudit, type SimulationResult } from '../../metrics/result.js';
+import { describeControls } from '../control-text.js';
 import { entrySections, judgedUnit } from '../entry-sections.js';
 import { AUDIT_KIND_LABELS, describeGenerator } from '../verdict-details.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from '../number-format.js';
@@ -134,7 +135,8 @@ export function summaryTable(result: SimulationResult): string {
     rows.push(['Iteration p50 / p95 / p99 from the intended start (corrected)', `${formatMs(result.corrected.p50_ms)} / ${formatMs(result.corrected.p95_ms)} / ${formatMs(result.corrected.p99_ms)} ms`]);
   }
   if (result.capacity) rows.push(['Capacity', `${result.capacity.assessment} (${formatPercent(result.capacity.error_rate)} errors)`]);
-  if (result.interrupted) rows.push(['Interrupted', 'yes (Ctrl+C)']);
+  if (result.interrupted) rows.push(['Interrupted', result.control?.some((c) => c.action === 'stop' && c.applied) ? 'yes (stopped from the live page)' : 'yes (Ctrl+C)']);
+  if (result.control?.length) rows.push(['Changed by hand', describeControls(result.control)]);
   if (result.generator) rows.push(['Load generator', describeGenerator(result.generator).replace(/^Generator: /, '')]);
   // Text cells (not right-aligned numbers): this is a key/value list.
   return table('summary', ['Run', ''], rows.map(([k, v]) => [k, { html: escapeHtml(String(v)) }]));

@@ -91,7 +91,7 @@ async function driveFleet(options: SimulationOptions, workers: number, ctx: Driv
     // The load as resolved here: a worker runs its segment of it.
     plannedLoad: plan.load,
     // The coordinator writes every report and stream (--out) from the merged stats, and has checked the target.
-    reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined, out: undefined,
+    reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined, out: undefined, web: undefined,
     handleSignals: false, auditStorage: false, targetChecked: true, generatorHealth: false,
     // Each worker probes its own users' records at its share of the rate.
     clickhouse: plan.clickhouse && {
@@ -124,6 +124,13 @@ async function driveFleet(options: SimulationOptions, workers: number, ctx: Driv
         recorder: view, users: () => view.users(), droppedIterations: () => view.droppedIterations(),
         t0: performance.now() + (startAtMs - Date.now()), firstT: Math.floor(startAtMs / 1000),
         saturation: () => view.saturation(), completeUpTo: () => view.completeUpTo(),
+      },
+      // --web: the page shows the workers' reports merged; from here it can stop the run, nothing more.
+      {
+        stats: () => mergeSegments(handles.map((h) => h.result ?? partial(h, startAtMs)), workers).recorder, activeUsers: () => view.users(),
+        startedAt, t0: performance.now() + (startAtMs - Date.now()), loadDescription: describeLoad(plan.load),
+        refusal: 'under --workers the page can stop the run; the load and the statistics live in the worker processes and do not change from here',
+        runs: () => handles.flatMap((h) => [...h.runs.values()]),
       },
     );
     await Promise.all(handles.map((h) => h.exited));

@@ -104,6 +104,15 @@ export class GeneratorHealthMonitor {
     if (now - this.lastAt >= WINDOW_MS / 2 && this.startElu) this.sample();
     this.histogram.disable();
     this.windowHistogram.disable();
+    return this.figures(now);
+  }
+
+  /** The figures and verdict so far, without stopping (the live page). */
+  peek(): GeneratorHealthReport {
+    return this.figures(performance.now());
+  }
+
+  private figures(now: number): GeneratorHealthReport {
     const wallUs = (now - this.startedAt) * 1000;
     const elu = this.startElu ? performance.eventLoopUtilization(this.startElu) : undefined;
     const cpu = this.startCpu ? process.cpuUsage(this.startCpu) : { user: 0, system: 0 };
@@ -118,7 +127,7 @@ export class GeneratorHealthMonitor {
         max: has ? round(delayMs(this.histogram.max), 1) : 0,
       },
       gc: { pauses: this.gc.pauses, totalMs: round(this.gc.totalMs, 1), maxMs: round(this.gc.maxMs, 1) },
-      timeline: this.timeline,
+      timeline: [...this.timeline],
     });
   }
 }

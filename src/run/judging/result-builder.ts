@@ -5,7 +5,7 @@
  */
 import type { EntrySelector, Recorder } from '../../metrics/recorder.js';
 import type {
-  BaselineVerdict, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, StorageAudit, ThresholdVerdict,
+  BaselineVerdict, ControlAction, DeliveryAudit, DlqHealth, EntrySummary, GeneratorHealth, SimulationResult, StorageAudit, ThresholdVerdict,
   TimeSeriesPoint, VisibilitySummary,
 } from '../../metrics/result.js';
 import { healthSummary, type GeneratorHealthReport } from '../health/generator-health.js';
@@ -87,6 +87,10 @@ export interface ResultInputs {
   load: LoadPlan;
   loadDescription: string;
   outcome?: Pick<ExecutionOutcome, 'iterations'>;
+  /** The live page's updates: history points from this epoch second on only (default: all). */
+  historyFromT?: number;
+  /** Changes made by hand from the live page (--web). */
+  control?: readonly ControlAction[];
 }
 
 export function buildResult(i: ResultInputs): SimulationResult {
@@ -113,13 +117,14 @@ export function buildResult(i: ResultInputs): SimulationResult {
     total_requests: primary.count,
     rps: primary.rps,
   };
-  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, isHttpEntry) };
-  for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name));
+  const from = i.historyFromT;
+  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, isHttpEntry, from) };
+  for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name), from);
   // An open model ran when the executor reported iterations (a load shape of users did not).
   const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
-  if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name]);
+  if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name], from);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
-  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name]);
+  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name], from);
 
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
@@ -164,6 +169,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     dlq: i.dlq,
     generator,
     warnings: generator ? generatorWarnings(generator, thresholds) : [],
+    ...(i.control?.length ? { control: [...i.control] } : {}),
     interrupted: i.interrupted,
     pass,
     reasons,

@@ -1,0 +1,91 @@
+/**
+ * The live page's side of the session (--web): what a driver tells of its running load
+ * (LiveState), the RunControl built on it, and the result as it would stand if the run ended now
+ * — the same buildResult() as the final one, fed the statistics so far, the generator's figures
+ * so far, the delivery audit's running counts (the SDK's acks, not yet the stored rows) and the
+ * hand-made changes, with every entry's history for the page's latency picker. Built only when a
+ * page asks. Nothing here runs without an output that attaches (the live page).
+ */
+import type { Executor } from '../executor/executor.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { RunAudit, ScaleOutReport, SimulationResult } from '../metrics/result.js';
+import type { Output, RunControl } from '../output/index.js';
+import { auditTotals } from './judging/audit.js';
+import { buildResult, type ResultInputs } from './judging/result-builder.js';
+import type { GeneratorHealthReport } from './health/generator-health.js';
+import { linkAbort } from './abort-link.js';
+import type { SimulationOptions } from './plan.js';
+import { createRunControl } from './run-control.js';
+
+/** What a driver tells the session of its running load, for the live page. */
+export interface LiveState {
+  /** The statistics so far (local: the recorder; --workers: the workers' reports merged). */
+  stats(): Recorder;
+  activeUsers(): number;
+  startedAt: Date;
+  /** performance.now() at the start of the load. */
+  t0: number;
+  loadDescription: string;
+  /** What the page may change: the executor (local)… */
+  executor?: Pick<Executor, 'name' | 'setUsers' | 'setRate' | 'progress'>;
+  /** …the statistics it may reset (local)… */
+  resettable?: Pick<Recorder, 'reset' | 'setTarget'>;
+  /** …or why only stop applies (--workers). */
+  refusal?: string;
+  generator?(): GeneratorHealthReport | undefined;
+  /** The SDK runs' delivery counts so far. */
+  runs?(): RunAudit[];
+  scaleOut?: ScaleOutReport;
+}
+
+/** What the session judges with (the same inputs as the final result's). */
+export type LiveJudging = Pick<ResultInputs, 'scenario' | 'judged' | 'specs' | 'baseline' | 'baselineFile' | 'plan' | 'target' | 'dlq'>;
+
+/** Hands the outputs that show the run live their RunControl and live result; returns the control (undefined when none attaches). */
+export function attachLive(
+  outputs: readonly Output[], state: LiveState, judging: LiveJudging, abort: AbortController, log: (line: string) => void,
+): RunControl | undefined {
+  const watched = outputs.filter((o) => o.attach !== undefined);
+  if (watched.length === 0) return undefined;
+  const control = createRunControl({
+    executor: state.executor ?? { name: 'this run' }, recorder: state.resettable, abort, t0: () => state.t0, log, refusal: state.refusal,
+  });
+  const result = (historyFromT?: number): SimulationResult => {
+    const progress = state.executor?.progress?.();
+    const runs = state.runs?.() ?? [];
+    const built = buildResult({
+      ...judging,
+      recorder: state.stats(),
+      plan: { ...judging.plan, fullHistory: true },
+      startedAt: state.startedAt,
+      endedAt: new Date(),
+      durationS: Math.max(0, (performance.now() - state.t0) / 1000),
+      interrupted: false,
+      generator: state.generator?.(),
+      audit: runs.length > 0 ? auditTotals(runs, 'acked-only') : undefined,
+      load: judging.plan.load,
+      loadDescription: state.loadDescription,
+      outcome: progress?.dropped !== undefined ? { iterations: { started: 0, dropped: progress.dropped, lateStarts: 0 } } : undefined,
+      control: control.actions(),
+      historyFromT,
+    });
+    if (state.scaleOut) built.scaleOut = state.scaleOut;
+    return built;
+  };
+  for (const o of watched) o.attach!({ control, result, activeUsers: () => state.activeUsers() });
+  return control;
+}
+
+/** Outputs that keep serving after the run (the live page until --autoquit or Ctrl+C): waits for them. */
+export async function lingerOutputs(outputs: readonly Output[], options: Pick<SimulationOptions, 'signal' | 'handleSignals'>): Promise<void> {
+  const lingering = outputs.filter((output) => output.linger !== undefined);
+  if (lingering.length === 0) return;
+  const done = new AbortController();
+  // A run stopped by the caller's signal still lingers until the next one (a second Ctrl+C quits the CLI).
+  const unhook = linkAbort(done, options.signal?.aborted ? undefined : options.signal, options.handleSignals === true);
+  try {
+    await Promise.all(lingering.map((output) => output.linger!(done.signal)));
+  } finally {
+    unhook();
+  }
+}
