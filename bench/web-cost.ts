@@ -1,0 +1,115 @@
+/**
+ * web-cost: what the live page (--web) costs the generator while 50 pages watch it. The http
+ * scenario at a fixed rate (constant-arrival-rate, --rate, default 10,000 requests/s) against the
+ * plain loopback target (bench/lib/plain-target.ts, pinned to core 0), the generator pinned to
+ * core 1, --seconds long, with and without `--web` in alternating runs; with --web, --clients
+ * (default 50) server-sent-event streams are opened as soon as the page is up and read to the
+ * end, by this process pinned to core 0 beside the target. CPU = the generator's user+system seconds (bash `times`), start-up included in both;
+ * per request = CPU ÷ the requests the target counted.
+ * Goal (issue 24): CPU per request rises ≤ 2 % with --web and 50 open pages.
+ *
+ * Usage: node --import tsx bench/web-cost.ts [--runs 3] [--seconds 20] [--rate 10000] [--clients 50]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { numberArg } from './lib/args.js';
+import { exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread } from './lib/proc.js';
+import { startPlainTarget } from './lib/target-process.js';
+
+const RUNS = numberArg('--runs', 3);
+const SECONDS = numberArg('--seconds', 20);
+const RATE = numberArg('--rate', 10_000);
+const CLIENTS = numberArg('--clients', 50);
+const KEY = 'mlps_bench_web_cost_key_0001';
+const CLI = path.join(import.meta.dirname, '../dist/bin/mlop-sim.js');
+if (!HAS_TASKSET) throw new Error('web-cost pins the generator to core 1: it needs taskset (util-linux)');
+// The pages (this process's event-stream readers) sit with the target on core 0, off the generator's core.
+spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Opens `n` event streams once the live page answers; resolves with the bytes and updates they read, at the end. */
+async function watch(url: string, n: number): Promise<{ bytes: number; updates: number }> {
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.text()).then((t) => t.includes('live-bar'), () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let bytes = 0, updates = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    try {
+      const res = await fetch(`${url}events`);
+      const reader = res.body!.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        bytes += value.length;
+        updates += (new TextDecoder().decode(value).match(/event: update/g) ?? []).length;
+      }
+    } catch {
+      /* the server closed at the end */
+    }
+  }));
+  return { bytes, updates };
+}
+
+const variants = ['without --web', `--web, ${CLIENTS} pages open`] as const;
+const perReqUs: Record<string, number[]> = {};
+const cpu: Record<string, number[]> = {};
+const reqs: Record<string, number[]> = {};
+const streamed: { mb: number; updatesPerClientS: number }[] = [];
+const target = await startPlainTarget('none');
+try {
+  for (let run = 0; run < RUNS; run++) {
+    for (const v of run % 2 === 0 ? variants : [...variants].reverse()) {
+      await target.reset();
+      const web = v !== variants[0];
+      const port = await freePort();
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'web-cost-'));
+      const args = [CLI, '-q', '--scenario', 'http', '--host', target.url, '--key', KEY, '--arrival-rate', String(RATE),
+        '--pre-allocated-users', '50', '--max-users', '200', '--run-time', `${SECONDS}s`, '--report-dir', dir,
+        ...(web ? ['--web', '--web-port', String(port), '--autoquit', '0'] : [])];
+      const child = spawnMeasured(1, process.execPath, args);
+      const watching = web ? watch(`http://127.0.0.1:${port}/`, CLIENTS) : undefined;
+      const res = await exitWithCpu(child);
+      const seen = await watching;
+      const { requests } = await target.report();
+      if ((res.code !== 0 && res.code !== 1) || requests === 0) throw new Error(`${v}: exit ${res.code}, ${requests} requests: ${res.stderr.slice(-400)}`);
+      const latest = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'));
+      if (latest.aggregated.count !== requests) process.stderr.write(`note: the target counted ${requests}, the generator ${latest.aggregated.count}\n`);
+      (perReqUs[v] ??= []).push((res.cpuS / requests) * 1e6);
+      (cpu[v] ??= []).push(res.cpuS);
+      (reqs[v] ??= []).push(requests);
+      if (seen) streamed.push({ mb: seen.bytes / 1e6, updatesPerClientS: seen.updates / CLIENTS / SECONDS });
+      process.stderr.write(`run ${run + 1}/${RUNS} ${v}: ${requests} requests, ${fmt(res.cpuS, 2)} CPU s, ${fmt((res.cpuS / requests) * 1e6, 2)} µs/req${seen ? `, ${fmt(seen.bytes / 1e6)} MB streamed` : ''}\n`);
+    }
+  }
+} finally {
+  await target.stop();
+}
+
+const base = spread(perReqUs[variants[0]]).median;
+const withWeb = spread(perReqUs[variants[1]]).median;
+const lines = [
+  '### web-cost',
+  '',
+  `The http scenario at ${RATE.toLocaleString('en')} requests/s (constant-arrival-rate) for ${SECONDS} s against the plain target on core 0, the generator pinned to core 1, with and without \`--web\` (${CLIENTS} event streams open and read); median (min–max) of ${RUNS} runs each, alternating. Loaded: the machine's 2 cores are shared with other helpers' jobs (1-minute load average ${os.loadavg()[0].toFixed(1)} at the end).`,
+  '',
+  '| variant | requests | CPU s | µs CPU per request |',
+  '|---|---|---|---|',
+  ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} |`),
+  '',
+  `Rise with --web and ${CLIENTS} pages: ${fmt(((withWeb - base) / base) * 100)} % of the median CPU per request (goal ≤ 2 %). Streamed to the pages: ${fmtSpread(spread(streamed.map((s) => s.mb)))} MB per run, ${fmtSpread(spread(streamed.map((s) => s.updatesPerClientS)), 2)} updates per page per second.`,
+];
+process.stdout.write(lines.join('\n') + '\n');
