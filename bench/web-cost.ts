@@ -99,6 +99,27 @@ try {
   await target.stop();
 }
 
+/**
+ * The page's work alone (bench/lib/web-probe.ts): a process recording 10,000 samples a second,
+ * with and without the live page and CLIENTS streams on it, pinned to core 1; the CPU difference
+ * per second of run is what the page costs whatever the generator's other work.
+ */
+const probeMsPerS: Record<string, number[]> = {};
+for (let run = 0; run < RUNS; run++) {
+  for (const web of run % 2 === 0 ? [false, true] : [true, false]) {
+    const port = await freePort();
+    const child = spawnMeasured(1, process.execPath, ['--import', 'tsx', 'bench/lib/web-probe.ts', '--seconds', String(SECONDS), ...(web ? ['--web', String(port)] : [])]);
+    const done = exitWithCpu(child);
+    const watching = web ? watch(`http://127.0.0.1:${port}/`, CLIENTS) : undefined;
+    const res = await done;
+    await watching;
+    if (res.code !== 0) throw new Error(`web-probe exited ${res.code}: ${res.stderr.slice(-400)}`);
+    (probeMsPerS[web ? 'web' : 'plain'] ??= []).push((res.cpuS * 1000) / SECONDS);
+    process.stderr.write(`probe ${run + 1}/${RUNS} ${web ? `page + ${CLIENTS} streams` : 'recording only'}: ${fmt(res.cpuS, 2)} CPU s\n`);
+  }
+}
+const pageMs = spread(probeMsPerS.web).median - spread(probeMsPerS.plain).median;
+
 const base = spread(perReqUs[variants[0]]).median;
 const withWeb = spread(perReqUs[variants[1]]).median;
 const lines = [
@@ -111,5 +132,7 @@ const lines = [
   ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} |`),
   '',
   `Rise with --web and ${CLIENTS} pages: ${fmt(((withWeb - base) / base) * 100)} % of the median CPU per request (goal ≤ 2 %). Streamed to the pages: ${fmtSpread(spread(streamed.map((s) => s.mb)))} MB per run, ${fmtSpread(spread(streamed.map((s) => s.updatesPerClientS)), 2)} updates per page per second.`,
+  '',
+  `The page's work alone (bench/lib/web-probe.ts: a process recording ${RATE.toLocaleString('en')} samples/s shaped like this run, with and without the page and ${CLIENTS} streams, core 1, ${SECONDS} s × ${RUNS}): recording only ${fmtSpread(spread(probeMsPerS.plain))} ms CPU per second, with the page ${fmtSpread(spread(probeMsPerS.web))} ms; the page costs ${fmt(pageMs)} ms CPU per second of run, i.e. ${fmt((pageMs / ((base * RATE) / 1000)) * 100)} % of the generator's CPU per second at ${RATE.toLocaleString('en')} requests/s (${fmt((base * RATE) / 1000)} ms from the median µs per request without --web).`,
 ];
 process.stdout.write(lines.join('\n') + '\n');

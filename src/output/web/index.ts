@@ -10,7 +10,7 @@ import { SimUsageError } from '../../core/errors.js';
 import type { SimulationResult } from '../../metrics/result.js';
 import type { TimeSeriesPoint } from '../../metrics/result.js';
 import { embeddedJson, htmlPage, pageData, reportMain } from '../html/page.js';
-import { latestJsonText, orderLatest } from '../latest-json/latest.js';
+import { latestJsonText } from '../latest-json/latest.js';
 import { exceptionsCsv, failuresCsv, statsCsv, statsHistoryCsv } from '../locust/csv.js';
 import type { ControlAnswer, LiveRun, Output, RunControl } from '../output.js';
 import { DOWNLOADS, liveParts } from './live-script.js';
@@ -65,7 +65,8 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
     const result = full ? run!.result() : run!.result(Math.floor(Date.now() / 1000) - RECENT_S);
     const users = run!.activeUsers();
     const line = status === 'running' ? `running — ${users} users` : status;
-    const data = full ? pageData(result) : embeddedJson({ ...orderLatest(result), history: chartPoints(result.history) });
+    // A recent update carries what the charts read (html/charts.ts): the tables come rendered in `main`.
+    const data = full ? pageData(result) : embeddedJson({ judged: result.judged, load: result.load, history: chartPoints(result.history) });
     return JSON.stringify({ main: reportMain(result, true), data, full, elapsedS: Math.round(result.durationS * 10) / 10, users, status: line });
   };
   const push = (): void => {
