@@ -1,0 +1,53 @@
+/**
+ * The live page's pieces that need no browser: an update's recent history (Recorder.history from
+ * a second on) is the full history's tail, chart for chart; a run without --web makes no web
+ * output and loads none of its code (registry.ts names src/output/web/ only in a type import and
+ * a dynamic import); the flags' checks say one sentence.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Recorder } from '../../src/metrics/recorder.js';
+import { outputsFor } from '../../src/output/index.js';
+import { webBind } from '../../src/output/web/index.js';
+
+describe('Recorder.history from a second on', () => {
+  it('gives the same points as the whole history from that second (what the page merges)', () => {
+    let now = 1_800_000_000_000;
+    const r = new Recorder({ now: () => now });
+    for (let s = 0; s < 20; s++) {
+      now = 1_800_000_000_000 + s * 1000 + 10;
+      for (let i = 0; i < 50; i++) r.record('POST', `/r${i % 3}`, 1 + ((i * 37 + s) % 23), i % 17 !== 0);
+    }
+    const all = r.history('Aggregated', () => true);
+    const from = 1_800_000_000 + 15;
+    const tail = r.history('Aggregated', () => true, from);
+    expect(tail.map((p) => p.t)).toEqual(all.filter((p) => p.t >= from).map((p) => p.t));
+    for (const p of tail) {
+      const q = all.find((x) => x.t === p.t)!;
+      expect([p.requests, p.failures, p.p50Ms, p.p95Ms, p.p99Ms, p.users]).toEqual([q.requests, q.failures, q.p50Ms, q.p95Ms, q.p99Ms, q.users]);
+    }
+  });
+});
+
+describe('without --web', () => {
+  it('no web output is made and registry.ts never imports the web code statically', () => {
+    const outputs = outputsFor({ console: false, reportDir: false });
+    expect(outputs.map((o) => o.name)).not.toContain('web');
+    const registry = readFileSync(new URL('../../src/output/registry.ts', import.meta.url), 'utf8');
+    const webImports = registry.split('\n').filter((l) => l.includes("'./web/"));
+    expect(webImports.length).toBe(2);
+    for (const line of webImports) expect(line).toMatch(/^import type |await import\('\.\/web\/index\.js'\)/);
+    expect(outputsFor({ console: false, reportDir: false, web: { host: '127.0.0.1', port: 0 } }).map((o) => o.name)).toEqual(['web']);
+  });
+});
+
+describe('webBind', () => {
+  it('refuses a non-loopback bind without auth, a bad port, a malformed USER:PASS, with one sentence', () => {
+    expect(() => webBind({ host: '0.0.0.0', port: 8089 })).toThrow(/--web-host 0\.0\.0\.0 .*--web-auth USER:PASS/);
+    expect(() => webBind({ host: '127.0.0.1', port: 70000 })).toThrow(/--web-port must be a port number/);
+    expect(() => webBind({ host: '127.0.0.1', port: 8089, auth: 'alice' })).toThrow(/USER:PASS/);
+    expect(() => webBind({ host: '127.0.0.1', port: 8089, auth: ':pw' })).toThrow(/USER:PASS/);
+    expect(webBind({ host: '0.0.0.0', port: 8089, auth: 'alice:pa:ss' }).auth).toEqual({ user: 'alice', pass: 'pa:ss' });
+    expect(webBind({ host: 'localhost', port: 0 }).auth).toBeUndefined();
+  });
+});
