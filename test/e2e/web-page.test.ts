@@ -115,6 +115,7 @@ describe('--web in a browser', () => {
     const download = await (await fetch(`${url}download/latest.json`)).text();
     const outcome = await cli;
     expect(outcome.code).toBe(130); // as Ctrl+C
+    expect(outcome.stdout).toMatch(/Changed by hand \(live page\): at [\d.]+ s users → 2 \(web\); at [\d.]+ s stop \(web\)/);
     expect(errors).toEqual([]);
 
     const latest = JSON.parse(await readFile(join(reports, 'latest.json'), 'utf8'));

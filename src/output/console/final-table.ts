@@ -3,6 +3,7 @@
  * percentiles (approximated)", then the error report), followed by the gates and the verdict:
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
+import { describeControls } from '../control-text.js';
 import { AGGREGATED } from '../../core/entry-names.js';
 import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult } from '../../metrics/result.js';
 import { entrySections, judgedUnit } from '../entry-sections.js';
@@ -134,6 +135,7 @@ function gateLines(result: SimulationResult): string[] {
   lines.push(`DLQ: ${dlq('start', result.dlq.start)}; ${dlq('end', result.dlq.end)}`);
   if (result.generator) lines.push(describeGenerator(result.generator));
   if (result.scaleOut) lines.push(describeScaleOut(result.scaleOut));
+  if (result.control?.length) lines.push(`Changed by hand (live page): ${describeControls(result.control)}`);
   return lines;
 }
 
