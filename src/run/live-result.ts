@@ -53,6 +53,8 @@ export function attachLive(
   const result = (historyFromT?: number): SimulationResult => {
     const progress = state.executor?.progress?.();
     const runs = state.runs?.() ?? [];
+    // The delivery audit is a gate of the end: while the run goes, records in flight are no failure.
+    const audit = runs.length > 0 ? { ...auditTotals(runs, 'acked-only'), pass: true } : undefined;
     const built = buildResult({
       ...judging,
       recorder: state.stats(),
@@ -62,7 +64,7 @@ export function attachLive(
       durationS: Math.max(0, (performance.now() - state.t0) / 1000),
       interrupted: false,
       generator: state.generator?.(),
-      audit: runs.length > 0 ? auditTotals(runs, 'acked-only') : undefined,
+      audit,
       load: judging.plan.load,
       loadDescription: state.loadDescription,
       outcome: progress?.dropped !== undefined ? { iterations: { started: 0, dropped: progress.dropped, lateStarts: 0 } } : undefined,
@@ -70,10 +72,17 @@ export function attachLive(
       historyFromT,
     });
     if (state.scaleOut) built.scaleOut = state.scaleOut;
+    if (built.audit) built.audit.sentence = liveAuditSentence(built.audit.totals, runs.length);
     return built;
   };
   for (const o of watched) o.attach!({ control, result, activeUsers: () => state.activeUsers() });
   return control;
+}
+
+/** The audit's running counts in words: what the SDK says so far; the stored rows are counted at the end. */
+function liveAuditSentence(t: { logged: number; acked: number; failed: number; pending: number; expectedRows: number }, runs: number): string {
+  return `Delivery so far over ${runs} run${runs === 1 ? '' : 's'}: ${t.logged} records logged, ${t.acked} acked, ${t.failed} failed, ${t.pending} in flight; ` +
+    `${t.expectedRows} rows expected. The audit (every record acked, stored rows counted where the target allows) is judged when the run ends.`;
 }
 
 /** Outputs that keep serving after the run (the live page until --autoquit or Ctrl+C): waits for them. */
