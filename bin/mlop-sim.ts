@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { baselineBuilder } from './commands/baseline.js';
 import { historyBuilder } from './commands/history.js';
+import { compareBuilder, compareCommand } from './commands/compare.js';
 import { mergeBuilder, mergeCommand } from './commands/merge.js';
 import { profileBuilder, profileCommand } from './commands/profile.js';
 import { recordBuilder, recordCommand } from './commands/record.js';
@@ -15,11 +16,11 @@ import { serveBuilder, serveCommand } from './commands/serve.js';
 import { handleError, handleUsage } from './commands/terminal.js';
 import { describeUnknownArguments, type KnownArguments } from './commands/unknown-flags.js';
 
-const COMMANDS = ['run', 'serve', 'merge', 'baseline', 'history'];
+const COMMANDS = ['run', 'serve', 'merge', 'baseline', 'history', 'compare'];
 
 const EPILOGUE = `Exit codes:
   0    pass
-  1    thresholds, baseline or delivery audit failed; history check: a regression in the window
+  1    thresholds, baseline (a regression) or delivery audit failed; compare: a regression; history check: a regression in the window
   2    usage or config error (bad flag, malformed scenario, baseline or history file)
   3    target unreachable or API key rejected at start; ClickHouse unreachable
   130  interrupted (Ctrl+C, SIGINT, SIGTERM): users stopped, runs finished, reports written
@@ -38,6 +39,7 @@ const cli = yargs(hideBin(process.argv))
   .command('history <action>', 'a results history across runs and its change points (add, check, show)', historyBuilder)
   .command('record', 'record a training job\'s requests through a proxy into a trace', recordBuilder, (a) => recordCommand(a as never))
   .command('profile <trace>', 'turn a trace into a workload profile (for --scenario replay:FILE)', profileBuilder, (a) => profileCommand(a as never))
+  .command('compare [files..]', 'regression verdict between saved results: BASE CAND, or --base FILE… --candidate FILE… (exit 1 on a regression)', compareBuilder, (a) => compareCommand(a as never))
   .epilogue(EPILOGUE)
   .strict()
   .help()

@@ -12,6 +12,7 @@ import {
   locustStatsJson,
   parseDuration,
   parseLatencySpec,
+  parseMinEffect,
   parseStartAt,
   presetRef,
   PRESETS,
@@ -88,6 +89,14 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   'web-auth': { ...single, type: 'string', describe: 'with --web: USER:PASS required by the page (Basic auth; never printed)', to: (v: string, o) => void (o.web = { ...o.web, auth: v }) },
   autoquit: { ...numeric('autoquit', 'a number of seconds'), describe: 'with --web: quit this many seconds after the run ends', defaultDescription: 'serve the final report until Ctrl+C', to: (v: number, o) => void (o.web = { ...o.web, autoquitS: v }) },
   baseline: { ...single, type: 'string', describe: `compare with a saved latest.json (e.g. ${DEFAULT_BASELINE_FILE})`, to: 'baseline' },
+  'baseline-rule': {
+    ...single, type: 'string', describe: "how --baseline decides: verdict (intervals, docs/statistics.md) or seed (+20% p95/p99, +0.05 error rate)",
+    defaultDescription: 'verdict', to: 'baselineRule',
+  },
+  'min-effect': {
+    ...single, type: 'string', describe: 'the verdict: smallest latency change that counts (5%, 0.05)', defaultDescription: '5%',
+    to: (v: string, o) => void (o.minEffect = parseMinEffect(v)),
+  },
   threshold: {
     type: 'array', string: true, describe: "k6-like gate, repeatable: 'e2e:p95<800', 'p99<1000', 'error_rate<0.01'",
     to: (v: (string | number)[], o) => void (o.thresholds = v.map(String)),

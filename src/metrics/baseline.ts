@@ -12,6 +12,7 @@
  */
 import { VISIBLE_ENTRY_NAME } from '../core/entry-names.js';
 import type { BaselineCheck, BaselineVerdict } from './result.js';
+import { readDistributions, type Distributions } from './distributions.js';
 
 export const MAX_LATENCY_GROWTH = 0.2;
 export const MAX_ERROR_RATE_GROWTH = 0.05;
@@ -29,6 +30,10 @@ export interface BaselineFigures {
   judged?: string[];
   /** p95 of `E2E log→visible` (--clickhouse-url), when the run recorded it; compared like p95_ms when both have it. */
   visible_p95_ms?: number;
+  /** The file's distributions (issue 20), for the regression verdict; absent in the seed's and older files. */
+  distributions?: Distributions;
+  /** Why its distributions cannot be used, when it has unusable ones. */
+  distributionsProblem?: string;
 }
 
 /** A baseline file that cannot be used; the message is one sentence naming the file. */
@@ -92,6 +97,9 @@ export function parseBaselineFile(text: string, file: string): BaselineFigures {
   if (Array.isArray(obj.judged) && obj.judged.every((j) => typeof j === 'string')) figures.judged = obj.judged as string[];
   const visible = visibleP95(obj.entries);
   if (visible !== undefined) figures.visible_p95_ms = visible;
+  const distributions = readDistributions(obj);
+  if (typeof distributions === 'string') figures.distributionsProblem = distributions;
+  else if (distributions) figures.distributions = distributions;
   return figures;
 }
 

@@ -12,6 +12,7 @@ import { ExceptionLog } from './exception-log.js';
 import { QUANTILES, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
 import { StatsEntry, summarize, type StatsEntrySnapshot } from './stats-entry.js';
 import { COARSE_SECONDS, minuteOf, SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
+import { windowsOf, type RunWindow } from './windows.js';
 
 /** Entries to combine: a list of entry names, or a predicate over names. */
 export type EntrySelector = readonly string[] | ((name: string) => boolean);
@@ -363,6 +364,20 @@ export class Recorder {
       if (e !== undefined) out.push(e);
     }
     return out;
+  }
+
+  /** One digest of every sample of the selected entries. */
+  mergedDigest(select: EntrySelector): Digest {
+    const d = new Digest();
+    for (const e of this.select(select)) d.merge(e.digest);
+    return d;
+  }
+
+  /** The windows of the selected entries (metrics/windows.ts), for the saved distributions. */
+  windows(select: EntrySelector): RunWindow[] {
+    let foldedUntil = -Infinity;
+    for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
+    return windowsOf(this.select(select).map((e) => e.series), foldedUntil);
   }
 
   /** Users at the latest second ≤ t that has a setUsers() value (0 if none). */

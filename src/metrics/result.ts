@@ -3,6 +3,9 @@
  * runSimulation(). Pure data, no behaviour. `report` reads it; `sim` builds it.
  */
 
+import type { Distributions } from './distributions.js';
+import type { RegressionVerdict } from './verdict.js';
+
 /** Quantiles reported per entry (Locust's columns plus p99.99), as fractions. */
 export const QUANTILES = [0.5, 0.66, 0.75, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999, 0.9999, 1] as const;
 /** Keys of EntrySummary.percentiles, in QUANTILES order: p50 p66 p75 p80 p90 p95 p98 p99 p99.9 p99.99 p100. */
@@ -373,6 +376,10 @@ export interface SimulationResult {
 
   thresholds: ThresholdVerdict[];
   baseline?: BaselineVerdict;
+  /** The regression verdict against --baseline (docs/statistics.md); absent with --baseline-rule seed or a baseline without distributions. */
+  verdict?: RegressionVerdict;
+  /** Per compared entry its digest and time windows, for later verdicts (docs/reports.md "distributions"). */
+  distributions?: Distributions;
   audit?: DeliveryAudit;
   /** Rows stored in ClickHouse vs acked (with --clickhouse-url). */
   storage?: StorageAudit;

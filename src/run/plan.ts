@@ -95,6 +95,10 @@ export interface SimulationOptions extends LoadOptions {
   excludeTags?: string[];
   /** A saved latest.json to compare with. */
   baseline?: string;
+  /** How --baseline decides: `verdict` (default; intervals, docs/statistics.md) or `seed` (+20 % p95/p99, +0.05 error rate). */
+  baselineRule?: 'verdict' | 'seed';
+  /** The verdict's smallest latency change that counts, a fraction (default 0.05). */
+  minEffect?: number;
   /** k6-like threshold expressions, e.g. `e2e:p95<800`. */
   thresholds?: string[];
   /** Override P95_THRESHOLD_MS / P99_THRESHOLD_MS / MAX_ERROR_RATE. */
@@ -202,6 +206,8 @@ export interface Plan {
   tags: string[] | undefined;
   excludeTags: string[];
   baseline?: string;
+  baselineRule?: 'verdict' | 'seed';
+  minEffect?: number;
   thresholds: string[];
   env: Env;
   overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
@@ -293,6 +299,8 @@ export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan
     tags: o.tags === undefined ? undefined : tagList(o.tags),
     excludeTags: tagList(o.excludeTags ?? []),
     baseline: o.baseline,
+    baselineRule: baselineRule(o.baselineRule),
+    ...(o.minEffect !== undefined ? { minEffect: minEffectOf(o.minEffect) } : {}),
     thresholds: o.thresholds ?? [],
     env,
     overrides: { p95Ms: o.p95Ms, p99Ms: o.p99Ms, maxErrorRate: o.maxErrorRate },
@@ -327,6 +335,16 @@ function resolveDuet(d: DuetOptions | undefined, env: Env, hostA: string | undef
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function baselineRule(rule: string | undefined): 'verdict' | 'seed' {
+  if (rule === undefined || rule === 'verdict' || rule === 'seed') return rule ?? 'verdict';
+  throw new SimUsageError(`--baseline-rule must be verdict or seed, got ${JSON.stringify(rule)}.`);
+}
+
+function minEffectOf(f: number): number {
+  if (!(f > 0 && f < 1)) throw new SimUsageError(`--min-effect must be a change between 0 and 100 %, got ${f}.`);
+  return f;
 }
 
 /** The ClickHouse flags, else CLICKHOUSE_URL / _USER / _PASSWORD / _DATABASE; none without a URL. */

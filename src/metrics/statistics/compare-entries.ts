@@ -8,6 +8,7 @@
  */
 import { decide, type Outcome } from './decision.js';
 import { bonferroniZ } from './multiple-comparisons.js';
+import { pairedSpread } from './paired-spread.js';
 import { sideSpread, type SideSpread } from './side-spread.js';
 import { prepareSide, type RunSample } from './window-sample.js';
 
@@ -96,8 +97,11 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
       for (const m of [...QUANTILE_METRICS, 'error_rate'] as const) skip(m, tooFew);
       continue;
     }
-    const bs = sideSpread(base, VERDICT_QUANTILES, settings.resamples, seed);
-    const cs = sideSpread(cand, VERDICT_QUANTILES, settings.resamples, (seed ^ 0x5bd1e995) >>> 0);
+    // One run a side: pairs of windows in time (paired-spread.ts); several: each side on its own, runs as units.
+    const paired = base.runs.length === 1 && cand.runs.length === 1;
+    const bs = sideSpread(base, VERDICT_QUANTILES, paired ? 0 : settings.resamples, seed);
+    const cs = sideSpread(cand, VERDICT_QUANTILES, paired ? 0 : settings.resamples, (seed ^ 0x5bd1e995) >>> 0);
+    const ps = paired ? pairedSpread(base, cand, VERDICT_QUANTILES, settings.resamples, seed) : undefined;
     VERDICT_QUANTILES.forEach((q, k) => {
       const metric = QUANTILE_METRICS[k];
       const need = Math.ceil(MIN_TAIL_SAMPLES / (1 - q));
@@ -111,9 +115,11 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
         skip(metric, `${metric} is 0 ms on ${b > 0 ? 'the candidate' : 'the base'}, so a ratio says nothing`);
         return;
       }
-      pending.push({ test: test(e, metric, b, c), lnRatio: Math.log(c / b), se: Math.hypot(bs.logSe[k], cs.logSe[k]) });
+      pending.push({ test: test(e, metric, b, c), lnRatio: Math.log(c / b), se: Math.max(ps ? ps.logRatioSe[k] : Math.hypot(bs.logSe[k], cs.logSe[k]), Math.hypot(bs.floorLogSe[k], cs.floorLogSe[k])) });
     });
-    pending.push(errorRatePending(e, bs, cs, base.count, cand.count));
+    const er = errorRatePending(e, bs, cs, base.count, cand.count);
+    if (ps && !er.fixed) er.se = ps.errorDiffSe;
+    pending.push(er);
   }
   const z = bonferroniZ(settings.alpha, pending.length);
   for (const p of pending) {

@@ -16,6 +16,13 @@ export interface SideSpread {
   quantiles: number[];
   /** Standard error of ln(quantile), per quantile (NaN when a resample had no value). */
   logSe: number[];
+  /**
+   * The least standard error of ln(quantile) that independent samples would have: half the log
+   * distance between the order statistics at ranks N·q ± √(N·q(1−q)) (the distribution-free
+   * interval of a quantile, e.g. Conover 1999 §3.2, at one standard error). A floor: the
+   * windows' bootstrap can only add to it (dependence), never claim less.
+   */
+  floorLogSe: number[];
   errorRate: number;
   errorRateSe: number;
   /** Top-level units resampled (runs, or windows of the one run). */
@@ -26,9 +33,15 @@ export function sideSpread(side: PreparedSide, qs: readonly number[], resamples:
   const acc = new Float64Array(side.values.length);
   const all = side.runs.flat();
   const quantiles = pickedQuantiles(side, all, qs, acc);
+  const n = Math.max(1, side.count);
+  const floorLogSe = qs.map((q) => {
+    const d = Math.sqrt((q * (1 - q)) / n);
+    const [lo, hi] = pickedQuantiles(side, all, [Math.max(0, q - d), Math.min(1, q + d)], acc);
+    return (Math.log(Math.max(hi, 1e-9)) - Math.log(Math.max(lo, 1e-9))) / 2;
+  });
   const units = topUnits(side);
   const errorRate = side.count > 0 ? side.failures / side.count : 0;
-  if (units < 2) return { quantiles, logSe: qs.map(() => NaN), errorRate, errorRateSe: NaN, units };
+  if (units < 2 || resamples < 2) return { quantiles, logSe: qs.map(() => NaN), floorLogSe, errorRate, errorRateSe: NaN, units };
   const rng = createRandom(seed);
   const sum = new Float64Array(qs.length), sumSq = new Float64Array(qs.length);
   let rSum = 0, rSumSq = 0;
@@ -51,6 +64,7 @@ export function sideSpread(side: PreparedSide, qs: readonly number[], resamples:
   return {
     quantiles,
     logSe: qs.map((_, k) => sd(sum[k], sumSq[k])),
+    floorLogSe,
     errorRate,
     errorRateSe: sd(rSum, rSumSq),
     units,

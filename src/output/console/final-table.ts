@@ -4,6 +4,7 @@
  * PASS or FAIL with one line per reason. Plain text, fixed-width columns.
  */
 import { describeControls } from '../control-text.js';
+import { formatVerdict } from './verdict-text.js';
 import { AGGREGATED } from '../../core/entry-names.js';
 import { QUANTILE_KEYS, type EntrySummary, type ScaleOutReport, type SimulationResult } from '../../metrics/result.js';
 import { entrySections, judgedUnit } from '../entry-sections.js';
@@ -112,7 +113,10 @@ function gateLines(result: SimulationResult): string[] {
   if (result.thresholds.length > 0) {
     lines.push('Thresholds:', ...result.thresholds.map((v) => `  ${mark(v.pass)} ${v.sentence ?? ''}`));
   }
-  if (result.baseline) {
+  if (result.verdict) {
+    // Issue 20: the verdict decides; the seed rule's lines are printed inside it, beside.
+    lines.push(...formatVerdict(result.verdict).trimEnd().split('\n'));
+  } else if (result.baseline) {
     lines.push(`Baseline ${result.baseline.file}:`, ...result.baseline.checks.map((c) => `  ${mark(c.pass)} ${c.sentence ?? ''}`));
   }
   if (result.audit) {

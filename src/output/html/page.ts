@@ -11,6 +11,7 @@ import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
 } from './tables.js';
 import { storageSection } from './storage.js';
+import { verdictSection } from './verdict.js';
 
 const STYLE = `
 :root { color-scheme: light; }
@@ -106,7 +107,7 @@ ${failuresTable(result)}
 <h2>Thresholds</h2>
 ${thresholdsTable(result)}
 <h2>Baseline</h2>
-${baselineSection(result)}
+${result.verdict ? `<h3>Regression verdict</h3>${verdictSection(result.verdict)}<h3>Seed rule</h3>` : ''}${baselineSection(result)}
 <h2>Delivery audit</h2>
 ${auditSection(result)}
 <h2>ClickHouse: storage audit and time to visible</h2>

@@ -15,6 +15,8 @@ import type { LiveSample } from '../../output/index.js';
 import { assessCapacity, failureReasons, judgeBaseline, judgeThresholds } from './gates.js';
 import type { Plan } from '../plan.js';
 import type { ScenarioDefinition } from '../../load/scenario.js';
+import { savedDistributions } from './distribution-entries.js';
+import { judgeAgainstBaseline } from './baseline-verdict.js';
 import {
   AGGREGATED, E2E_ENTRY_NAME, isHttpEntry, ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME,
   SDK_HTTP_GROUP, VISIBLE_ENTRY_NAME,
@@ -130,8 +132,15 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const thresholds = judgeThresholds(i.specs, rows);
   const baseline: BaselineVerdict | undefined =
     i.baseline && i.baselineFile ? judgeBaseline(i.baseline, { ...seedKeys, visible_p95_ms: rows.get(VISIBLE_ENTRY_NAME)?.percentiles.p95 }, i.baselineFile) : undefined;
+  // Issue 20: distributions for later verdicts, and the verdict against a baseline that has them.
+  const distributions = savedDistributions(recorder, i.judged, selectorFor);
+  const judgement = baseline && i.baseline && i.baselineFile
+    ? judgeAgainstBaseline(i.baseline, i.baselineFile, baseline, { ...seedKeys, scenario: i.scenario.name, judged: i.judged, distributions }, i.plan.baselineRule, i.plan.minEffect)
+    : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
-  const reasons = failsBuild ? failureReasons(thresholds, baseline, i.audit, i.storage) : [];
+  const reasons = failsBuild
+    ? [...failureReasons(thresholds, judgement?.seedDecides === false ? undefined : baseline, i.audit, i.storage), ...(judgement?.reasons ?? [])]
+    : [];
   const pass = reasons.length === 0;
   const aggErrorRate = aggregated.count > 0 ? aggregated.failures / aggregated.count : 0;
   return wordVerdicts({
@@ -162,13 +171,15 @@ export function buildResult(i: ResultInputs): SimulationResult {
     history,
     thresholds,
     baseline,
+    ...(judgement?.verdict ? { verdict: judgement.verdict } : {}),
+    distributions,
     audit: i.audit,
     storage: i.storage,
     visibility: i.visibility,
     capacity: i.scenario.capacityAssessment ? { assessment: assessCapacity(aggErrorRate), error_rate: aggErrorRate } : undefined,
     dlq: i.dlq,
     generator,
-    warnings: generator ? generatorWarnings(generator, thresholds) : [],
+    warnings: [...(generator ? generatorWarnings(generator, thresholds) : []), ...(judgement?.warning ? [judgement.warning] : [])],
     ...(i.control?.length ? { control: [...i.control] } : {}),
     interrupted: i.interrupted,
     pass,

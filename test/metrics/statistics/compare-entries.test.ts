@@ -133,3 +133,34 @@ describe('compareEntries', () => {
     expect(many.tests[0].outcome).not.toBe('regression');
   });
 });
+
+describe('one run a side: windows paired in time', () => {
+  /** A run whose first window is a burst of fast start-up calls (as an sdk run's run creation), then steady traffic. */
+  function scheduled(seed: number, scale: number): RunSample {
+    const rng = createRandom(seed);
+    const startUp = window(rng, 300, 0.8, 1);
+    const rest = Array.from({ length: 5 }, () => window(rng, 300, 20, scale));
+    return [{ ...startUp, points: [...startUp.points, ...window(rng, 100, 20, scale).points], count: 400 }, ...rest];
+  }
+
+  it('the shared start-up window does not blow up the interval, and +10 % is still seen', () => {
+    let alarms = 0, seen = 0;
+    for (let s = 0; s < 40; s++) {
+      const aa = compareEntries([{ name: 'x', judged: true, base: [scheduled(300 + s, 1)], cand: [scheduled(700 + s, 1)] }], fast);
+      if (aa.tests.some((t) => t.outcome === 'regression' || t.outcome === 'improvement')) alarms++;
+      const p50 = aa.tests.find((t) => t.metric === 'p50');
+      expect(p50!.hi - p50!.lo).toBeLessThan(0.4);
+      const ab = compareEntries([{ name: 'x', judged: true, base: [scheduled(300 + s, 1)], cand: [scheduled(900 + s, 1.25)] }], fast);
+      if (ab.tests.find((t) => t.metric === 'p95')?.outcome === 'regression') seen++;
+    }
+    expect(alarms).toBe(0);
+    expect(seen).toBeGreaterThanOrEqual(36);
+  });
+
+  it('identical files: no change, but the pass never claims less than independent samples could see', () => {
+    const a = run(1, 12, 400, 1);
+    const v = compareEntries([{ name: 'x', judged: true, base: [a], cand: [a] }], fast);
+    const p99 = v.tests.find((t) => t.metric === 'p99');
+    expect(p99?.bound).toBeGreaterThan(0.02);
+  });
+});
