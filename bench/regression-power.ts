@@ -1,0 +1,116 @@
+/**
+ * Regression power (issue 20): false alarms and detection of the regression verdict and of the
+ * seed's rule, side by side on the same runs, against the embedded server.
+ *
+ * Per scenario (sdk, and http with `--scenario http`), 20 users, `--seconds` per run (30):
+ *  - A runs: `--server-latency lognormal:20:0.5`, seeds 1000…, `--a-runs` of them (21 → 210 A/A pairs);
+ *  - B runs per shift s in `--shifts` (2,5,10,20 %): `lognormal:20·(1+s):0.5`, `--b-runs` each (5),
+ *    every B run compared with every A run (21 × 5 = 105 A/B comparisons per shift; they share runs,
+ *    so they are not independent — the rates are rates over pairs, the runs are what is random).
+ * Every run is a separate process with its own seed: no replicate is cut from a longer run.
+ * A verdict's alarm is a `regression` outcome (exit 1); the seed rule's is any failed check.
+ *
+ *   node --import tsx bench/regression-power.ts [--seconds 30] [--a-runs 21] [--b-runs 5] [--scenarios sdk,http] [--dir /tmp/regression-power]
+ *
+ * Runs already in --dir are reused (a run's latest.json is its record), so an interrupted bench resumes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { numberArg } from './lib/args.js';
+import { compareBaseline } from '../src/metrics/baseline.js';
+import { readResultFile, type ResultFile } from '../src/run/judging/compare-files.js';
+import { regressionVerdict } from '../src/run/judging/verdict.js';
+
+const argv = process.argv.slice(2);
+const text = (name: string, dflt: string): string => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+const SECONDS = numberArg('--seconds', 30);
+const A_RUNS = numberArg('--a-runs', 21);
+const B_RUNS = numberArg('--b-runs', 5);
+const SCENARIOS = text('--scenarios', 'sdk,http').split(',');
+const SHIFTS = text('--shifts', '2,5,10,20').split(',').map(Number);
+const DIR = text('--dir', '/tmp/regression-power');
+const CLI = join(process.cwd(), 'dist/bin/mlop-sim.js');
+const MEDIAN_MS = 20;
+
+function runOnce(scenario: string, median: number, seed: number, dir: string): Promise<void> {
+  if (existsSync(join(dir, 'latest.json'))) return Promise.resolve();
+  const args = [CLI, '-u', '20', '-t', `${SECONDS}s`, '--seed', String(seed), '--server-latency', `lognormal:${median}:0.5`, '--report-dir', dir,
+    ...(scenario === 'http' ? ['--scenario', 'http'] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+interface Tally { pairs: number; verdict: number; inconclusive: number; seed: number; entries: Map<string, number> }
+
+function tally(pairs: Array<[ResultFile, ResultFile]>): Tally {
+  const t: Tally = { pairs: 0, verdict: 0, inconclusive: 0, seed: 0, entries: new Map() };
+  for (const [a, b] of pairs) {
+    t.pairs++;
+    const v = regressionVerdict([a], [b]);
+    if (v.outcome === 'regression') {
+      t.verdict++;
+      for (const x of v.tests.filter((y) => y.outcome === 'regression')) t.entries.set(`${x.entry} ${x.metric}`, (t.entries.get(`${x.entry} ${x.metric}`) ?? 0) + 1);
+    }
+    if (v.outcome === 'inconclusive') t.inconclusive++;
+    if (!compareBaseline(a.figures, b.figures, a.file).pass) t.seed++;
+  }
+  return t;
+}
+
+const pctOf = (n: number, d: number): string => `${((100 * n) / d).toFixed(1)} % (${n}/${d})`;
+
+async function scenarioSection(scenario: string): Promise<string> {
+  const started = Date.now();
+  const aDirs = Array.from({ length: A_RUNS }, (_, i) => join(DIR, scenario, `A-${i}`));
+  for (let i = 0; i < A_RUNS; i++) {
+    await runOnce(scenario, MEDIAN_MS, 1000 + i, aDirs[i]);
+    process.stderr.write(`${scenario} A ${i + 1}/${A_RUNS}\n`);
+  }
+  const bDirs = new Map<number, string[]>();
+  for (const s of SHIFTS) {
+    const dirs = Array.from({ length: B_RUNS }, (_, i) => join(DIR, scenario, `B${s}-${i}`));
+    for (let i = 0; i < B_RUNS; i++) {
+      await runOnce(scenario, +(MEDIAN_MS * (1 + s / 100)).toFixed(3), 5000 + 100 * s + i, dirs[i]);
+      process.stderr.write(`${scenario} B+${s}% ${i + 1}/${B_RUNS}\n`);
+    }
+    bDirs.set(s, dirs);
+  }
+  const runsS = (Date.now() - started) / 1000;
+  const read = (d: string): Promise<ResultFile> => readResultFile(join(d, 'latest.json'));
+  const A = await Promise.all(aDirs.map(read));
+  const rows: string[] = [];
+  const aa: Array<[ResultFile, ResultFile]> = [];
+  for (let i = 0; i < A.length; i++) for (let j = i + 1; j < A.length; j++) aa.push([A[i], A[j]]);
+  const t0 = Date.now();
+  const line = (label: string, t: Tally): string =>
+    `| ${label} | ${t.pairs} | ${pctOf(t.verdict, t.pairs)} | ${pctOf(t.inconclusive, t.pairs)} | ${pctOf(t.seed, t.pairs)} | ${[...t.entries].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([k, n]) => `${k} (${n})`).join(', ') || '–'} |`;
+  rows.push(line('A/A (false alarms)', tally(aa)));
+  for (const s of SHIFTS) {
+    const B = await Promise.all((bDirs.get(s) ?? []).map(read));
+    const ab: Array<[ResultFile, ResultFile]> = [];
+    for (const a of A) for (const b of B) ab.push([a, b]);
+    rows.push(line(`+${s} % (detection)`, tally(ab)));
+  }
+  const verdictS = (Date.now() - t0) / 1000;
+  return [
+    `#### ${scenario} scenario${scenario === 'http' ? ' (`--scenario http`)' : ''}: 20 users, ${SECONDS} s per run, ${A_RUNS} A runs, ${B_RUNS} B runs per shift`,
+    '',
+    '| comparison | pairs | verdict: regression | verdict: inconclusive | seed rule: fail | entries the verdict named most |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Runs took ${runsS.toFixed(0)} s; the ${rows.length} rows' verdicts ${verdictS.toFixed(1)} s in all.`,
+  ].join('\n');
+}
+
+const sections = await Promise.all(SCENARIOS.map(scenarioSection));
+process.stdout.write([
+  `### Regression power (issue 20): the verdict and the seed rule on the same runs`,
+  '',
+  `A = \`--server-latency lognormal:${MEDIAN_MS}:0.5\`; B = the median raised by the shift. Alarm = the verdict's \`regression\` (exit 1) / any failed check of the seed rule (+20 % p95/p99, +0.05 error rate on the seed keys).`,
+  '',
+  ...sections.flatMap((s) => [s, '']),
+].join('\n'));
