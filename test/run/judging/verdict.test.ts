@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { isHttpEntry } from '../../../src/core/entry-names.js';
+import { distributionsOf } from '../../../src/metrics/distributions.js';
+import { Recorder } from '../../../src/metrics/recorder.js';
+import { parseMinEffect } from '../../../src/run/judging/compare.js';
+import type { ResultFile } from '../../../src/run/judging/compare-files.js';
+import { regressionVerdict } from '../../../src/run/judging/verdict.js';
+import { createRandom } from '../../../src/core/random.js';
+
+const T0 = 1_700_000_000_000;
+
+/** An http-like run: two routes with lognormal latencies (median `median` ms), 30 s. */
+function result(file: string, seed: number, median: number, extraRoute = false): ResultFile {
+  const rng = createRandom(seed);
+  const clock = { ms: T0 };
+  const rec = new Recorder({ now: () => clock.ms });
+  for (let i = 0; i < 30 * 80; i++) {
+    clock.ms = T0 + i * 12.5;
+    const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    rec.record('POST', i % 2 ? '/ingest/metrics' : '/ingest/logs', median * Math.exp(0.5 * z), true);
+    if (extraRoute && i % 10 === 0) rec.record('POST', '/ingest/files', 3, true);
+  }
+  const names = ['Aggregated', ...rec.names()];
+  const distributions = distributionsOf(rec, names.map((n) => ({ name: n, select: n === 'Aggregated' ? isHttpEntry : [n] })));
+  const agg = rec.group('Aggregated', isHttpEntry, 30);
+  return { file, figures: { p95_ms: agg.percentiles.p95, p99_ms: agg.percentiles.p99, error_rate: 0, scenario: 'http', judged: ['Aggregated'] }, distributions };
+}
+
+describe('regressionVerdict', () => {
+  it('names the entry and quantile of a +30 % slowdown, judged entry first, seed rule beside', () => {
+    const v = regressionVerdict([result('a.json', 1, 20)], [result('b.json', 2, 26)]);
+    expect(v.outcome).toBe('regression');
+    expect(v.tests[0].entry).toBe('Aggregated');
+    expect(v.statement).toMatch(/^regression beyond the \+5\.0 % minimum effect: Aggregated p50 /);
+    expect(v.seedRule?.checks.map((c) => c.metric)).toEqual(['p95_ms', 'p99_ms', 'error_rate']);
+    expect(v.tested).toBe(12);
+  });
+
+  it('A/A: a pass stating its bound; a route only one side has is noted, not compared', () => {
+    const v = regressionVerdict([result('a.json', 3, 20)], [result('b.json', 4, 20, true)]);
+    expect(v.outcome).toBe('pass');
+    expect(v.statement).toMatch(/^no change beyond ±\d+\.\d % \(95 %\) in the judged entries\.$/);
+    expect(v.notes).toContain('only the candidate has POST /ingest/files: not compared.');
+    expect(v.tests.some((t) => t.entry === 'POST /ingest/files')).toBe(false);
+  });
+
+  it('several runs per side: the run is the unit; the seed rule is not applied', () => {
+    const v = regressionVerdict([1, 2, 3].map((s) => result(`a${s}.json`, s, 20)), [4, 5, 6].map((s) => result(`b${s}.json`, s, 20)));
+    expect(v.base.runs).toBe(3);
+    expect(v.seedRule).toBeUndefined();
+    expect(v.outcome).not.toBe('regression');
+  });
+
+  it('reads --min-effect as a percentage or a fraction', () => {
+    expect(parseMinEffect('5%')).toBe(0.05);
+    expect(parseMinEffect('0.1')).toBe(0.1);
+    expect(parseMinEffect('10')).toBe(0.1);
+    expect(() => parseMinEffect('abc')).toThrow(/--min-effect must be a change between 0 and 100 %/);
+    expect(() => parseMinEffect('0')).toThrow();
+  });
+});
