@@ -34,7 +34,7 @@ export function formatVerdict(v: RegressionVerdict): string {
     const all = (e: string): boolean => v.tests.every((t) => t.entry !== e || t.outcome === 'skipped');
     out.push(`not tested (too few data): ${[...byEntry].map(([e, ms]) => (all(e) ? e : `${e} ${ms.join('/')}`)).join(', ')}`);
   }
-  out.push(`${v.outcome === 'regression' ? 'FAIL' : v.outcome === 'pass' ? 'PASS' : 'INCONCLUSIVE'}: ${v.statement}`);
+  out.push(`${v.outcome === 'regression' ? 'FAIL' : v.outcome === 'pass' ? 'PASS' : 'INCONCLUSIVE'}: ${v.statement.replace(/^inconclusive: /, '')}`);
   if (v.seedRule) {
     out.push(`seed rule (+20% p95/p99, +0.05 error rate; does not decide here): ${v.seedRule.pass ? 'pass' : 'fail'}`);
     for (const c of v.seedRule.checks) out.push(`  ${c.pass ? 'ok  ' : 'FAIL'} ${c.sentence ?? ''}`);
