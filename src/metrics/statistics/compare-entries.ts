@@ -9,6 +9,7 @@
 import { decide, type Outcome } from './decision.js';
 import { bonferroniZ } from './multiple-comparisons.js';
 import { pairedSpread } from './paired-spread.js';
+import { studentQuantile } from './student-t.js';
 import { sideSpread, type SideSpread } from './side-spread.js';
 import { prepareSide, type RunSample } from './window-sample.js';
 
@@ -63,13 +64,15 @@ export interface VerdictTest {
   /** 'skipped': a route with too few data (not counted in the correction). */
   outcome: Outcome | 'skipped';
   bound: number;
+  /** Degrees of freedom of its interval (units resampled − 1): the interval uses t(df) at the Bonferroni level. */
+  df?: number;
   /** Why a test is inconclusive or skipped. */
   reason?: string;
 }
 
 export interface EntriesVerdict {
   tests: VerdictTest[];
-  /** Intervals built (the m of the correction) and their z. */
+  /** Intervals built (the m of the correction) and the normal z of that level (each interval uses t with its own df). */
   tested: number;
   z: number;
 }
@@ -81,7 +84,7 @@ function hashName(s: string): number {
   return h >>> 0;
 }
 
-interface Pending { test: VerdictTest; lnRatio?: number; se: number; /** The interval is already set (rule of three). */ fixed?: boolean }
+interface Pending { test: VerdictTest; lnRatio?: number; se: number; /** Degrees of freedom of se: resampled units − 1. */ df: number; /** The interval is already set (rule of three). */ fixed?: boolean }
 
 export function compareEntries(entries: readonly EntrySides[], settings: VerdictSettings = DEFAULT_SETTINGS): EntriesVerdict {
   const pending: Pending[] = [];
@@ -102,6 +105,7 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
     const bs = sideSpread(base, VERDICT_QUANTILES, paired ? 0 : settings.resamples, seed);
     const cs = sideSpread(cand, VERDICT_QUANTILES, paired ? 0 : settings.resamples, (seed ^ 0x5bd1e995) >>> 0);
     const ps = paired ? pairedSpread(base, cand, VERDICT_QUANTILES, settings.resamples, seed) : undefined;
+    const df = Math.max(1, (ps ? ps.units : Math.min(bs.units, cs.units)) - 1);
     VERDICT_QUANTILES.forEach((q, k) => {
       const metric = QUANTILE_METRICS[k];
       const need = Math.ceil(MIN_TAIL_SAMPLES / (1 - q));
@@ -115,24 +119,27 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
         skip(metric, `${metric} is 0 ms on ${b > 0 ? 'the candidate' : 'the base'}, so a ratio says nothing`);
         return;
       }
-      pending.push({ test: test(e, metric, b, c), lnRatio: Math.log(c / b), se: Math.max(ps ? ps.logRatioSe[k] : Math.hypot(bs.logSe[k], cs.logSe[k]), Math.hypot(bs.floorLogSe[k], cs.floorLogSe[k])) });
+      pending.push({ test: test(e, metric, b, c), lnRatio: Math.log(c / b), se: Math.max(ps ? ps.logRatioSe[k] : Math.hypot(bs.logSe[k], cs.logSe[k]), Math.hypot(bs.floorLogSe[k], cs.floorLogSe[k])), df });
     });
-    const er = errorRatePending(e, bs, cs, base.count, cand.count);
+    const er = errorRatePending(e, bs, cs, base.count, cand.count, df);
     if (ps && !er.fixed) er.se = ps.errorDiffSe;
     pending.push(er);
   }
   const z = bonferroniZ(settings.alpha, pending.length);
   for (const p of pending) {
     const t = p.test;
+    // The standard error comes from few units: t with their degrees of freedom, not z (student-t.ts).
+    const crit = studentQuantile(1 - settings.alpha / (2 * pending.length), p.df);
+    t.df = p.df;
     if (p.lnRatio !== undefined) {
       t.change = Math.exp(p.lnRatio) - 1;
-      t.lo = Math.exp(p.lnRatio - z * p.se) - 1;
-      t.hi = Math.exp(p.lnRatio + z * p.se) - 1;
+      t.lo = Math.exp(p.lnRatio - crit * p.se) - 1;
+      t.hi = Math.exp(p.lnRatio + crit * p.se) - 1;
       Object.assign(t, decide(t.lo, t.hi, settings.minEffect, settings.resolution));
     } else {
       if (!p.fixed) {
-        t.lo = t.change - z * p.se;
-        t.hi = t.change + z * p.se;
+        t.lo = t.change - crit * p.se;
+        t.hi = t.change + crit * p.se;
       }
       Object.assign(t, decide(t.lo, t.hi, settings.minErrorEffect, settings.errorResolution));
     }
@@ -145,15 +152,15 @@ function test(e: EntrySides, metric: VerdictMetric, base: number, cand: number):
   return { entry: e.name, metric, judged: e.judged, base, cand, change: NaN, lo: NaN, hi: NaN, outcome: 'inconclusive', bound: NaN };
 }
 
-function errorRatePending(e: EntrySides, bs: SideSpread, cs: SideSpread, nb: number, nc: number): Pending {
+function errorRatePending(e: EntrySides, bs: SideSpread, cs: SideSpread, nb: number, nc: number, df: number): Pending {
   const t = test(e, 'error_rate', bs.errorRate, cs.errorRate);
   t.change = cs.errorRate - bs.errorRate;
   if (bs.errorRate === 0 && cs.errorRate === 0) {
     // No failure on either side: the bootstrap sees no spread; Hanley & Lippman-Hand's (1983)
     // rule of three bounds each side's rate by 3/n (95 %).
-    return { test: { ...t, lo: -3 / nb, hi: 3 / nc, change: 0 }, se: 0, fixed: true };
+    return { test: { ...t, lo: -3 / nb, hi: 3 / nc, change: 0 }, se: 0, df, fixed: true };
   }
-  return { test: t, se: Math.hypot(bs.errorRateSe, cs.errorRateSe) };
+  return { test: t, se: Math.hypot(bs.errorRateSe, cs.errorRateSe), df };
 }
 
 function unitsProblem(baseRuns: number[], candRuns: number[], nb: number, nc: number): string | undefined {

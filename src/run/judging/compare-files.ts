@@ -14,6 +14,15 @@ export interface ResultFile {
   distributions?: Distributions;
   /** Why its distributions cannot be used, when it has unusable ones. */
   problem?: string;
+  /** The generator's own warning of that run (saturated, or late enough to be inside its latencies), if it had one. */
+  generatorWarning?: string;
+}
+
+function generatorWarning(data: Record<string, unknown>): string | undefined {
+  const g = data.generator as { saturated?: unknown; warning?: unknown; timingWarning?: unknown } | undefined;
+  if (typeof g !== 'object' || g === null) return undefined;
+  if (g.saturated === true && typeof g.warning === 'string' && g.warning) return g.warning;
+  return typeof g.timingWarning === 'string' && g.timingWarning ? g.timingWarning : undefined;
 }
 
 /** Parses the text of one result file; throws SimUsageError with one sentence. */
@@ -34,8 +43,10 @@ export function parseResultFile(text: string, file: string): ResultFile {
     throw err;
   }
   const d = readDistributions(data as Record<string, unknown>);
-  if (typeof d === 'string') return { file, figures, problem: d };
-  return { file, figures, ...(d ? { distributions: d } : {}) };
+  const warning = generatorWarning(data as Record<string, unknown>);
+  const extra = warning ? { generatorWarning: warning } : {};
+  if (typeof d === 'string') return { file, figures, problem: d, ...extra };
+  return { file, figures, ...(d ? { distributions: d } : {}), ...extra };
 }
 
 export async function readResultFile(file: string): Promise<ResultFile> {

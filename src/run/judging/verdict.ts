@@ -45,6 +45,8 @@ export function regressionVerdict(base: readonly ResultFile[], cand: readonly Re
   const onlyBase = only(inBase, inCand), onlyCand = only(inCand, inBase);
   if (onlyBase.length > 0) notes.push(`only the base has ${onlyBase.join(', ')}: not compared.`);
   if (onlyCand.length > 0) notes.push(`only the candidate has ${onlyCand.join(', ')}: not compared.`);
+  // A run whose generator was saturated or late measured some of its own delay: say so beside the verdict.
+  for (const r of [...base, ...cand]) if (r.generatorWarning) notes.push(`${r.file}: ${r.generatorWarning.replace(/\.$/, '')}; its latencies include some of the generator's own delay.`);
   const entries: EntrySides[] = [...judged, ...[...inCand].filter((n) => inBase.has(n) && !judged.includes(n)).sort()].map((name) => {
     const b = base.map((r) => r.distributions?.entries[name]);
     const c = cand.map((r) => r.distributions?.entries[name]);
@@ -77,15 +79,20 @@ function conclude(tests: readonly VerdictTest[], s: VerdictSettings): Pick<Regre
     const more = regressions.length > 3 ? ` and ${regressions.length - 3} more` : '';
     return { outcome: 'regression', statement: `regression beyond the ${pct(s.minEffect)} minimum effect: ${listed}${more}.` };
   }
-  const blind = tests.filter((t) => t.judged && t.outcome === 'inconclusive');
-  if (blind.length > 0) {
-    const t = blind[0];
-    const why = t.reason ?? `its interval [${pct(t.lo)}, ${pct(t.hi)}] is wider than ±${(s.resolution * 100).toFixed(0)} %`;
-    return { outcome: 'inconclusive', statement: `inconclusive: ${t.entry} ${t.metric}: ${why}.` };
+  // Too few data for a judged test: the comparison cannot vouch for anything (docs/statistics.md "Deciding").
+  const starved = tests.find((t) => t.judged && t.outcome === 'inconclusive' && t.reason);
+  if (starved) return { outcome: 'inconclusive', statement: `inconclusive: ${starved.entry} ${starved.metric}: ${starved.reason}.` };
+  const judgedLatency = tests.filter((t) => t.judged && t.metric !== 'error_rate');
+  const seen = judgedLatency.filter((t) => t.outcome === 'no-change' || t.outcome === 'improvement');
+  const wide = judgedLatency.filter((t) => t.outcome === 'inconclusive');
+  const wideText = wide.map((t) => `${t.entry} ${t.metric} (±${(t.bound * 100).toFixed(0)} %)`).join(', ');
+  if (seen.length === 0) {
+    return { outcome: 'inconclusive', statement: `inconclusive: every judged interval is wider than ±${(s.resolution * 100).toFixed(0)} %: ${wideText}.` };
   }
-  const judgedLatency = tests.filter((t) => t.judged && t.metric !== 'error_rate' && t.outcome !== 'skipped');
-  const x = Math.max(0, ...judgedLatency.map((t) => t.bound));
+  const x = Math.max(0, ...seen.map((t) => t.bound));
   const improved = tests.filter((t) => t.outcome === 'improvement');
   const also = improved.length > 0 ? ` (improved: ${improved.slice(0, 2).map(describeTest).join('; ')})` : '';
-  return { outcome: 'pass', statement: `no change beyond ±${(x * 100).toFixed(1)} % (95 %) in the judged entries${also}.` };
+  const names = [...new Set(seen.map((t) => t.entry))].join(', ');
+  const rest = wide.length > 0 ? `; too noisy to judge: ${wideText}` : '';
+  return { outcome: 'pass', statement: `no change beyond ±${(x * 100).toFixed(1)} % (95 %) in ${names}${rest}${also}.` };
 }

@@ -4,6 +4,7 @@ import { Digest } from '../../../src/metrics/digest.js';
 import { compareEntries, DEFAULT_SETTINGS, type EntrySides } from '../../../src/metrics/statistics/compare-entries.js';
 import { holmAdjust, bonferroniZ } from '../../../src/metrics/statistics/multiple-comparisons.js';
 import { normalCdf, normalQuantile } from '../../../src/metrics/statistics/normal.js';
+import { studentQuantile } from '../../../src/metrics/statistics/student-t.js';
 import type { RunSample, WindowSample } from '../../../src/metrics/statistics/window-sample.js';
 
 /** A standard normal deviate (Box–Muller). */
@@ -39,6 +40,14 @@ describe('normal distribution', () => {
     expect(normalQuantile(0.005)).toBeCloseTo(-2.575829, 5);
     expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
     expect(normalCdf(-3)).toBeCloseTo(0.0013499, 6);
+  });
+
+  it("Student's t quantiles match published values (scipy.stats.t.ppf)", () => {
+    expect(studentQuantile(0.975, 2)).toBeCloseTo(4.302653, 5);
+    expect(studentQuantile(0.975, 5)).toBeCloseTo(2.570582, 5);
+    expect(studentQuantile(1 - 0.0015, 5)).toBeCloseTo(5.376025, 4);
+    expect(studentQuantile(1 - 0.0005, 60)).toBeCloseTo(3.460200, 4);
+    expect(studentQuantile(0.975, 1e6)).toBeCloseTo(1.959966, 4);
   });
 
   it('Bonferroni widens with the number of intervals; Holm adjusts p-values step-down', () => {
@@ -100,7 +109,7 @@ describe('compareEntries', () => {
       }
     }
     expect(covered / total).toBeGreaterThanOrEqual(0.95);
-    expect(regressions / 120).toBeGreaterThanOrEqual(0.9);
+    expect(regressions / 120).toBeGreaterThanOrEqual(0.8);
   });
 
   it('A/A: no regression and no improvement over 120 seeds', () => {
@@ -154,7 +163,7 @@ describe('one run a side: windows paired in time', () => {
       if (ab.tests.find((t) => t.metric === 'p95')?.outcome === 'regression') seen++;
     }
     expect(alarms).toBe(0);
-    expect(seen).toBeGreaterThanOrEqual(36);
+    expect(seen).toBeGreaterThanOrEqual(30);
   });
 
   it('identical files: no change, but the pass never claims less than independent samples could see', () => {

@@ -39,7 +39,7 @@ describe('regressionVerdict', () => {
   it('A/A: a pass stating its bound; a route only one side has is noted, not compared', () => {
     const v = regressionVerdict([result('a.json', 3, 20)], [result('b.json', 4, 20, true)]);
     expect(v.outcome).toBe('pass');
-    expect(v.statement).toMatch(/^no change beyond ±\d+\.\d % \(95 %\) in the judged entries\.$/);
+    expect(v.statement).toMatch(/^no change beyond ±\d+\.\d % \(95 %\) in Aggregated(; too noisy to judge: Aggregated p99 \(±\d+ %\))?\.$/);
     expect(v.notes).toContain('only the candidate has POST /ingest/files: not compared.');
     expect(v.tests.some((t) => t.entry === 'POST /ingest/files')).toBe(false);
   });
