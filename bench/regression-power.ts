@@ -16,6 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { numberArg } from './lib/args.js';
 import { compareBaseline } from '../src/metrics/baseline.js';
@@ -64,6 +65,7 @@ const pctOf = (n: number, d: number): string => `${((100 * n) / d).toFixed(1)} %
 
 async function scenarioSection(scenario: string): Promise<string> {
   const started = Date.now();
+  const loadBefore = loadavg()[0];
   const aDirs = Array.from({ length: A_RUNS }, (_, i) => join(DIR, scenario, `A-${i}`));
   for (let i = 0; i < A_RUNS; i++) {
     await runOnce(scenario, MEDIAN_MS, 1000 + i, aDirs[i]);
@@ -79,8 +81,10 @@ async function scenarioSection(scenario: string): Promise<string> {
     bDirs.set(s, dirs);
   }
   const runsS = (Date.now() - started) / 1000;
+  const loadAfter = loadavg()[0];
   const read = (d: string): Promise<ResultFile> => readResultFile(join(d, 'latest.json'));
   const A = await Promise.all(aDirs.map(read));
+  const late = (files: ResultFile[]): number => files.filter((f) => f.generatorWarning).length;
   const rows: string[] = [];
   const aa: Array<[ResultFile, ResultFile]> = [];
   for (let i = 0; i < A.length; i++) for (let j = i + 1; j < A.length; j++) aa.push([A[i], A[j]]);
@@ -102,7 +106,7 @@ async function scenarioSection(scenario: string): Promise<string> {
     '|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Runs took ${runsS.toFixed(0)} s; the ${rows.length} rows' verdicts ${verdictS.toFixed(1)} s in all.`,
+    `Runs took ${runsS.toFixed(0)} s (load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after the runs); ${late(A)} of the ${A.length} A runs carry the generator's timing or saturation warning. The ${rows.length} rows' verdicts took ${verdictS.toFixed(1)} s in all.`,
   ].join('\n');
 }
 
