@@ -5,7 +5,7 @@
  */
 import { Digest, type DigestSnapshot } from './digest.js';
 import type { EntrySelector, Recorder } from './recorder.js';
-import { WINDOW_S } from './windows.js';
+import { windowWidth } from './windows.js';
 
 export const DISTRIBUTIONS_VERSION = 1;
 
@@ -29,7 +29,7 @@ export interface SavedDistribution {
 
 export interface Distributions {
   version: typeof DISTRIBUTIONS_VERSION;
-  /** Width of a window in seconds (older seconds of runs longer than five minutes come as 60 s windows). */
+  /** Width of a window in seconds: 5, or ⌊duration / 30⌋ for runs shorter than 150 s (older seconds of runs longer than five minutes come as 60 s windows). */
   windowS: number;
   /** Entries by name: the judged entries, then each HTTP route with samples. */
   entries: Record<string, SavedDistribution>;
@@ -46,11 +46,15 @@ export function digestPoints(d: Digest): number[] {
   return out;
 }
 
-/** The distributions of `entries` (name and which recorder entries make it up); entries without samples are left out. */
-export function distributionsOf(recorder: Recorder, entries: readonly { name: string; select: EntrySelector }[]): Distributions {
-  const out: Distributions = { version: DISTRIBUTIONS_VERSION, windowS: WINDOW_S, entries: {} };
+/**
+ * The distributions of `entries` (name and which recorder entries make it up) of a run of
+ * `durationS` seconds (it sets the window width, windows.ts); entries without samples are left out.
+ */
+export function distributionsOf(recorder: Recorder, entries: readonly { name: string; select: EntrySelector }[], durationS: number): Distributions {
+  const width = windowWidth(durationS);
+  const out: Distributions = { version: DISTRIBUTIONS_VERSION, windowS: width, entries: {} };
   for (const { name, select } of entries) {
-    const windows = recorder.windows(select);
+    const windows = recorder.windows(select, width);
     if (!windows.some((w) => w.count > 0)) continue;
     const group = recorder.group(name, select, 1);
     out.entries[name] = {

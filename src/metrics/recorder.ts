@@ -374,10 +374,10 @@ export class Recorder {
   }
 
   /** The windows of the selected entries (metrics/windows.ts), for the saved distributions. */
-  windows(select: EntrySelector): RunWindow[] {
+  windows(select: EntrySelector, width?: number): RunWindow[] {
     let foldedUntil = -Infinity;
     for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
-    return windowsOf(this.select(select).map((e) => e.series), foldedUntil);
+    return windowsOf(this.select(select).map((e) => e.series), foldedUntil, width);
   }
 
   /** Users at the latest second ≤ t that has a setUsers() value (0 if none). */

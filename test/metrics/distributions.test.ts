@@ -25,8 +25,8 @@ function recorded(seconds: number, perSecond: number, startMs = T0, failEvery = 
 const ENTRIES = [{ name: 'Aggregated', select: isHttpEntry }, { name: 'POST /ingest/metrics', select: ['POST /ingest/metrics'] }];
 
 describe('saved distributions', () => {
-  it('5 s windows aligned on the epoch with every sample and failure in them', () => {
-    const d = distributionsOf(recorded(23, 40, T0, 10), ENTRIES);
+  it('5 s windows aligned on the epoch with every sample and failure in them (a run of 150 s or more)', () => {
+    const d = distributionsOf(recorded(23, 40, T0, 10), ENTRIES, 150);
     const e = d.entries['POST /ingest/metrics'];
     expect(d).toMatchObject({ version: 1, windowS: 5 });
     expect(e.windows.map((w) => [w.t - T0 / 1000, w.span])).toEqual([[0, 5], [5, 5], [10, 5], [15, 5], [20, 5]]);
@@ -38,8 +38,15 @@ describe('saved distributions', () => {
     expect(readDistributions(JSON.parse(JSON.stringify({ distributions: d })))).toEqual(d);
   });
 
+  it('shorter runs get narrower windows, about 30 of them: 1 s for 30 s, 2 s for 60 s', () => {
+    expect(distributionsOf(recorded(30, 10), ENTRIES, 30).entries['POST /ingest/metrics'].windows).toHaveLength(30);
+    const d = distributionsOf(recorded(60, 10), ENTRIES, 60);
+    expect(d.windowS).toBe(2);
+    expect(d.entries['POST /ingest/metrics'].windows.map((w) => w.span)).toEqual(Array(30).fill(2));
+  });
+
   it('a 10-minute run: its first five minutes as 60 s windows, the last five as 5 s windows, and a file of sane size', () => {
-    const d = distributionsOf(recorded(600, 200), ENTRIES);
+    const d = distributionsOf(recorded(600, 200), ENTRIES, 600);
     const w = d.entries['POST /ingest/metrics'].windows;
     expect(w.filter((x) => x.span === 60).length).toBeGreaterThanOrEqual(5);
     expect(w.filter((x) => x.span === 5).length).toBeGreaterThanOrEqual(59);
@@ -54,8 +61,8 @@ describe('saved distributions', () => {
       segment: { index, count: 2 } as SegmentResult['segment'], startedAtMs: T0, durationS: 12, interrupted: false, stats: rec.snapshot(), runs: [], storageChecked: false,
     });
     const merged = mergeSegments([part(a, 0), part(b, 1)], 2);
-    const d = distributionsOf(merged.recorder, ENTRIES).entries['POST /ingest/metrics'];
-    const da = distributionsOf(a, ENTRIES).entries['POST /ingest/metrics'], db = distributionsOf(b, ENTRIES).entries['POST /ingest/metrics'];
+    const d = distributionsOf(merged.recorder, ENTRIES, 150).entries['POST /ingest/metrics'];
+    const da = distributionsOf(a, ENTRIES, 150).entries['POST /ingest/metrics'], db = distributionsOf(b, ENTRIES, 150).entries['POST /ingest/metrics'];
     expect(d.windows.map((w) => w.count)).toEqual(da.windows.map((w, i) => w.count + db.windows[i].count));
     expect(d.count).toBe(12 * 50);
   });

@@ -7,7 +7,7 @@ import { isHttpEntry } from '../../core/entry-names.js';
 import { distributionsOf, type Distributions } from '../../metrics/distributions.js';
 import type { EntrySelector, Recorder } from '../../metrics/recorder.js';
 
-export function savedDistributions(recorder: Recorder, judged: readonly string[], selectorFor: (name: string) => EntrySelector): Distributions {
+export function savedDistributions(recorder: Recorder, judged: readonly string[], selectorFor: (name: string) => EntrySelector, durationS: number): Distributions {
   const names = [...judged, ...recorder.names().filter((n) => isHttpEntry(n) && !judged.includes(n))];
-  return distributionsOf(recorder, names.map((name) => ({ name, select: judged.includes(name) ? selectorFor(name) : [name] })));
+  return distributionsOf(recorder, names.map((name) => ({ name, select: judged.includes(name) ? selectorFor(name) : [name] })), durationS);
 }

@@ -133,7 +133,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const baseline: BaselineVerdict | undefined =
     i.baseline && i.baselineFile ? judgeBaseline(i.baseline, { ...seedKeys, visible_p95_ms: rows.get(VISIBLE_ENTRY_NAME)?.percentiles.p95 }, i.baselineFile) : undefined;
   // Issue 20: distributions for later verdicts, and the verdict against a baseline that has them.
-  const distributions = savedDistributions(recorder, i.judged, selectorFor);
+  const distributions = savedDistributions(recorder, i.judged, selectorFor, durationS);
   const judgement = baseline && i.baseline && i.baselineFile
     ? judgeAgainstBaseline(i.baseline, i.baselineFile, baseline, { ...seedKeys, scenario: i.scenario.name, judged: i.judged, distributions }, i.plan.baselineRule, i.plan.minEffect)
     : undefined;

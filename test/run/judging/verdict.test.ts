@@ -21,7 +21,7 @@ function result(file: string, seed: number, median: number, extraRoute = false):
     if (extraRoute && i % 10 === 0) rec.record('POST', '/ingest/files', 3, true);
   }
   const names = ['Aggregated', ...rec.names()];
-  const distributions = distributionsOf(rec, names.map((n) => ({ name: n, select: n === 'Aggregated' ? isHttpEntry : [n] })));
+  const distributions = distributionsOf(rec, names.map((n) => ({ name: n, select: n === 'Aggregated' ? isHttpEntry : [n] })), 30);
   const agg = rec.group('Aggregated', isHttpEntry, 30);
   return { file, figures: { p95_ms: agg.percentiles.p95, p99_ms: agg.percentiles.p99, error_rate: 0, scenario: 'http', judged: ['Aggregated'] }, distributions };
 }
