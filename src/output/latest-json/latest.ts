@@ -6,6 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimulationResult } from '../../metrics/result.js';
+import type { Distributions } from '../../metrics/distributions.js';
+import { distributionsText } from './distributions-text.js';
 
 /** The seed's latest.json keys, in the seed's order. */
 export const SEED_KEYS = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'total_requests', 'rps'] as const;
@@ -25,7 +27,11 @@ export function orderLatest(result: SimulationResult): Record<string, unknown> {
  * `change` against a zero baseline) are written as null, as JSON.stringify does.
  */
 export function latestJsonText(result: SimulationResult): string {
-  return JSON.stringify(orderLatest(result), null, 2) + '\n';
+  // `distributions` (issue 20) goes last, a line per window (distributions-text.ts).
+  const { distributions, ...rest } = orderLatest(result);
+  const text = JSON.stringify(rest, null, 2);
+  if (distributions === undefined) return text + '\n';
+  return `${text.slice(0, -2)},\n  "distributions": ${distributionsText(distributions as Distributions)}\n}\n`;
 }
 
 /** Writes `<dir>/latest.json` (creating `dir`), returns its path. */
