@@ -10,7 +10,7 @@
  * Every run is a separate process with its own seed: no replicate is cut from a longer run.
  * A verdict's alarm is a `regression` outcome (exit 1); the seed rule's is any failed check.
  *
- *   node --import tsx bench/regression-power.ts [--seconds 30] [--a-runs 21] [--b-runs 5] [--scenarios sdk,http] [--dir /tmp/regression-power]
+ *   node --import tsx bench/regression-power.ts [--seconds 30] [--a-runs 21] [--b-runs 5] [--scenarios sdk,http] [--dir /tmp/regression-power] [--min-effect 0.05]
  *
  * Runs already in --dir are reused (a run's latest.json is its record), so an interrupted bench resumes.
  */
@@ -22,6 +22,7 @@ import { numberArg } from './lib/args.js';
 import { compareBaseline } from '../src/metrics/baseline.js';
 import { readResultFile, type ResultFile } from '../src/run/judging/compare-files.js';
 import { regressionVerdict } from '../src/run/judging/verdict.js';
+import { DEFAULT_SETTINGS } from '../src/metrics/statistics/compare-entries.js';
 
 const argv = process.argv.slice(2);
 const text = (name: string, dflt: string): string => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -33,6 +34,8 @@ const SHIFTS = text('--shifts', '2,5,10,20').split(',').map(Number);
 const DIR = text('--dir', '/tmp/regression-power');
 const CLI = join(process.cwd(), 'dist/bin/mlop-sim.js');
 const MEDIAN_MS = 20;
+/** The verdict's minimum effect (default 5 %, the product's default); `--min-effect 0.02` shows the trade-off on the same runs. */
+const SETTINGS = { ...DEFAULT_SETTINGS, minEffect: numberArg('--min-effect', DEFAULT_SETTINGS.minEffect) };
 
 function runOnce(scenario: string, median: number, seed: number, dir: string): Promise<void> {
   if (existsSync(join(dir, 'latest.json'))) return Promise.resolve();
@@ -50,7 +53,7 @@ function tally(pairs: Array<[ResultFile, ResultFile]>): Tally {
   const t: Tally = { pairs: 0, verdict: 0, inconclusive: 0, seed: 0, entries: new Map() };
   for (const [a, b] of pairs) {
     t.pairs++;
-    const v = regressionVerdict([a], [b]);
+    const v = regressionVerdict([a], [b], SETTINGS);
     if (v.outcome === 'regression') {
       t.verdict++;
       for (const x of v.tests.filter((y) => y.outcome === 'regression')) t.entries.set(`${x.entry} ${x.metric}`, (t.entries.get(`${x.entry} ${x.metric}`) ?? 0) + 1);
@@ -114,7 +117,7 @@ const sections = await Promise.all(SCENARIOS.map(scenarioSection));
 process.stdout.write([
   `### Regression power (issue 20): the verdict and the seed rule on the same runs`,
   '',
-  `A = \`--server-latency lognormal:${MEDIAN_MS}:0.5\`; B = the median raised by the shift. Alarm = the verdict's \`regression\` (exit 1) / any failed check of the seed rule (+20 % p95/p99, +0.05 error rate on the seed keys).`,
+  `A = \`--server-latency lognormal:${MEDIAN_MS}:0.5\`; B = the median raised by the shift. Verdict minimum effect ${(SETTINGS.minEffect * 100).toFixed(0)} %. Alarm = the verdict's \`regression\` (exit 1) / any failed check of the seed rule (+20 % p95/p99, +0.05 error rate on the seed keys).`,
   '',
   ...sections.flatMap((s) => [s, '']),
 ].join('\n'));
