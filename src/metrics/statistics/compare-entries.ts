@@ -6,6 +6,7 @@
  * at the Bonferroni level over the pairs tested; each decided by decision.ts.
  * Pure: no I/O, deterministic for the same input and seed.
  */
+import { BASELINE_FLOOR_MS } from '../baseline.js';
 import { decide, type Outcome } from './decision.js';
 import { bonferroniZ } from './multiple-comparisons.js';
 import { pairedSpread } from './paired-spread.js';
@@ -20,6 +21,12 @@ export type VerdictMetric = (typeof QUANTILE_METRICS)[number] | 'error_rate';
 export interface VerdictSettings {
   /** Smallest latency change that counts (fraction; 0.05 = 5 %). */
   minEffect: number;
+  /**
+   * Smallest latency change that counts in milliseconds, besides the relative one: a route of
+   * 0.6 ms moving by 0.1 ms (+17 %) is loopback noise, not a regression (the seed rule's 1 ms
+   * floor, src/metrics/baseline.ts). The relative minimum becomes max(minEffect, minEffectMs / base).
+   */
+  minEffectMs: number;
   /** Smallest error-rate difference that counts (absolute; 0.01 = one point). */
   minErrorEffect: number;
   /** Family-wise error rate of all intervals together. */
@@ -32,7 +39,7 @@ export interface VerdictSettings {
 }
 
 export const DEFAULT_SETTINGS: VerdictSettings = {
-  minEffect: 0.05, minErrorEffect: 0.01, alpha: 0.05, resolution: 0.2, errorResolution: 0.05, resamples: 1000, seed: 20,
+  minEffect: 0.05, minEffectMs: BASELINE_FLOOR_MS, minErrorEffect: 0.01, alpha: 0.05, resolution: 0.2, errorResolution: 0.05, resamples: 1000, seed: 20,
 };
 
 /** Fewest top-level units (windows of one run, or runs) per side for an interval. */
@@ -135,7 +142,7 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
       t.change = Math.exp(p.lnRatio) - 1;
       t.lo = Math.exp(p.lnRatio - crit * p.se) - 1;
       t.hi = Math.exp(p.lnRatio + crit * p.se) - 1;
-      Object.assign(t, decide(t.lo, t.hi, settings.minEffect, settings.resolution));
+      Object.assign(t, decide(t.lo, t.hi, Math.max(settings.minEffect, settings.minEffectMs / t.base), settings.resolution));
     } else {
       if (!p.fixed) {
         t.lo = t.change - crit * p.se;

@@ -121,6 +121,17 @@ describe('compareEntries', () => {
     expect(alarms).toBeLessThanOrEqual(1);
   });
 
+  it('a sub-millisecond route moving by less than 1 ms is not a regression, however large the ratio (the seed rule\'s floor)', () => {
+    const base = [(() => { const rng = createRandom(41); return Array.from({ length: 30 }, () => window(rng, 500, 0.6, 1)); })()];
+    const cand = [(() => { const rng = createRandom(42); return Array.from({ length: 30 }, () => window(rng, 500, 0.6, 1.3)); })()];
+    const v = compareEntries([{ name: 'POST /api/runs/trigger', judged: false, base, cand }], fast);
+    const p50 = v.tests.find((t) => t.metric === 'p50')!;
+    expect(p50.lo).toBeGreaterThan(0.1);
+    expect(p50.outcome).not.toBe('regression');
+    const strict = compareEntries([{ name: 'POST /api/runs/trigger', judged: false, base, cand }], { ...fast, minEffectMs: 0 });
+    expect(strict.tests.find((t) => t.metric === 'p50')!.outcome).toBe('regression');
+  });
+
   it('error rate: a rise beyond one point is a regression, none on either side is a pass bounded by 3/n', () => {
     const v = compareEntries([{ name: 'x', judged: true, base: [run(11, 10, 500, 1, 0.01)], cand: [run(12, 10, 500, 1, 0.06)] }], fast);
     const er = v.tests.find((t) => t.metric === 'error_rate');
