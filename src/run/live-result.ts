@@ -70,6 +70,7 @@ export function attachLive(
       outcome: progress?.dropped !== undefined ? { iterations: { started: 0, dropped: progress.dropped, lateStarts: 0 } } : undefined,
       control: control.actions(),
       historyFromT,
+      live: true,
     });
     if (state.scaleOut) built.scaleOut = state.scaleOut;
     if (built.audit) built.audit.sentence = liveAuditSentence(built.audit.totals, runs.length);

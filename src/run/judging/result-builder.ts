@@ -89,6 +89,8 @@ export interface ResultInputs {
   load: LoadPlan;
   loadDescription: string;
   outcome?: Pick<ExecutionOutcome, 'iterations'>;
+  /** The result so far for the live page (--web): no distributions and no regression verdict, both are of the end. */
+  live?: boolean;
   /** The live page's updates: history points from this epoch second on only (default: all). */
   historyFromT?: number;
   /** Changes made by hand from the live page (--web). */
@@ -133,8 +135,8 @@ export function buildResult(i: ResultInputs): SimulationResult {
   const baseline: BaselineVerdict | undefined =
     i.baseline && i.baselineFile ? judgeBaseline(i.baseline, { ...seedKeys, visible_p95_ms: rows.get(VISIBLE_ENTRY_NAME)?.percentiles.p95 }, i.baselineFile) : undefined;
   // Issue 20: distributions for later verdicts, and the verdict against a baseline that has them.
-  const distributions = savedDistributions(recorder, i.judged, selectorFor, durationS);
-  const judgement = baseline && i.baseline && i.baselineFile
+  const distributions = i.live ? undefined : savedDistributions(recorder, i.judged, selectorFor, durationS);
+  const judgement = distributions && baseline && i.baseline && i.baselineFile
     ? judgeAgainstBaseline(i.baseline, i.baselineFile, baseline, { ...seedKeys, scenario: i.scenario.name, judged: i.judged, distributions }, i.plan.baselineRule, i.plan.minEffect)
     : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
@@ -172,7 +174,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
     thresholds,
     baseline,
     ...(judgement?.verdict ? { verdict: judgement.verdict } : {}),
-    distributions,
+    ...(distributions ? { distributions } : {}),
     audit: i.audit,
     storage: i.storage,
     visibility: i.visibility,
