@@ -319,6 +319,8 @@ export interface DuetReport {
   a: DuetSideReport;
   /** The candidate side (--duet-host, or the second embedded server); the result's own figures. */
   b: DuetSideReport;
+  /** B judged against A on windows paired in time (docs/statistics.md); absent without distributions. */
+  verdict?: RegressionVerdict;
 }
 
 /** One action taken on a running load from outside (the live page): what, when, and whether it applied. */

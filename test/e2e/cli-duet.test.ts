@@ -19,7 +19,8 @@ describe('mlop-sim --duet-*', () => {
   it('http: both sides get the same users in turn, and each side shows only its own latency', async () => {
     const dir = tempDir();
     const r = await runCli(['--scenario', 'http', '-u', '4', '-t', '4s', '--seed', '3', '--server-latency', '10ms', '--duet-server-latency', '30ms', '--report-dir', dir], { timeoutMs: 60_000 });
-    expect(r.code, r.stderr).toBe(0);
+    // B is three times slower: the duet's verdict fails the run.
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^Duet: A http:\/\/127\.0\.0\.1:\d+ \(baseline\) and B http:\/\/127\.0\.0\.1:\d+ \(candidate\)/m);
     const latest = readLatest(dir);
     const { a, b } = latest.duet!;
@@ -50,6 +51,19 @@ describe('mlop-sim --duet-*', () => {
     const names = (s: typeof a): string[] => s.audit!.runs.map((x) => x.runName);
     expect(names(a).filter((n) => names(b).includes(n))).toEqual([]);
   }, 90_000);
+
+  it("the regression issue's doubled ingest latency, as a 20 s sdk duet: exit 1 naming an SDK HTTP entry; an A/A duet passes", async () => {
+    const slower = tempDir();
+    const r = await runCli(['-u', '20', '-t', '20s', '--seed', '3', '--server-latency', '20ms', '--duet-server-latency', '40ms', '--report-dir', slower, '-q'], { timeoutMs: 90_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/duet: side B against side A: regression beyond the \+5\.0 % minimum effect: .*(SDK HTTP \(all\)|POST \/ingest\/)/);
+    const verdict = readLatest(slower).duet!.verdict!;
+    expect(verdict.outcome).toBe('regression');
+    const same = tempDir();
+    const aa = await runCli(['--scenario', 'http', '-u', '10', '-t', '10s', '--seed', '5', '--server-latency', '20ms', '--duet-server-latency', '20ms', '--report-dir', same, '-q'], { timeoutMs: 90_000 });
+    expect(aa.code, aa.stdout + aa.stderr).toBe(0);
+    expect(readLatest(same).duet!.verdict!.outcome).not.toBe('regression');
+  }, 120_000);
 
   it('a candidate that is down or rejects the key stops the run at the start, naming side B (exit 3)', async () => {
     const down = await runCli(['--scenario', 'http', '-u', '1', '-t', '2s', '--duet-host', 'http://127.0.0.1:9', '--duet-key', 'mlps_some_key_1', '--report-dir', tempDir()], { timeoutMs: 30_000 });

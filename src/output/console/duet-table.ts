@@ -2,24 +2,11 @@
  * A duet run's two sides side by side on the console: per judged entry and HTTP route, A's and
  * B's requests, p50/p95/p99 and error rate, and B ÷ A. Each side's figures are its own.
  */
-import { isHttpEntry } from '../../core/entry-names.js';
-import type { DuetSideReport, EntrySummary, SimulationResult } from '../../metrics/result.js';
+import type { EntrySummary, SimulationResult } from '../../metrics/result.js';
+import { duetEntryNames, duetRatio, duetRow } from '../duet-rows.js';
 import { fit, formatMs, formatPercent } from '../number-format.js';
 
 const QUANTILES = ['p50', 'p95', 'p99'] as const;
-
-/** The entries both reports show: the judged ones first, then every HTTP route either side saw. */
-export function duetEntryNames(result: SimulationResult): string[] {
-  const duet = result.duet!;
-  const names = new Set<string>(result.judged);
-  for (const side of [duet.a, duet.b]) for (const e of side.entries) if (isHttpEntry(e.name)) names.add(e.name);
-  return [...names];
-}
-
-export function duetRow(side: DuetSideReport, name: string): EntrySummary | undefined {
-  if (name === 'Aggregated') return side.aggregated;
-  return side.entries.find((e) => e.name === name);
-}
 
 export function duetTable(result: SimulationResult): string[] {
   const duet = result.duet;
@@ -36,12 +23,7 @@ export function duetTable(result: SimulationResult): string[] {
     const rate = (e: EntrySummary | undefined): number => (e && e.count > 0 ? e.failures / e.count : 0);
     lines.push(line('A', a, (q) => (a ? formatMs(a.percentiles[q]) : '–'), formatPercent(rate(a))));
     lines.push(line('B', b, (q) => (b ? formatMs(b.percentiles[q]) : '–'), formatPercent(rate(b))));
-    lines.push(line('B÷A', undefined, (q) => ratio(b?.percentiles[q], a?.percentiles[q]), ''));
+    lines.push(line('B÷A', undefined, (q) => duetRatio(b?.percentiles[q], a?.percentiles[q]), ''));
   }
   return [...lines, '-'.repeat(head.length), ''];
-}
-
-function ratio(b: number | undefined, a: number | undefined): string {
-  if (b === undefined || a === undefined || !(a > 0)) return '–';
-  return `${(b / a).toFixed(3)}×`;
 }

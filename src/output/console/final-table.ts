@@ -113,6 +113,9 @@ function gateLines(result: SimulationResult): string[] {
   if (result.thresholds.length > 0) {
     lines.push('Thresholds:', ...result.thresholds.map((v) => `  ${mark(v.pass)} ${v.sentence ?? ''}`));
   }
+  if (result.duet?.verdict) {
+    lines.push('Duet: side B against side A, windows paired in time:', ...formatVerdict(result.duet.verdict).trimEnd().split('\n'));
+  }
   if (result.verdict) {
     // Issue 20: the verdict decides; the seed rule's lines are printed inside it, beside.
     lines.push(...formatVerdict(result.verdict).trimEnd().split('\n'));

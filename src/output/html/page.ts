@@ -11,6 +11,7 @@ import {
   auditSection, baselineSection, dlqTable, escapeHtml, failuresTable, percentileTable, statsTable, summaryTable, thresholdsTable,
 } from './tables.js';
 import { storageSection } from './storage.js';
+import { duetSection } from './duet.js';
 import { verdictSection } from './verdict.js';
 
 const STYLE = `
@@ -98,6 +99,7 @@ ${chart('chart-latency', 'Latency percentiles (p50 / p95 / p99)', picker)}
 ${chart('chart-errors', 'Failures per second')}
 ${chart('chart-users', 'Users')}
 </div>
+${duetSection(result)}
 <h2>Statistics</h2>
 ${statsTable(result)}
 <h2>Response time percentiles (ms)</h2>

@@ -1,17 +1,31 @@
 /**
  * The verdict of a duet run (docs/cli.md "Duet runs"): the result is the candidate side B's — its
- * thresholds, its audits —, with both sides' figures beside it in `duet`. Each side's delivery and
- * storage audit is its own gate: rows lost on A fail the run as rows lost on B do, named by side.
+ * thresholds, its audits —, with both sides' figures beside it in `duet`, and B judged against A
+ * by the regression verdict (docs/statistics.md) on windows paired in time: the two sides ran at
+ * the same moments, so window i of A and window i of B saw the same machine. A regression of B
+ * fails the run. Each side's delivery and storage audit is its own gate: rows lost on A fail the
+ * run as rows lost on B do, named by side.
  */
 import { EXIT_CODES } from '../../core/exit-codes.js';
 import type { DuetSideReport, SimulationResult } from '../../metrics/result.js';
+import { verdictSettings } from './compare.js';
+import { regressionVerdict } from './verdict.js';
 
-export function judgeDuet(b: SimulationResult, a: SimulationResult): void {
+export function judgeDuet(b: SimulationResult, a: SimulationResult, minEffect?: number): void {
   b.duet = { a: sideReport(a), b: sideReport(b) };
-  // A has no thresholds: its reasons are its audits' failures.
-  const failedA = a.reasons.map((r) => `side A (baseline): ${r}`);
-  if (failedA.length > 0) {
-    b.reasons.push(...failedA);
+  const reasons = a.reasons.map((r) => `side A (baseline): ${r}`);
+  if (a.distributions && b.distributions) {
+    const figures = (r: SimulationResult) => ({ p95_ms: r.p95_ms, p99_ms: r.p99_ms, error_rate: r.error_rate, scenario: r.scenario, judged: r.judged });
+    const verdict = regressionVerdict(
+      [{ file: 'side A', figures: figures(a), distributions: a.distributions }],
+      [{ file: 'side B', figures: figures(b), distributions: b.distributions }],
+      verdictSettings(minEffect),
+    );
+    b.duet.verdict = verdict;
+    if (verdict.outcome === 'regression') reasons.push(`duet: side B against side A: ${verdict.statement}`);
+  }
+  if (reasons.length > 0) {
+    b.reasons.push(...reasons);
     b.pass = false;
     if (!b.interrupted) b.exitCode = EXIT_CODES.failed;
   }
