@@ -230,3 +230,45 @@ describe('examples/github-actions', () => {
 });
 
 
+
+describe('examples/github-actions/duet.yml', () => {
+  const workflow = parse(readFileSync(join(ROOT, 'examples/github-actions/duet.yml'), 'utf8')) as Json;
+
+  it("runs on pull requests, checks out main and the PR side by side, and one run gates on B against A", () => {
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    const steps = workflow.jobs.duet.steps as Json[];
+    const checkouts = steps.filter((s) => s.uses?.startsWith('actions/checkout'));
+    expect(checkouts.map((c) => c.with.path)).toEqual(['stack-main', 'stack-pr']);
+    expect(checkouts[0].with.ref).toContain('pull_request.base.sha');
+    const verdict = steps.find((s) => s.id === 'verdict');
+    expect(verdict.run).toContain('--duet-host $B_INGEST');
+  });
+
+  it('the verdict step, run as Actions would against two stacks (two `mlop-sim serve`), passes on equal stacks and fails on a slower PR', async () => {
+    const run = async (bLatency: string): Promise<{ code: number | null; out: string }> => {
+      const a = startServe(['--latency', '10ms']);
+      const b = startServe(['--latency', bLatency]);
+      try {
+        const [aUrl, bUrl] = await Promise.all([a.url, b.url]);
+        const ws = tempDir('mlop-sim-workspace-');
+        mkdirSync(join(ws, 'node_modules'));
+        symlinkSync(ROOT, join(ws, 'node_modules', 'mlop-sim'));
+        const step = (workflow.jobs.duet.steps as Json[]).find((s) => s.id === 'verdict');
+        const cmd = String(step.run).replace(/\$\{\{\s*github\.run_id\s*\}\}/g, '4242');
+        const env: Env = {
+          ...cleanEnv(), ...workflow.env, USERS: '10', RUN_TIME: '8s', TEST_API_KEY: DEFAULT_API_KEY,
+          A_INGEST: aUrl, A_API: aUrl, B_INGEST: bUrl, B_API: bUrl,
+        };
+        return await exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', cmd], { env, cwd: ws });
+      } finally {
+        for (const s of [a, b]) s.server.kill('SIGINT');
+        await Promise.all([a.closed, b.closed]);
+      }
+    };
+    const equal = await run('10ms');
+    expect(equal.code, equal.out).toBe(0);
+    const slower = await run('30ms');
+    expect(slower.code, slower.out).toBe(1);
+    expect(slower.out).toContain('duet: side B against side A: regression');
+  }, 120_000);
+});
