@@ -69,3 +69,19 @@ export function runCli(args: string[], o: CliOptions = {}): Promise<CliOutcome> 
     });
   });
 }
+
+/** Runs a command to its end (killed after 90 s), stdout and stderr together, as a CI step would. */
+export function runCommand(cmd: string, args: string[], o: { env: Record<string, string | undefined>; cwd?: string }): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, out });
+    });
+  });
+}

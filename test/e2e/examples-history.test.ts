@@ -9,13 +9,12 @@
  * is named: the load's size (env), the target (the secrets), and it skips `npm ci` (the suite
  * built the CLI once) and the checkout/setup-node actions.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_API_KEY } from '../../src/server/index.js';
-import { cleanEnv, ensureBuilt, ROOT, tempDir } from './cli-process.js';
+import { cleanEnv, ensureBuilt, ROOT, runCommand, tempDir } from './cli-process.js';
 import { startServe } from './serve-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
@@ -25,18 +24,7 @@ type Json = Record<string, any>;
 type Env = Record<string, string | undefined>;
 
 function bash(script: string, env: Env, cwd: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+  return runCommand('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { env, cwd });
 }
 
 describe('examples/github-actions/history.yml', () => {

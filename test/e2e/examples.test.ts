@@ -9,13 +9,12 @@
  * and it skips `npm ci` (the build step; the suite built the CLI once) and `uses:` actions other
  * than the artifact ones, which it emulates. The image is not built here (no container runtime).
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { DEFAULT_API_KEY } from '../../src/server/index.js';
-import { CLI, cleanEnv, ensureBuilt, ROOT, tempDir } from './cli-process.js';
+import { CLI, cleanEnv, ensureBuilt, ROOT, runCommand, tempDir } from './cli-process.js';
 import { startServe } from './serve-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
@@ -28,20 +27,7 @@ const readJson = (file: string): Json => JSON.parse(readFileSync(file, 'utf8')) 
 /** The small load every recipe runs here instead of its production size. */
 const TEST_LOAD = { USERS: '8', SPAWN_RATE: '8', RUN_TIME: '3s' };
 
-function exec(cmd: string, args: string[], o: { env: Env; cwd?: string }): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: o.env, cwd: o.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
+const exec = runCommand;
 
 /** A folder with `mlop-sim` on it: what the image puts on PATH (`ln -s dist/bin/mlop-sim.js`). */
 function pathWithCli(): string {

@@ -5,27 +5,21 @@
  * the same bytes --html wrote, with the totals of latest.json.
  * WEB_SCREENSHOT=1 also writes docs/img/live-page.png (the screenshot docs/cli.md shows).
  */
-import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT, runCli, tempDir } from './cli-process.js';
 import { freePort } from './web-helpers.js';
+import { launchChromium } from '../output/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser | undefined;
 let dir = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the live page test.`);
   ensureBuilt();
   dir = tempDir('mlop-sim-web-');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium('the live page test');
 });
 
 afterAll(async () => {

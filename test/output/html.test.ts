@@ -2,33 +2,25 @@
  * The HTML report in a real headless browser (Debian's chromium driven by playwright-core):
  * it must open offline, draw every chart, show the tables and log no errors.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../src/metrics/result.js';
 import { writeHtml } from '../../src/output/index.js';
 import { makeResult } from './fixture.js';
+import { launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/mlop-sim-report-test.png';
 
 let browser: Browser | undefined;
 let dir = '';
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does, to run the HTML report test.`);
-  }
   dir = await mkdtemp(join(tmpdir(), 'mlop-sim-html-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium('the HTML report test');
 });
 
 afterAll(async () => {
