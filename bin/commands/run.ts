@@ -151,6 +151,10 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     ...single, type: 'string', describe: 'embedded server: stop answering for D, starting T after its start (3s@20s)',
     to: (v: string, o) => void (o.embeddedServer = { ...o.embeddedServer, stall: parseStall(v) }),
   },
+  'server-capacity': {
+    ...numeric('server-capacity', 'a number of requests per second above 0'), describe: 'embedded server: complete at most R ingest requests/s, first come first served (a saturated ingest of known capacity)',
+    to: (v: number, o) => void (o.embeddedServer = { ...o.embeddedServer, capacityRps: v }),
+  },
   workers: {
     ...single, type: 'string', describe: 'worker processes on this machine, each running its share of the users: N or auto (cores − 1)', defaultDescription: '1',
     to: (v: string, o) => void (o.scaleOut = { ...o.scaleOut, workers: /^\s*\d+\s*$/.test(v) ? Number(v) : (v as 'auto') }),

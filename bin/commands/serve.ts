@@ -24,6 +24,7 @@ interface ServeArgs {
   'reset-rate'?: number;
   'flush-stall'?: string;
   'server-stall'?: string;
+  'server-capacity'?: number;
   'flush-failing'?: boolean;
   'flush-interval'?: string;
   'dlq-path'?: string;
@@ -50,6 +51,7 @@ export function serveBuilder(y: Argv): Argv {
     .option('flush-interval', { ...single, type: 'string', describe: 'flush interval of the row buffers', defaultDescription: '5s' })
     .option('dlq-path', { ...single, type: 'string', describe: 'dead-letter queue folder', defaultDescription: 'a temporary folder' })
     .option('server-stall', { ...single, type: 'string', describe: 'fault: stop answering for D, starting T after the start, e.g. 3s@20s' })
+    .option('server-capacity', { ...single, type: 'number', describe: 'complete at most R ingest requests/s, first come first served (docs/server.md "Capacity")' })
     .option('faults', { ...single, type: 'string', describe: 'all faults as JSON (the /_sim/faults shape)' })
     .option('clickhouse-url', { ...single, type: 'string', describe: 'store rows in this ClickHouse (HTTP URL) instead of memory', defaultDescription: 'CLICKHOUSE_URL' })
     .option('clickhouse-user', { ...single, type: 'string', describe: 'ClickHouse user', defaultDescription: 'CLICKHOUSE_USER or default' })
@@ -71,6 +73,7 @@ function serveOptions(a: ServeArgs): ReferenceServerOptions {
       const { durationS, atS } = parseStall(a['server-stall']);
       faults.stall = { durationMs: durationS * 1000, atMs: atS * 1000 };
     }
+    if (a['server-capacity'] !== undefined) faults.capacityRps = a['server-capacity'];
     const envKeys = (process.env.MLOP_SIM_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     return {
       port: parsePort(a.port),

@@ -17,6 +17,7 @@ export async function startEmbeddedTarget(o: EmbeddedServerOptions, seed: number
   if (o.latency) faults.latency = o.latency;
   else if (o.latencyMs) faults.latency = { kind: 'fixed', ms: o.latencyMs };
   if (o.errorRate) faults.errorRate = o.errorRate;
+  if (o.capacityRps) faults.capacityRps = o.capacityRps;
   if (o.stall) faults.stall = { durationMs: o.stall.durationS * 1000, atMs: o.stall.atS * 1000 };
   const server = await startReferenceServerInWorker({
     port: o.port ?? 0,

@@ -28,6 +28,8 @@ export interface EmbeddedServerOptions {
   port?: number;
   /** Stop answering for `durationS`, starting `atS` after the server started (`--server-stall D@T`). */
   stall?: { durationS: number; atS: number };
+  /** Complete at most this many ingest requests a second, FIFO (`--server-capacity R`; docs/server.md "Capacity"). */
+  capacityRps?: number;
 }
 
 export type { LiveConsoleOptions };
@@ -267,6 +269,9 @@ export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan
   checkNonNegative(server.latencyMs, '--server-latency');
   if (server.stall !== undefined && !(server.stall.durationS > 0 && server.stall.atS >= 0)) {
     throw new SimUsageError('--server-stall needs a duration above 0 and a start of at least 0, like 3s@20s.');
+  }
+  if (server.capacityRps !== undefined && !(server.capacityRps > 0 && Number.isFinite(server.capacityRps))) {
+    throw new SimUsageError(`--server-capacity must be a number of requests per second above 0, got ${server.capacityRps}.`);
   }
   const segment = o.segment ?? WHOLE;
   const loadOptions: LoadOptions = {

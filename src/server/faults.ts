@@ -5,6 +5,7 @@
  */
 import { validateLatency, type LatencySpec } from '../core/latency-spec.js';
 import { mulberry32 } from '../core/random.js';
+import { CapacityQueue } from './capacity-queue.js';
 
 export { parseLatencySpec, type LatencySpec } from '../core/latency-spec.js';
 
@@ -31,6 +32,11 @@ export interface FaultOptions {
    * closes (`serve --server-stall D@T`; docs/server.md "Faults").
    */
   stall?: { durationMs: number; atMs: number };
+  /**
+   * Serve the ingest routes through one FIFO queue that completes at most this many requests a
+   * second (`--server-capacity R`; src/server/capacity-queue.ts, docs/server.md "Capacity").
+   */
+  capacityRps?: number;
   seed?: number;
 }
 
@@ -39,7 +45,7 @@ export function validateFaults(value: unknown): FaultOptions {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('faults must be a JSON object');
   const f = value as Record<string, unknown>;
   const out: FaultOptions = {};
-  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'dropRate', 'duplicateRate', 'stall', 'seed'];
+  const known = ['latency', 'latencyRoutes', 'errorRate', 'errorStatus', 'resetRate', 'flushStallMs', 'flushFailing', 'dropRate', 'duplicateRate', 'stall', 'capacityRps', 'seed'];
   for (const k of Object.keys(f)) if (!known.includes(k)) throw new Error(`unknown fault option "${k}"`);
   const fraction = (k: string): number | undefined => {
     const v = f[k];
@@ -69,6 +75,8 @@ export function validateFaults(value: unknown): FaultOptions {
     out.flushFailing = f.flushFailing;
   }
   if (f.seed !== undefined) out.seed = nonNegative(f.seed, 'seed');
+  if (f.capacityRps !== undefined && !(nonNegative(f.capacityRps, 'capacityRps') > 0)) throw new Error('capacityRps must be a number of requests per second above 0');
+  if (f.capacityRps !== undefined) out.capacityRps = f.capacityRps as number;
   if (f.stall !== undefined) {
     const st = f.stall as Record<string, unknown> | null;
     if (st === null || typeof st !== 'object') throw new Error('stall must be {durationMs, atMs}');
@@ -85,6 +93,8 @@ export class FaultInjector {
   private faults: FaultOptions = {};
   private random: () => number = Math.random;
   private spare: number | null = null;
+  /** The `capacityRps` service queue (inactive without it). */
+  readonly capacity = new CapacityQueue();
 
   constructor(initial?: FaultOptions) {
     this.set(initial ?? {});
@@ -97,6 +107,7 @@ export class FaultInjector {
     this.setAt = performance.now();
     this.random = f.seed !== undefined ? mulberry32(f.seed) : Math.random;
     this.spare = null;
+    this.capacity.setRate(f.capacityRps);
   }
 
   get current(): FaultOptions {

@@ -1,5 +1,6 @@
 /** Options and results of the reference server's library API. */
 import type { ApiKeySpec } from './auth.js';
+import type { CapacityQueueStats } from './capacity-queue.js';
 import type { FaultOptions } from './faults.js';
 import type { ClickHouseConnectionOptions } from '../core/clickhouse/session.js';
 import type { DlqStats } from './store/dlq.js';
@@ -82,6 +83,8 @@ export interface ServerStats {
   faultRowsDropped: number;
   /** Rows the `duplicateRate` fault stored a second time. */
   faultRowsDuplicated: number;
+  /** The `capacityRps` service queue: rate, requests served, backlog now and at most (docs/server.md "Capacity"). */
+  capacityQueue: CapacityQueueStats;
   uptimeMs: number;
 }
 

@@ -139,6 +139,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions = {}): P
     faults: faults.current,
     faultRowsDropped: faultCounts.rowsDropped,
     faultRowsDuplicated: faultCounts.rowsDuplicated,
+    capacityQueue: faults.capacity.stats(),
     uptimeMs: Date.now() - started,
   });
 

@@ -75,6 +75,20 @@ function stalled(inner: BodyConsumer | typeof RESET, faults: FaultInjector): Bod
   };
 }
 
+/** Holds the answer until the capacity queue completes the request (`capacityRps` fault). */
+function queued(inner: BodyConsumer | typeof RESET, faults: FaultInjector): BodyConsumer | typeof RESET {
+  if (inner === RESET) return inner;
+  return {
+    data: (chunk) => inner.data(chunk),
+    end: () => {
+      const wait = faults.capacity.admit();
+      return new Promise<Reply>((resolve, reject) => {
+        setTimeout(() => Promise.resolve(inner.end()).then(resolve, reject), wait);
+      });
+    },
+  };
+}
+
 export function createDispatch(ctx: ServerContext, counter: RequestCounter): Dispatch {
   const table = new Map<string, RouteEntry>();
   const add = (routes: Record<string, Record<string, Handler>>, ingest: boolean): void => {
@@ -117,8 +131,10 @@ export function createDispatch(ctx: ServerContext, counter: RequestCounter): Dis
     }
     head.route = entry.labels[method];
     const isHealth = path.startsWith('/health') || path === '/version' || path === '/api/health';
-    if (faults.stallConfigured) return stalled(faultedRoute(head, handler, entry.ingest, isHealth), faults);
-    return faultedRoute(head, handler, entry.ingest, isHealth);
+    const faulted = faultedRoute(head, handler, entry.ingest, isHealth);
+    const served = faults.capacity.active && entry.ingest ? queued(faulted, faults) : faulted;
+    if (faults.stallConfigured) return stalled(served, faults);
+    return served;
   };
 
   function faultedRoute(head: Parameters<Handler>[0], handler: Handler, ingest: boolean, isHealth: boolean): BodyConsumer | typeof RESET {
