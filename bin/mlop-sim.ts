@@ -6,6 +6,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { baselineBuilder } from './commands/baseline.js';
+import { capacityBuilder, capacityCommand } from './commands/capacity.js';
 import { historyBuilder } from './commands/history.js';
 import { compareBuilder, compareCommand } from './commands/compare.js';
 import { mergeBuilder, mergeCommand } from './commands/merge.js';
@@ -16,7 +17,7 @@ import { serveBuilder, serveCommand } from './commands/serve.js';
 import { handleError, handleUsage } from './commands/terminal.js';
 import { describeUnknownArguments, type KnownArguments } from './commands/unknown-flags.js';
 
-const COMMANDS = ['run', 'serve', 'merge', 'baseline', 'history', 'compare'];
+const COMMANDS = ['run', 'serve', 'merge', 'baseline', 'history', 'compare', 'capacity'];
 
 const EPILOGUE = `Exit codes:
   0    pass
@@ -35,6 +36,7 @@ const cli = yargs(hideBin(process.argv))
   .command(['run', '$0'], 'run a load test (the default command)', runBuilder, (a) => runCommand(a))
   .command('serve', 'run the reference server standalone (ingest + API + heartbeat on one port)', serveBuilder, (a) => serveCommand(a as never))
   .command('merge <files..>', 'merge shard files (run --shard I/N) into one report, verdict and exit code', mergeBuilder, (a) => mergeCommand(a))
+  .command('capacity', 'find the highest load the target sustains within the SLOs (a ramp, then a bisection)', capacityBuilder, (a) => capacityCommand(a))
   .command('baseline <action>', 'manage the baseline', baselineBuilder)
   .command('history <action>', 'a results history across runs and its change points (add, check, show)', historyBuilder)
   .command('record', 'record a training job\'s requests through a proxy into a trace', recordBuilder, (a) => recordCommand(a as never))
