@@ -151,7 +151,7 @@ describe('judgeStep', () => {
     expect(judgeStep({ ...base, slos: [err], generatorSaturated: true }, 'throughput').causes).toEqual(['errors', 'generator']);
   });
   it('a quantile from too few samples that is not far below its limit is marginal', () => {
-    const slo: ThresholdVerdict = { expression: 'p99<100', entry: 'Aggregated', metric: 'p99', op: '<', limit: 100, actual: 60, pass: true };
+    const slo: ThresholdVerdict = { expression: 'p99<100', entry: 'Aggregated', metric: 'p99', op: '<', limit: 100, actual: 80, pass: true };
     expect(judgeStep({ ...base, slos: [slo], samples: 100 }, 'throughput').marginal).toBe(true);
     expect(judgeStep({ ...base, slos: [slo], samples: 1000 }, 'throughput').marginal).toBe(false);
     expect(judgeStep({ ...base, slos: [{ ...slo, actual: 10 }], samples: 100 }, 'throughput').marginal).toBe(false);

@@ -23,6 +23,9 @@ export const KEEP_UP_TOLERANCE = 0.02;
 /** An SLO whose value is within this share of its limit (either side) makes the step marginal. */
 export const SLO_MARGIN = 0.1;
 
+/** A quantile from fewer samples than it needs is trusted only below this share of its limit. */
+export const UNSTABLE_NEAR = 0.75;
+
 const CAUSE_ORDER: readonly CapacityCause[] = ['latency', 'errors', 'throughput', 'backlog', 'dlq', 'visibility', 'generator'];
 
 /**
@@ -71,7 +74,7 @@ export function isMarginal(m: StepMeasure, tolerance = KEEP_UP_TOLERANCE): boole
     const ratio = s.actual / s.limit;
     if (Math.abs(ratio - 1) <= SLO_MARGIN) return true;
     const quantile = /^p\d/.test(s.metric);
-    if (quantile && m.samples < m.samplesNeeded && ratio >= 0.5) return true;
+    if (quantile && m.samples < m.samplesNeeded && ratio >= UNSTABLE_NEAR) return true;
   }
   return false;
 }

@@ -7,6 +7,7 @@
  * target's dead-letter queue at both ends.
  */
 import { AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_DROPPED_NAME, SDK_HTTP_GROUP, isHttpEntry } from '../../core/entry-names.js';
+import { keptUpShare, queueTrend, type QueueSample } from '../../executor/capacity/queue-trend.js';
 import type { StepMeasure } from '../../executor/capacity/step-verdict.js';
 import type { SdkRun } from '../../load/sdk-session.js';
 import type { Recorder } from '../../metrics/recorder.js';
@@ -31,8 +32,8 @@ export interface StepContext {
 
 /** The window is read this long before the step's end, so the users' stop is not in it. */
 const READ_BEFORE_END_MS = 100;
-/** An SDK run is behind when its queue grew by more than this many seconds of its own logging. */
-const BEHIND_AFTER_S = 2;
+/** How often the SDK runs' queues are sampled in the window. */
+const QUEUE_SAMPLE_MS = 250;
 /** Budget for a step's users to stop and its runs to finish (the next step must not wait 30 s). */
 const STEP_SHUTDOWN_S = 5;
 
@@ -40,8 +41,8 @@ interface Window {
   rows: Map<string, EntrySummary>;
   windowS: number;
   dlqGrowth?: number;
-  /** SDK: acknowledged ÷ logged records, and the runs whose queue grew. */
-  delivery?: { ratio: number; behind: number; runs: number };
+  /** SDK: the share of the logged records the runs' queues did not pile up (src/executor/capacity/queue-trend.ts). */
+  keptUp?: number;
 }
 
 export async function runCapacityStep(ctx: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
@@ -71,8 +72,7 @@ export async function runCapacityStep(ctx: StepContext, load: number, lengthS: n
   const ingest = [...rows.values()].filter((s) => isHttpEntry(s.name) && /\/ingest\/|\/files$|\/step$/.test(s.route));
   let keepUp: number;
   if (ctx.sdk) {
-    const d = w.delivery ?? { ratio: 0, behind: load, runs: load };
-    keepUp = Math.min(d.ratio, d.runs > 0 ? (d.runs - d.behind) / load : 0);
+    keepUp = w.keptUp ?? 0;
   } else {
     // Completed iterations (each one request in the built-in scenarios) against those due.
     const completed = rows.has(ITERATION_ACTUAL_NAME) ? windowRate(ITERATION_ACTUAL_NAME) : windowRate(AGGREGATED);
@@ -107,7 +107,7 @@ async function readWindow(ctx: StepContext, recorder: Recorder, runs: readonly S
   recorder.reset();
   const from = performance.now();
   const dlqAtStart = ctx.control.readDlq(ctx.ingestUrl);
-  const deliveryAtStart = new Map(runs.map((r) => [r, r.delivery()]));
+  const queue = ctx.sdk ? sampleQueues(runs, from) : undefined;
   await sleep(Math.max(0, halfMs - READ_BEFORE_END_MS), ctx.signal);
   const windowS = (performance.now() - from) / 1000;
   const rows = new Map(recorder.summaries(windowS).map((s) => [s.name, s]));
@@ -116,20 +116,38 @@ async function readWindow(ctx: StepContext, recorder: Recorder, runs: readonly S
   if (!rows.has(ITERATION_DROPPED_NAME)) rows.set(ITERATION_DROPPED_NAME, recorder.group(ITERATION_DROPPED_NAME, [], windowS));
   if (!rows.has(E2E_ENTRY_NAME) && ctx.sdk) rows.set(E2E_ENTRY_NAME, recorder.group(E2E_ENTRY_NAME, [], windowS));
   const w: Window = { rows, windowS };
-  if (ctx.sdk) {
-    let logged = 0, settled = 0, behind = 0;
-    for (const [run, start] of deliveryAtStart) {
-      const end = run.delivery();
-      const dLogged = end.logged - start.logged;
-      logged += dLogged;
-      settled += end.acked + end.failed - start.acked - start.failed;
-      if (end.pending - start.pending > (dLogged / windowS) * BEHIND_AFTER_S + 1) behind++;
-    }
-    w.delivery = { ratio: logged > 0 ? settled / logged : 0, behind, runs: deliveryAtStart.size };
+  if (queue) {
+    const { samples, logged } = queue.stop();
+    w.keptUp = keptUpShare(queueTrend(samples), logged / windowS);
   }
   const [a, b] = await Promise.all([dlqAtStart, ctx.control.readDlq(ctx.ingestUrl)]);
   if (a && b) w.dlqGrowth = Math.max(0, b.batches_pending - a.batches_pending);
   return w;
+}
+
+/** Samples the runs' pending records every QUEUE_SAMPLE_MS; stop() gives the samples and the records logged meanwhile. */
+function sampleQueues(runs: readonly SdkRun[], from: number): { stop(): { samples: QueueSample[]; logged: number } } {
+  const samples: QueueSample[] = [];
+  const total = (): { pending: number; logged: number } => {
+    let pending = 0, logged = 0;
+    for (const r of runs) {
+      const d = r.delivery();
+      pending += d.pending;
+      logged += d.logged;
+    }
+    return { pending, logged };
+  };
+  const first = total();
+  const take = (): void => void samples.push({ t: (performance.now() - from) / 1000, pending: total().pending });
+  take();
+  const timer = setInterval(take, QUEUE_SAMPLE_MS);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return { samples, logged: total().logged - first.logged };
+    },
+  };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
