@@ -2,8 +2,13 @@
  * Does a queue grow? The SDK runs' pending records sampled through a step's window, fitted with
  * an ordinary least-squares line; the growth counted is the slope less two of its standard errors
  * (so the sawtooth of the 1 s sync cycles is not mistaken for growth), as a share of the records
- * logged per second: the share of the load the target did not keep up with.
+ * logged per second: the share of the load the target did not keep up with. Samples within one
+ * sync cycle are not independent (4 a cycle at 250 ms), so the standard error is computed with a
+ * quarter of the samples as the effective count — twice the plain OLS error.
  */
+
+/** Samples per effectively independent one: QUEUE_SAMPLE_MS = 250 ms in a 1 s sync cycle. */
+export const CORRELATED_SAMPLES = 4;
 export interface QueueSample {
   /** Seconds since the window began. */
   t: number;
@@ -32,7 +37,7 @@ export function queueTrend(samples: readonly QueueSample[]): QueueTrend {
   if (n < 3) return { slope, slopeError: 0 };
   let sse = 0;
   for (const s of samples) sse += (s.pending - (mp + slope * (s.t - mt))) ** 2;
-  return { slope, slopeError: Math.sqrt(sse / (n - 2) / sxx) };
+  return { slope, slopeError: Math.sqrt(sse / (n - 2) / sxx) * Math.sqrt(Math.min(CORRELATED_SAMPLES, n / 3)) };
 }
 
 /** 1 − (significant growth ÷ records logged a second), within 0…1. */
