@@ -155,5 +155,9 @@ describe('judgeStep', () => {
     expect(judgeStep({ ...base, slos: [slo], samples: 100 }, 'throughput').marginal).toBe(true);
     expect(judgeStep({ ...base, slos: [slo], samples: 1000 }, 'throughput').marginal).toBe(false);
     expect(judgeStep({ ...base, slos: [{ ...slo, actual: 10 }], samples: 100 }, 'throughput').marginal).toBe(false);
+    // A clear failure elsewhere is not marginal, however few the samples.
+    const clear: ThresholdVerdict = { ...slo, expression: 'p95<50', metric: 'p95', limit: 50, actual: 400, pass: false };
+    expect(judgeStep({ ...base, slos: [slo, clear], samples: 100 }, 'throughput').marginal).toBe(false);
+    expect(judgeStep({ ...base, slos: [slo], samples: 100, keepUp: 0.9, achieved: 90 }, 'throughput').marginal).toBe(false);
   });
 });

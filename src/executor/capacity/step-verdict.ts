@@ -68,6 +68,9 @@ function sloCause(s: ThresholdVerdict): CapacityCause {
 
 /** Near the keep-up limit, an SLO near its limit, or a quantile from too few samples that is not far below its limit. */
 export function isMarginal(m: StepMeasure, tolerance = KEEP_UP_TOLERANCE): boolean {
+  // A clear failure is not made marginal by anything else.
+  if (m.keepUp < 1 - 1.5 * tolerance) return false;
+  if (m.slos.some((s) => !s.pass && s.limit > 0 && !s.note && Math.abs(s.actual / s.limit - 1) > SLO_MARGIN)) return false;
   if (m.keepUp >= 1 - 1.5 * tolerance && m.keepUp <= 1 - 0.5 * tolerance) return true;
   for (const s of m.slos) {
     if (s.limit <= 0 || s.note) continue;
