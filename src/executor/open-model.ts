@@ -238,8 +238,10 @@ export class OpenModel {
     const runLengthMs = runs && !interrupted ? this.pool.runLengthS * 1000 : 0;
     const deadline = clock.now() + runLengthMs + this.ctx.shutdownTimeoutS * 1000 + SHUTDOWN_GRACE_MS;
     const budget = new AbortController();
+    // One timer for the whole wait (a sleep per ended iteration left one abort listener each).
+    const overrun = clock.sleep(deadline - clock.now(), budget.signal).catch(() => undefined);
     while (this.ends.size > 0 && clock.now() < deadline) {
-      await Promise.race([Promise.race([...this.ends]), clock.sleep(deadline - clock.now(), budget.signal)]);
+      await Promise.race([Promise.race([...this.ends]), overrun]);
     }
     budget.abort();
     if (runs) for (const u of this.users) u.requestStop(); // overran even that: cut short

@@ -45,7 +45,19 @@ interface Window {
   keptUp?: number;
 }
 
-export async function runCapacityStep(ctx: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
+export async function runCapacityStep(outer: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
+  // Each step gets its own signal, linked to the search's: the listeners a run adds go with it.
+  const step = new AbortController();
+  const forward = (): void => step.abort();
+  outer.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await measureStep({ ...outer, signal: step.signal }, load, lengthS);
+  } finally {
+    outer.signal?.removeEventListener('abort', forward);
+  }
+}
+
+async function measureStep(ctx: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
   const runs: SdkRun[] = [];
   let recorder: Recorder | undefined;
   let window: Promise<Window> | undefined;
