@@ -5,8 +5,8 @@
  * and the step table; the report is embedded as JSON like the run report's.
  */
 import type { CapacityReport, CapacityStep } from '../../metrics/capacity-report.js';
-import { embeddedJson } from '../html-page.js';
-import { escapeHtml, table } from '../html-tables.js';
+import { embeddedJson } from '../html/page.js';
+import { escapeHtml, table } from '../html/tables.js';
 import { formatMs } from '../number-format.js';
 
 const W = 560, H = 300, PAD = { l: 60, r: 16, t: 16, b: 44 };

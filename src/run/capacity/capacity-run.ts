@@ -16,7 +16,7 @@ import type { CapacityReport } from '../../metrics/capacity-report.js';
 import { capacitySummary, writeCapacityFiles } from '../../output/capacity/index.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../embedded-target.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
-import { judgedEntries } from '../result-builder.js';
+import { judgedEntries } from '../judging/result-builder.js';
 import { TargetControl } from '../target-control.js';
 import { capacitySpecs, samplesNeeded } from './slo.js';
 import { runCapacityStep } from './step-run.js';

@@ -5,7 +5,7 @@
  * many samples a step's window needs for the SLO's quantile to be stable.
  */
 import type { ThresholdSpec } from '../../metrics/thresholds.js';
-import { thresholdSpecs } from '../judging.js';
+import { thresholdSpecs } from '../judging/gates.js';
 import type { Plan } from '../plan.js';
 
 export function capacitySpecs(slos: readonly string[], judged: readonly string[], plan: Pick<Plan, 'env' | 'overrides'>): ThresholdSpec[] {
