@@ -30,6 +30,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   // About 10 minutes the first time (48 real runs, kept in bench/out/history-pool), seconds after.
   { name: 'history-changepoints', script: 'bench/history-changepoints.ts' },
   { name: 'web-cost', script: 'bench/web-cost.ts' },
+  { name: 'capacity', script: 'bench/capacity.ts' },
   // Needs an older build: only with --only build-parity (pass --before <its dist/bin/mlop-sim.js>).
   { name: 'build-parity', script: 'bench/build-parity.ts', optIn: true },
   { name: 'record-overhead', script: 'bench/record-overhead.ts' },

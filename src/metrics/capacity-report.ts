@@ -33,6 +33,8 @@ export interface CapacityStep {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  p999Ms: number;
+  maxMs: number;
   errorRate: number;
   /** Growth of the target's dead-letter queue over the window (batches), when it could be read. */
   dlqGrowth?: number;

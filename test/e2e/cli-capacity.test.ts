@@ -52,6 +52,21 @@ describe('mlop-sim capacity against a FIFO server of known rate', () => {
     expect(page).toContain(c.summary.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').slice(0, 30));
   }, 220_000);
 
+  it('stress: the seed summary (stress_test_results.json) is the search\'s, measured at the figure', async () => {
+    const dir = tempDir();
+    const r = await runCli(['capacity', '--scenario', 'stress', '--server-capacity', '80', '--start-load', '50', '--resolution', '0.2', '--max-time', '90s', '--report-dir', dir, '-q'], { timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    const c = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')).capacity;
+    const stress = JSON.parse(readFileSync(join(dir, 'stress_test_results.json'), 'utf8'));
+    expect(Object.keys(stress).slice(0, 11)).toEqual(['test_type', 'p50_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms', 'error_rate', 'total_requests', 'failed_requests', 'rps_avg', 'capacity_assessment']);
+    expect(stress).toMatchObject({ test_type: 'stress', capacity_assessment: 'good', capacity_rps: c.figure, capacity_kind: c.kind });
+    expect(c.figure).toBeGreaterThanOrEqual(50);
+    expect(c.figure).toBeLessThanOrEqual(82);
+    const at = c.steps.filter((s: { offered: number; verdict: string }) => s.offered === c.figure && s.verdict === 'pass').at(-1);
+    expect(stress.p95_ms).toBe(at.p95Ms);
+    expect(stress.rps_avg).toBe(at.requestsPerS);
+  }, 150_000);
+
   it('an SLO already failing at the lowest step: exit 1, "below the lowest step"', async () => {
     const dir = tempDir();
     const r = await runCli(['capacity', '--scenario', 'http', '--slo', 'p95<0.01', '--start-load', '20', '--report-dir', dir, '-q'], { timeoutMs: 60_000 });

@@ -33,7 +33,7 @@ function fake(t: FakeTarget, clock: { t: number }, p95Limit = 500) {
     const slo: ThresholdVerdict = { expression: `p95<${p95Limit}`, entry: 'Aggregated', metric: 'p95', op: '<', limit: p95Limit, actual: p95, pass: p95 < p95Limit };
     return {
       offered: load, achieved, keepUp: achieved / load, requestsPerS: achieved, ingestRequestsPerS: achieved, lengthS, windowS: lengthS / 2,
-      samples: Math.round(achieved * lengthS / 2), samplesNeeded: 400, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 1.2, errorRate: 0,
+      samples: Math.round(achieved * lengthS / 2), samplesNeeded: 400, p50Ms: p95 / 2, p95Ms: p95, p99Ms: p95 * 1.2, p999Ms: p95 * 1.3, maxMs: p95 * 1.5, errorRate: 0,
       generatorSaturated: generator, slos: [slo],
     };
   };
@@ -140,7 +140,7 @@ describe('searchCapacity against a FIFO target of known capacity', () => {
 describe('judgeStep', () => {
   const base: StepMeasure = {
     offered: 100, achieved: 100, keepUp: 1, requestsPerS: 100, ingestRequestsPerS: 100, lengthS: 10, windowS: 5, samples: 500, samplesNeeded: 400,
-    p50Ms: 2, p95Ms: 4, p99Ms: 6, errorRate: 0, generatorSaturated: false, slos: [],
+    p50Ms: 2, p95Ms: 4, p99Ms: 6, p999Ms: 7, maxMs: 8, errorRate: 0, generatorSaturated: false, slos: [],
   };
   it('passes at steady state and fails below 98 % kept up, on DLQ growth, on a failed SLO', () => {
     expect(judgeStep(base, 'throughput')).toMatchObject({ verdict: 'pass', causes: [], marginal: false });

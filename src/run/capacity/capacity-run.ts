@@ -16,6 +16,7 @@ import type { CapacityReport } from '../../metrics/capacity-report.js';
 import { capacitySummary, writeCapacityFiles } from '../../output/capacity/index.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../embedded-target.js';
 import { resolvePlan, type SimulationOptions } from '../plan.js';
+import { assessCapacity } from '../judging/gates.js';
 import { judgedEntries } from '../judging/result-builder.js';
 import { TargetControl } from '../target-control.js';
 import { capacitySpecs, samplesNeeded } from './slo.js';
@@ -124,7 +125,10 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
     }
     const interrupted = options.signal?.aborted === true;
     const exitCode = interrupted ? EXIT_CODES.interrupted : reasons.length > 0 ? EXIT_CODES.failed : EXIT_CODES.pass;
-    const files = await writeCapacityFiles(report, { reportDir: plan.outputs.reportDir, html: options.html, scenario: scenario.name, seed: plan.seed, exitCode, reasons });
+    // The stress scenario's assessment (its seed summary) comes from the step at the figure.
+    const atFigure = [...report.steps].reverse().find((s) => s.verdict === 'pass' && s.offered === report.figure);
+    const stress = scenario.capacityAssessment ? { assessment: report.kind === 'below-lowest' || !atFigure ? 'overloaded' : assessCapacity(atFigure.errorRate) } : undefined;
+    const files = await writeCapacityFiles(report, { reportDir: plan.outputs.reportDir, html: options.html, scenario: scenario.name, seed: plan.seed, exitCode, reasons, stress });
     return { report, scenario: scenario.name, seed: plan.seed, exitCode, reasons, files };
   } finally {
     await embedded?.stop();

@@ -105,6 +105,8 @@ async function measureStep(ctx: StepContext, load: number, lengthS: number): Pro
     p50Ms: round(judged?.percentiles.p50 ?? 0, 2),
     p95Ms: round(judged?.percentiles.p95 ?? 0, 2),
     p99Ms: round(judged?.percentiles.p99 ?? 0, 2),
+    p999Ms: round(judged?.percentiles['p99.9'] ?? 0, 2),
+    maxMs: round(judged?.maxMs ?? 0, 2),
     errorRate: judged && judged.count > 0 ? round(judged.failures / judged.count, 5) : 0,
     dlqGrowth: w.dlqGrowth,
     generatorSaturated: result.generator?.saturated === true,
