@@ -50,16 +50,18 @@ const fmt = (v: number): string => (v >= 1000 ? `${(v / 1000).toFixed(v % 1000 =
 
 export function capacityPage(r: CapacityReport, meta: { scenario: string; seed: number; exitCode: number; reasons: string[] }): string {
   const steps = r.steps;
+  // Lines through the deciding run of each load (a rerun replaces its first run); dots for every run.
+  const deciding = [...new Map(steps.map((s) => [s.offered, s])).values()];
   const unit = r.unit === 'runs' ? 'concurrent runs' : 'requests/s';
-  const offered = steps.map((s): [number, number] => [s.offered, s.offered]);
+  const offered = deciding.map((s): [number, number] => [s.offered, s.offered]);
   const throughput = svgChart('achieved-vs-offered', `offered (${unit})`, `achieved (${unit})`, [
     { name: 'kept up', color: '#9ca3af', points: offered, dashed: true },
-    { name: 'achieved', color: '#1f5fbf', points: steps.map((s) => [s.offered, s.achieved]) },
+    { name: 'achieved', color: '#1f5fbf', points: deciding.map((s) => [s.offered, s.achieved]) },
   ], steps, (s) => s.achieved, r.figure);
   const latency = svgChart('latency-vs-load', `offered (${unit})`, 'latency (ms)', [
-    { name: 'p50', color: '#15803d', points: steps.map((s) => [s.offered, s.p50Ms]) },
-    { name: 'p95', color: '#c2410c', points: steps.map((s) => [s.offered, s.p95Ms]) },
-    { name: 'p99', color: '#b91c1c', points: steps.map((s) => [s.offered, s.p99Ms]) },
+    { name: 'p50', color: '#15803d', points: deciding.map((s) => [s.offered, s.p50Ms]) },
+    { name: 'p95', color: '#c2410c', points: deciding.map((s) => [s.offered, s.p95Ms]) },
+    { name: 'p99', color: '#b91c1c', points: deciding.map((s) => [s.offered, s.p99Ms]) },
   ], steps, (s) => s.p95Ms, r.figure);
   const rows = steps.map((s) => [s.index, s.phase, s.offered, s.achieved, `${(s.keepUp * 100).toFixed(1)} %`, formatMs(s.p50Ms), formatMs(s.p95Ms), formatMs(s.p99Ms),
     s.samples, `${s.lengthS} s`, { html: `<span class="${s.verdict === 'pass' ? 'ok' : 'bad'}">${s.verdict.toUpperCase()}</span>${s.marginal ? ' (marginal)' : ''}` }, s.reasons.join('; ')]);
