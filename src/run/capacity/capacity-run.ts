@@ -61,10 +61,11 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
   if (options.scaleOut?.workers !== undefined || options.scaleOut?.shard !== undefined || options.scaleOut?.shards !== undefined) {
     throw new SimUsageError('mlop-sim capacity runs its steps in one process for now: drop --workers / --shard / --shards (docs/cli.md "mlop-sim capacity").');
   }
-  const plan = resolvePlan(options);
-  const maxTimeS = options.maxTime === undefined ? DEFAULT_MAX_TIME_S : parseDuration(options.maxTime, '--max-time');
-  const scenario = await resolveScenario(plan.scenarioRef);
+  const scenario = await resolveScenario(options.scenario ?? 'sdk');
   const sdk = usesSdk(scenario);
+  // Checked with a step's kind of load, so the open model's own flags (--max-users, …) are accepted.
+  const plan = resolvePlan({ ...options, ...(sdk ? { users: 1 } : { arrivalRate: '1/s' }), runTime: 10 });
+  const maxTimeS = options.maxTime === undefined ? DEFAULT_MAX_TIME_S : parseDuration(options.maxTime, '--max-time');
   const unit = sdk ? 'runs' : 'requests/s';
   const judged = judgedEntries(scenario);
   const specs = capacitySpecs(options.slos ?? [], judged, plan);
