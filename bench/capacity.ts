@@ -6,8 +6,10 @@
  *      search ≤ 3 minutes, the searches within ±5 % of their median.
  *   B  sdk, --server-capacity RS: at the figure, runs × ingest requests per run per second
  *      (measured in that step's window) within 10 % of RS.
- *   C  a target faster than the generator (`mlop-sim serve` in its own process, no capacity
- *      limit): the result is a floor limited by the generator, never a capacity.
+ *   C  a target faster than the generator: the embedded server without a capacity limit, and a
+ *      scenario whose every iteration costs the generator 0.5 ms of CPU
+ *      (bench/lib/cpu-bound-scenario.ts, ~2,000 iterations/s a core): the result is a floor limited
+ *      by the generator, never a capacity.
  *
  * Usage: node --import tsx bench/capacity.ts [--runs 5] [--rate 300] [--sdk-rate 100] [--only A,B,C]
  */
@@ -17,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CapacityReport } from '../src/index.js';
 import { numberArg } from './lib/args.js';
-import { fmt, spawnPinned, spread, waitForLine } from './lib/proc.js';
+import { fmt, spread } from './lib/proc.js';
 
 const RUNS = numberArg('--runs', 5);
 const R = numberArg('--rate', 300);
@@ -90,18 +92,13 @@ if (ONLY.includes('B')) {
 }
 
 if (ONLY.includes('C')) {
-  process.stderr.write('capacity C: a target faster than the generator (serve in its own process)\n');
-  const server = spawnPinned(0, process.execPath, ['dist/bin/mlop-sim.js', 'serve', '--port', '0']);
-  const [, url] = await waitForLine(server, /listening on (http:\/\/\S+)/);
-  try {
-    const s = await search(['--scenario', 'http', '--host', url, '--key', 'mlps_loadtest_deterministic_key_for_ci_load_tests_12345678',
-      '--start-load', '500', '--max-time', '180s', '--max-users', '400', '--pre-allocated-users', '200', '--seed', '9']);
-    lines.push('### Capacity C: a target faster than the generator (`mlop-sim serve` alone on core 0, no capacity limit)', '');
-    lines.push(`Answer: ${s.report.summary}`, '');
-    lines.push(`kind ${s.report.kind}, limited by ${s.report.limitedBy}; reported as a floor, never a capacity: ${ok(s.report.kind === 'floor' && s.report.limitedBy === 'generator')}; ${s.report.steps.length} steps, ${fmt(s.wallS, 0)} s.`, '');
-  } finally {
-    server.kill('SIGTERM');
-  }
+  process.stderr.write('capacity C: a target faster than the generator (a CPU-bound scenario against the embedded server)\n');
+  const sc = await search(['--scenario', './bench/lib/cpu-bound-scenario.ts', '--start-load', '250', '--max-time', '180s', '--seed', '9']);
+  lines.push('### Capacity C: a target faster than the generator (embedded server without a limit; each iteration costs the generator 0.5 ms of CPU)', '');
+  lines.push(`Answer: ${sc.report.summary}`, '');
+  lines.push('| offered it/s | achieved | kept up | generator saturated | verdict |', '|---|---|---|---|---|');
+  for (const x of sc.report.steps) lines.push(`| ${x.offered} | ${x.achieved} | ${fmt(x.keepUp * 100, 1)} % | ${x.generatorSaturated ? 'yes' : 'no'} | ${x.verdict}${x.marginal ? ' (marginal)' : ''} |`);
+  lines.push('', `kind ${sc.report.kind}, limited by ${sc.report.limitedBy}; reported as a floor limited by the generator, never a capacity: ${ok(sc.report.kind === 'floor' && sc.report.limitedBy === 'generator')}; ${sc.report.steps.length} steps, ${fmt(sc.wallS, 0)} s.`, '');
   flush();
 }
 
