@@ -13,7 +13,12 @@ type Args = Record<string, unknown>;
 const single = { coerce: lastValue } as const;
 
 /** The run flags the search sets itself (each step's load and length) or that write run reports. */
-const NOT_HERE = ['users', 'spawn-rate', 'run-time', 'stage', 'arrival-rate', 'baseline', 'csv', 'csv-full-history', 'junit', 'out', 'reset-stats', 'json', 'threshold', 'start-at', 'shard', 'shards'];
+const NOT_HERE = [
+  'users', 'spawn-rate', 'run-time', 'stage', 'arrival-rate', 'baseline', 'csv', 'csv-full-history', 'junit', 'out', 'reset-stats', 'json',
+  'threshold', 'start-at', 'shard', 'shards',
+  // A live page or a second target per step would be another search: not here.
+  'web', 'web-host', 'web-port', 'web-auth', 'autoquit', 'duet-host', 'duet-api-url', 'duet-key', 'duet-server-latency', 'duet-server-error-rate', 'duet-server-stall',
+];
 
 const positive = (flag: string): Options => ({
   type: 'string',
