@@ -1,6 +1,6 @@
 /**
  * `mlop-sim capacity`: the highest load the target sustains within the SLOs, found by a ramp and
- * a bisection (docs/cli.md "mlop-sim capacity"). The run flags apply (target, key, scenario,
+ * a bisection (docs/cli.md "`capacity`"). The run flags apply (target, key, scenario,
  * ClickHouse, embedded-server faults such as --server-capacity); the load flags do not: the
  * search sets the load of each step.
  */
@@ -49,7 +49,7 @@ export function capacityBuilder(y: Argv): Argv {
 
 export async function capacityCommand(a: Args): Promise<void> {
   const given = NOT_HERE.find((flag) => a[flag] !== undefined && a[flag] !== false);
-  if (given) throw usageError(`--${given} does not apply to mlop-sim capacity: the search sets each step's load and length (docs/cli.md "mlop-sim capacity")`);
+  if (given) throw usageError(`--${given} does not apply to mlop-sim capacity: each step is one run of one target, its load and length set by the search (docs/cli.md "\`capacity\`")`);
   const quiet = a.quiet === true;
   const options: CapacityOptions = {
     ...runOptions(a),

@@ -1,5 +1,5 @@
 /**
- * The capacity search as a controller over the load (docs/cli.md "mlop-sim capacity"): a coarse
+ * The capacity search as a controller over the load (docs/cli.md "`capacity`"): a coarse
  * ramp (the load multiplied by `factor` while steps pass), then bisection between the last
  * passing and the first failing load until the bracket is narrower than `resolution`; a marginal
  * step is run again, longer. Never over-claims: a failure with the generator saturated ends the

@@ -1,5 +1,5 @@
 /**
- * `mlop-sim capacity` as a library call (docs/cli.md "mlop-sim capacity"): checks the options
+ * `mlop-sim capacity` as a library call (docs/cli.md "`capacity`"): checks the options
  * once, starts the embedded target once (so its state and the --server-capacity queue carry over
  * from step to step, like a real stack's), drives the search (src/executor/capacity/search.ts)
  * with one runSimulation() per step, and builds the report: the figure, its bracket, what failed
@@ -59,7 +59,7 @@ const OVERHEAD_S = 2;
 export async function runCapacity(options: CapacityOptions): Promise<CapacityOutcome> {
   const log = options.log ?? (() => undefined);
   if (options.scaleOut?.workers !== undefined || options.scaleOut?.shard !== undefined || options.scaleOut?.shards !== undefined) {
-    throw new SimUsageError('mlop-sim capacity runs its steps in one process for now: drop --workers / --shard / --shards (docs/cli.md "mlop-sim capacity").');
+    throw new SimUsageError('mlop-sim capacity runs its steps in one process for now: drop --workers / --shard / --shards (docs/cli.md "`capacity`").');
   }
   const scenario = await resolveScenario(options.scenario ?? 'sdk');
   const sdk = usesSdk(scenario);

@@ -23,7 +23,7 @@ export interface StepContext {
   sdk: boolean;
   specs: readonly ThresholdSpec[];
   judged: readonly string[];
-  /** Samples of the judged entry the SLO's quantile needs (docs/cli.md "mlop-sim capacity"). */
+  /** Samples of the judged entry the SLO's quantile needs (docs/cli.md "`capacity`"). */
   samplesNeeded: number;
   control: TargetControl;
   ingestUrl: string;
