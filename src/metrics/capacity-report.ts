@@ -38,6 +38,11 @@ export interface CapacityStep {
   errorRate: number;
   /** Growth of the target's dead-letter queue over the window (batches), when it could be read. */
   dlqGrowth?: number;
+  /**
+   * With --clickhouse-url: the time-to-visible lag over the window (src/executor/capacity/lag-trend.ts):
+   * its median level, its growth beyond noise (ms), whether that growth failed the step.
+   */
+  visibilityLag?: { levelMs: number; growthMs: number; slopeMsPerS: number; grew: boolean };
   generatorSaturated: boolean;
   slos: ThresholdVerdict[];
   verdict: 'pass' | 'fail';

@@ -51,6 +51,10 @@ export function judgeStep(m: StepMeasure, keepUpCause: 'throughput' | 'backlog',
     causes.add('dlq');
     reasons.push(`the dead-letter queue grew by ${m.dlqGrowth} batch(es)`);
   }
+  if (m.visibilityLag?.grew) {
+    causes.add('visibility');
+    reasons.push(`visibility lag grew by ${fmt(Math.round(m.visibilityLag.growthMs))} ms over the window (from a median of ${fmt(Math.round(m.visibilityLag.levelMs))} ms): ClickHouse falls behind`);
+  }
   const verdict = causes.size === 0 ? 'pass' : 'fail';
   if (verdict === 'fail' && m.generatorSaturated) {
     causes.add('generator');

@@ -19,6 +19,7 @@ import { resolvePlan, type SimulationOptions } from '../plan.js';
 import { assessCapacity } from '../judging/gates.js';
 import { judgedEntries } from '../judging/result-builder.js';
 import { TargetControl } from '../target-control.js';
+import { resolveWorkers } from '../distributed/fleet-driver.js';
 import { capacitySpecs, samplesNeeded } from './slo.js';
 import { runCapacityStep } from './step-run.js';
 
@@ -58,11 +59,15 @@ const OVERHEAD_S = 2;
 
 export async function runCapacity(options: CapacityOptions): Promise<CapacityOutcome> {
   const log = options.log ?? (() => undefined);
-  if (options.scaleOut?.workers !== undefined || options.scaleOut?.shard !== undefined || options.scaleOut?.shards !== undefined) {
-    throw new SimUsageError('mlop-sim capacity runs its steps in one process for now: drop --workers / --shard / --shards (docs/cli.md "`capacity`").');
+  if (options.scaleOut?.shard !== undefined || options.scaleOut?.shards !== undefined) {
+    throw new SimUsageError('mlop-sim capacity runs each step on one machine: drop --shard / --shards (--workers N applies; docs/cli.md "`capacity`").');
   }
+  const workers = resolveWorkers(options.scaleOut?.workers);
   const scenario = await resolveScenario(options.scenario ?? 'sdk');
   const sdk = usesSdk(scenario);
+  if (sdk && workers > 1) {
+    throw new SimUsageError('mlop-sim capacity --workers applies to request scenarios (http, stress) for now: the SDK runs\' queues live in the workers and are not sampled across processes yet (docs/cli.md "`capacity`").');
+  }
   // Checked with a step's kind of load, so the open model's own flags (--max-users, …) are accepted.
   const plan = resolvePlan({ ...options, ...(sdk ? { users: 1 } : { arrivalRate: '1/s' }), runTime: 10 });
   const maxTimeS = options.maxTime === undefined ? DEFAULT_MAX_TIME_S : parseDuration(options.maxTime, '--max-time');
@@ -106,7 +111,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
     };
     const started = Date.now();
     const search = await searchCapacity(
-      (load, lengthS) => runCapacityStep({ base, sdk, specs, judged, samplesNeeded: needed, control, ingestUrl, signal: options.signal }, load, lengthS),
+      (load, lengthS) => runCapacityStep({ base, sdk, specs, judged, samplesNeeded: needed, control, ingestUrl, workers, signal: options.signal }, load, lengthS),
       {
         start: options.startLoad ?? (sdk ? 2 : 20), integer: true, maxLoad: options.maxLoad, resolution: options.resolution, maxTimeS,
         now: () => (Date.now() - started) / 1000, lengthFor, overheadS: OVERHEAD_S, keepUpCause: sdk ? 'backlog' : 'throughput',

@@ -10,12 +10,15 @@ import { AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_DROPPED_NA
 import { keptUpShare, queueTrend, type QueueSample } from '../../executor/capacity/queue-trend.js';
 import type { StepMeasure } from '../../executor/capacity/step-verdict.js';
 import type { SdkRun } from '../../load/sdk-session.js';
-import type { Recorder } from '../../metrics/recorder.js';
-import type { EntrySummary } from '../../metrics/result.js';
+import type { LagTrend } from '../../executor/capacity/lag-trend.js';
+import { Recorder } from '../../metrics/recorder.js';
+import type { EntrySummary, SimulationResult } from '../../metrics/result.js';
 import { evaluateThresholds, type ThresholdSpec } from '../../metrics/thresholds.js';
 import type { SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';
 import type { TargetControl } from '../target-control.js';
+import { runWorkers } from '../distributed/fleet-driver.js';
+import { secondsWithin, visibilityLagIn, windowRows } from './step-window.js';
 
 export interface StepContext {
   /** The run's options with the target resolved (host and key); the step sets the load. */
@@ -26,6 +29,8 @@ export interface StepContext {
   /** Samples of the judged entry the SLO's quantile needs (docs/cli.md "`capacity`"). */
   samplesNeeded: number;
   control: TargetControl;
+  /** Worker processes per step (--workers; 1 = this process). */
+  workers: number;
   ingestUrl: string;
   signal?: AbortSignal;
 }
@@ -36,6 +41,8 @@ const READ_BEFORE_END_MS = 100;
 const QUEUE_SAMPLE_MS = 250;
 /** Budget for a step's users to stop and its runs to finish (the next step must not wait 30 s). */
 const STEP_SHUTDOWN_S = 5;
+/** How often the target's DLQ is read through a --workers step (the window is known only after it). */
+const DLQ_SAMPLE_MS = 500;
 
 interface Window {
   rows: Map<string, EntrySummary>;
@@ -43,6 +50,10 @@ interface Window {
   dlqGrowth?: number;
   /** SDK: the share of the logged records the runs' queues did not pile up (src/executor/capacity/queue-trend.ts). */
   keptUp?: number;
+  /** Epoch ms the window began (one process), for the lag's per-second windows. */
+  fromMs?: number;
+  /** The time-to-visible lag's trend over the window (--clickhouse-url). */
+  lag?: LagTrend;
 }
 
 export async function runCapacityStep(outer: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
@@ -58,26 +69,17 @@ export async function runCapacityStep(outer: StepContext, load: number, lengthS:
 }
 
 async function measureStep(ctx: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
-  const runs: SdkRun[] = [];
-  let recorder: Recorder | undefined;
-  let window: Promise<Window> | undefined;
   const loadOptions: SimulationOptions = ctx.sdk
     ? { users: load, runTime: lengthS }
     : { arrivalRate: `${load}/s`, runTime: lengthS };
-  const result = await runSimulation({
+  const options: SimulationOptions = {
     ...ctx.base,
     ...loadOptions,
     stages: undefined, reportDir: false, csv: undefined, html: undefined, junit: undefined, out: undefined,
     baseline: undefined, console: false, thresholds: [], resetStats: false, fullHistory: false,
     shutdownTimeout: STEP_SHUTDOWN_S, signal: ctx.signal, handleSignals: false,
-    onSdkRun: (run) => runs.push(run),
-    onRecorder: (r) => {
-      recorder = r;
-      window = readWindow(ctx, r, runs, lengthS);
-    },
-  });
-  if (!recorder || !window) throw new Error('the step ended before its load started');
-  const w = await window;
+  };
+  const { result, w } = ctx.workers > 1 ? await measureOnWorkers(ctx, options, lengthS) : await measureInProcess(ctx, options, lengthS);
   const rows = w.rows;
   const judged = rows.get(ctx.judged[0]);
   const windowRate = (name: string): number => (rows.get(name)?.count ?? 0) / w.windowS;
@@ -109,9 +111,69 @@ async function measureStep(ctx: StepContext, load: number, lengthS: number): Pro
     maxMs: round(judged?.maxMs ?? 0, 2),
     errorRate: judged && judged.count > 0 ? round(judged.failures / judged.count, 5) : 0,
     dlqGrowth: w.dlqGrowth,
+    ...(w.lag ? { visibilityLag: { levelMs: round(w.lag.levelMs, 1), growthMs: round(w.lag.growthMs, 1), slopeMsPerS: round(w.lag.slopeMsPerS, 2), grew: w.lag.grew } } : {}),
     generatorSaturated: result.generator?.saturated === true,
     slos,
   };
+}
+
+/** One process: the statistics start afresh at half time (the recorder's reset) and are read just before the end. */
+async function measureInProcess(ctx: StepContext, options: SimulationOptions, lengthS: number): Promise<{ result: SimulationResult; w: Window }> {
+  const runs: SdkRun[] = [];
+  let recorder: Recorder | undefined;
+  let window: Promise<Window> | undefined;
+  const result = await runSimulation({
+    ...options,
+    onSdkRun: (run) => runs.push(run),
+    onRecorder: (r) => {
+      recorder = r;
+      window = readWindow(ctx, r, runs, lengthS);
+    },
+  });
+  if (!recorder || !window) throw new Error('the step ended before its load started');
+  const w = await window;
+  // The lag's trend from the per-second digests recorded since the reset (the probe reports after the run's end too).
+  if (w.fromMs !== undefined) {
+    const lag = visibilityLagIn(recorder, secondsWithin(w.fromMs, w.fromMs + w.windowS * 1000));
+    if (lag) w.lag = lag;
+  }
+  return { result, w };
+}
+
+/**
+ * --workers: the coordinator merges the workers' recorders at the end; the window is read from
+ * the merged per-second digests (step-window.ts), the DLQ from samples taken through the step.
+ * SDK runs live in the workers, so their queues cannot be sampled here: refused up front.
+ */
+async function measureOnWorkers(ctx: StepContext, options: SimulationOptions, lengthS: number): Promise<{ result: SimulationResult; w: Window }> {
+  const dlq: { atMs: number; pending: number }[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling && !ctx.signal?.aborted) {
+      const atMs = Date.now();
+      const d = await ctx.control.readDlq(ctx.ingestUrl);
+      if (d) dlq.push({ atMs, pending: d.batches_pending });
+      await sleep(DLQ_SAMPLE_MS, ctx.signal);
+    }
+  })();
+  let run: Awaited<ReturnType<typeof runWorkers>>;
+  try {
+    run = await runWorkers({ ...options, scaleOut: { workers: ctx.workers } }, ctx.workers);
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  const recorder = new Recorder();
+  recorder.mergeSnapshot(run.merged.stats);
+  const startMs = run.merged.startedAtMs;
+  const secs = secondsWithin(startMs + (lengthS * 1000) / 2, startMs + lengthS * 1000 - READ_BEFORE_END_MS);
+  const w: Window = { rows: windowRows(recorder, secs, ctx.sdk), windowS: Math.max(1e-9, secs.toSec - secs.fromSec) };
+  const first = dlq.find((d) => d.atMs >= secs.fromSec * 1000);
+  const last = [...dlq].reverse().find((d) => d.atMs <= secs.toSec * 1000);
+  if (first && last && last.atMs >= first.atMs) w.dlqGrowth = Math.max(0, last.pending - first.pending);
+  const lag = visibilityLagIn(recorder, secs);
+  if (lag) w.lag = lag;
+  return { result: run.result, w };
 }
 
 /** Resets the statistics at half time and reads them just before the end. */
@@ -120,6 +182,7 @@ async function readWindow(ctx: StepContext, recorder: Recorder, runs: readonly S
   await sleep(halfMs, ctx.signal);
   recorder.reset();
   const from = performance.now();
+  const fromMs = Date.now();
   const dlqAtStart = ctx.control.readDlq(ctx.ingestUrl);
   const queue = ctx.sdk ? sampleQueues(runs, from) : undefined;
   await sleep(Math.max(0, halfMs - READ_BEFORE_END_MS), ctx.signal);
@@ -129,7 +192,7 @@ async function readWindow(ctx: StepContext, recorder: Recorder, runs: readonly S
   if (ctx.sdk) rows.set(SDK_HTTP_GROUP, recorder.group(SDK_HTTP_GROUP, isHttpEntry, windowS));
   if (!rows.has(ITERATION_DROPPED_NAME)) rows.set(ITERATION_DROPPED_NAME, recorder.group(ITERATION_DROPPED_NAME, [], windowS));
   if (!rows.has(E2E_ENTRY_NAME) && ctx.sdk) rows.set(E2E_ENTRY_NAME, recorder.group(E2E_ENTRY_NAME, [], windowS));
-  const w: Window = { rows, windowS };
+  const w: Window = { rows, windowS, fromMs };
   if (queue) {
     const { samples, logged } = queue.stop();
     w.keptUp = keptUpShare(queueTrend(samples), logged / windowS);
