@@ -96,6 +96,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
       log(`embedded reference server at ${embedded.url}${plan.embeddedServer.capacityRps ? ` (capacity ${plan.embeddedServer.capacityRps} requests/s)` : ''}`);
     }
     const ingestUrl = plan.host ?? embedded!.url;
+    if (workers > 1) log(`each step runs on ${workers} worker processes; its window is read from their merged per-second digests`);
     const base: SimulationOptions = {
       ...options, host: ingestUrl, key: plan.key ?? embedded?.key, seed: plan.seed, scaleOut: undefined, log: undefined,
       users: undefined, arrivalRate: undefined, runTime: undefined, auditStorage: false,
