@@ -11,7 +11,8 @@
  *      (bench/lib/cpu-bound-scenario.ts, ~2,000 iterations/s a core): the result is a floor limited
  *      by the generator, never a capacity.
  *
- * Usage: node --import tsx bench/capacity.ts [--runs 5] [--rate 300] [--sdk-rate 100] [--only A,B,C]
+ * Usage: node --import tsx bench/capacity.ts [--runs 5] [--rate 300] [--sdk-rate 100] [--only A,B,C] [--workers N]
+ * (--workers N: part A's searches run each step on N worker processes, `capacity --workers N`)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ import { fmt, spread } from './lib/proc.js';
 const RUNS = numberArg('--runs', 5);
 const R = numberArg('--rate', 300);
 const RS = numberArg('--sdk-rate', 100);
+const WORKERS = numberArg('--workers', 1);
+const workersArgs = WORKERS > 1 ? ['--workers', String(WORKERS)] : [];
 const argv = process.argv.slice(2);
 const ONLY = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : ['A', 'B', 'C'];
 
@@ -59,11 +62,11 @@ if (ONLY.includes('A')) {
   const runs: Search[] = [];
   for (let i = 0; i < RUNS; i++) {
     process.stderr.write(`capacity A: search ${i + 1}/${RUNS} against --server-capacity ${R}\n`);
-    runs.push(await search(['--scenario', 'http', '--server-capacity', String(R), '--max-time', '180s', '--seed', String(20 + i)]));
+    runs.push(await search(['--scenario', 'http', '--server-capacity', String(R), '--max-time', '180s', '--seed', String(20 + i), ...workersArgs]));
   }
   const figures = runs.map((r) => r.report.figure);
   const med = spread(figures).median;
-  lines.push(`### Capacity A: http against a FIFO server of R = ${R} requests/s (${RUNS} searches, default SLOs, --max-time 180s)`, '');
+  lines.push(`### Capacity A: http against a FIFO server of R = ${R} requests/s (${RUNS} searches, default SLOs, --max-time 180s${WORKERS > 1 ? `, --workers ${WORKERS}` : ''})`, '');
   lines.push('| search | figure req/s | bracket | vs R | steps | wall s | kind | within −10 %/+2 % | ≤ 180 s |', '|---|---|---|---|---|---|---|---|---|');
   runs.forEach((r, i) => {
     const f = r.report.figure;
