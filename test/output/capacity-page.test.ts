@@ -23,6 +23,7 @@ describe('capacitySummary', () => {
   it('a generator-bound search is a floor that names the generator, never a capacity', () => {
     const s = capacitySummary(base({ kind: 'floor', limitedBy: 'generator', unit: 'runs', figure: 2400, bracket: { low: 2400, high: 2450 } }));
     expect(s).toMatch(/^sustains at least 2,400 concurrent runs — a floor, not the capacity: the generator, not the target, limited this/);
+    expect(capacitySummary(base({ kind: 'floor', limitedBy: 'generator', unit: 'requests/s', figure: 1000, bracket: { low: 1000, high: 2000 } }))).toMatch(/mlop-sim capacity --workers N/);
     expect(s).toContain('--workers');
   });
   it('time and --max-load floors, and below the lowest step', () => {

@@ -30,7 +30,7 @@ export function capacitySummary(r: CapacityReport): string {
         : `sustains ${n(r.figure)} ${u}.`;
     case 'floor':
       if (r.limitedBy === 'generator') {
-        return `sustains at least ${n(r.figure)} ${u} — a floor, not the capacity: the generator, not the target, limited this (it saturated at ${n(r.bracket.high ?? r.figure)}); give it more room (more cores or machines: mlop-sim --workers) to find the target's limit.`;
+        return `sustains at least ${n(r.figure)} ${u} — a floor, not the capacity: the generator, not the target, limited this (it saturated at ${n(r.bracket.high ?? r.figure)}); give it more room (${r.unit === 'runs' ? 'more cores or machines: mlop-sim --workers' : 'more worker processes: mlop-sim capacity --workers N, or more cores'}) to find the target's limit.`;
       }
       if (r.limitedBy === 'max-load') return `sustains at least ${n(r.figure)} ${u} — a floor: every step passed up to --max-load.`;
       return `sustains at least ${n(r.figure)} ${u} — a floor: the time budget ended before any step failed (raise --max-time).`;
