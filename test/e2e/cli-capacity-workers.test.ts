@@ -35,6 +35,8 @@ describe('mlop-sim capacity --workers 2', () => {
     }
     expect(r.stdout).toMatch(/Capacity: sustains \d+ requests\/s \(between \d+, passed, and \d+, failed\)/);
     expect(r.stdout).toMatch(/each step runs on 2 worker processes/);
+    // the workers run without the generator's health monitor: the answer says its figure is unchecked for that
+    expect(c.summary).toMatch(/unchecked for a generator limit: under --workers the generator's saturation is not monitored\.$/);
   }, 220_000);
 
   it('--workers with the sdk scenario, or --shard, is refused with one sentence (exit 2)', async () => {

@@ -96,7 +96,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
       log(`embedded reference server at ${embedded.url}${plan.embeddedServer.capacityRps ? ` (capacity ${plan.embeddedServer.capacityRps} requests/s)` : ''}`);
     }
     const ingestUrl = plan.host ?? embedded!.url;
-    if (workers > 1) log(`each step runs on ${workers} worker processes; its window is read from their merged per-second digests`);
+    if (workers > 1) log(`each step runs on ${workers} worker processes; its window is read from their merged per-second digests; the generator's saturation is not monitored under --workers`);
     const base: SimulationOptions = {
       ...options, host: ingestUrl, key: plan.key ?? embedded?.key, seed: plan.seed, scaleOut: undefined, log: undefined,
       users: undefined, arrivalRate: undefined, runTime: undefined, auditStorage: false,
@@ -125,6 +125,8 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
     );
     const report: CapacityReport = { unit, ...search, summary: '', slos: specs.map((s) => s.expression) };
     report.summary = capacitySummary(report);
+    // The workers run without the generator's health monitor: a figure could be their limit.
+    if (workers > 1 && report.kind === 'capacity') report.summary = `${report.summary.replace(/\.$/, '')} — unchecked for a generator limit: under --workers the generator's saturation is not monitored.`;
     const reasons: string[] = [];
     if (report.kind === 'below-lowest') reasons.push(report.summary);
     if (options.expectCapacity !== undefined && report.figure < options.expectCapacity) {
