@@ -134,11 +134,7 @@ export class WebServer {
   }
 
   private openEvents(res: ServerResponse): void {
-    // The stream ends when the connection closes (node says `Connection: close`): no chunked
-    // framing (three buffers per write, per client, each second), each frame goes to the socket
-    // as the one Buffer broadcast made.
-    res.useChunkedEncodingByDefault = false;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
     res.write('retry: 1000\n\n');
     res.write(this.routes.greeting());
     this.clients.add(res);
