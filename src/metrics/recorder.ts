@@ -159,8 +159,6 @@ export class Recorder {
     let foldedUntil = -Infinity;
     for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
     const entries = this.select(select);
-    // Charts only, one entry: a second's point ranks the entry's own digest of it (no copy to merge).
-    const own = chartsOnly && entries.length === 1;
     const buckets = new Map<number, SecondBucket>();
     let first = Infinity, last = -Infinity;
     for (const e of entries) {
@@ -169,14 +167,13 @@ export class Recorder {
         if (start < fromT) continue;
         let m = buckets.get(start);
         if (m === undefined) {
-          const shared = own && start >= foldedUntil;
-          m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: shared ? b.digest : new Digest(SECOND_COMPRESSION) };
+          m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
           buckets.set(start, m);
         }
         m.count += b.count;
         m.failures += b.failures;
         m.bytes += b.bytes;
-        if (m.digest !== b.digest) m.digest.merge(b.digest);
+        m.digest.merge(b.digest);
         first = Math.min(first, b.first);
         // A folded minute holds samples up to where its entry's fold stands at most.
         last = Math.max(last, b.span === 1 ? b.t : Math.min(b.t + b.span, e.series.foldedUntil) - 1);
