@@ -150,11 +150,9 @@ export class Recorder {
    * any entry has folded into minutes (older than its last five minutes, see time-series.ts)
    * come as one point per minute, with `spanS` and per-second rates. With `fromT` (the live
    * page's updates) only the points from epoch second fromT on, their running totals counted
-   * from there. With `chartsOnly` (the live page's updates, whose points carry only what the
-   * charts draw) the points skip the other quantiles and the running latency totals (left 0):
-   * merging and ranking them was most of the cost of an update's history.
+   * from there.
    */
-  history(_label: string, select: EntrySelector, fromT = -Infinity, chartsOnly = false): TimeSeriesPoint[] {
+  history(_label: string, select: EntrySelector, fromT = -Infinity): TimeSeriesPoint[] {
     // One grid for every history of the recorder: the latest fold of any entry.
     let foldedUntil = -Infinity;
     for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
@@ -198,13 +196,13 @@ export class Recorder {
       totalRequests += b?.count ?? 0;
       totalFailures += b?.failures ?? 0;
       totalBytes += b?.bytes ?? 0;
-      if (b && !chartsOnly) total.merge(b.digest);
+      if (b) total.merge(b.digest);
       const point: TimeSeriesPoint = {
         t, users, requests: (b?.count ?? 0) / spanS, failures: (b?.failures ?? 0) / spanS,
         p50Ms: b ? b.digest.quantile(0.5) : 0,
         p95Ms: b ? b.digest.quantile(0.95) : 0,
         p99Ms: b ? b.digest.quantile(0.99) : 0,
-        quantilesMs: chartsOnly ? [] : QUANTILES.map((q) => (b ? b.digest.quantile(q) : 0)),
+        quantilesMs: QUANTILES.map((q) => (b ? b.digest.quantile(q) : 0)),
         totalRequests, totalFailures,
         totalMedianMs: total.count > 0 ? total.quantile(0.5) : 0,
         totalAvgMs: total.count > 0 ? total.sum / total.count : 0,

@@ -59,8 +59,7 @@ export interface LiveRun {
   control?: RunControl;
   /**
    * The result as it would stand if the run ended now (the same builder as the final one, every
-   * entry's history); with `historyFromT`, only the history points from that epoch second on, and
-   * only what the charts draw of them.
+   * entry's history); with `historyFromT`, only the history points from that epoch second on.
    */
   result(historyFromT?: number): SimulationResult;
   /** Users running now. */

@@ -27,33 +27,6 @@ describe('Recorder.history from a second on', () => {
       expect([p.requests, p.failures, p.p50Ms, p.p95Ms, p.p99Ms, p.users]).toEqual([q.requests, q.failures, q.p50Ms, q.p95Ms, q.p99Ms, q.users]);
     }
   });
-
-  it('charts only: the same chart figures as the whole history, without the fields the update drops', () => {
-    let now = 1_800_000_000_000;
-    const r = new Recorder({ now: () => now });
-    for (let s = 0; s < 20; s++) {
-      now = 1_800_000_000_000 + s * 1000 + 10;
-      for (let i = 0; i < 12_000; i++) r.record('POST', `/r${i % 3}`, 1 + ((i * 37 + s) % 211) / 7 + (i % 101) / 13, i % 17 !== 0);
-    }
-    const all = r.history('Aggregated', () => true);
-    const from = 1_800_000_000 + 15;
-    const lean = r.history('Aggregated', () => true, from, true);
-    expect(lean.map((p) => p.t)).toEqual(all.filter((p) => p.t >= from).map((p) => p.t));
-    for (const p of lean) {
-      const q = all.find((x) => x.t === p.t)!;
-      expect([p.requests, p.failures, p.p50Ms, p.p95Ms, p.p99Ms, p.users, p.spanS]).toEqual([q.requests, q.failures, q.p50Ms, q.p95Ms, q.p99Ms, q.users, q.spanS]);
-      expect(p.quantilesMs).toEqual([]);
-      expect(q.quantilesMs.length).toBeGreaterThan(3);
-    }
-    // One entry, enough samples a second to be compressed: its own digest ranks as its merged copy did.
-    const one = r.history('POST /r1', ['POST /r1'], from, true);
-    const oneAll = r.history('POST /r1', ['POST /r1']);
-    expect(one.length).toBe(5);
-    for (const p of one) {
-      const q = oneAll.find((x) => x.t === p.t)!;
-      expect([p.requests, p.p50Ms, p.p95Ms, p.p99Ms]).toEqual([q.requests, q.p50Ms, q.p95Ms, q.p99Ms]);
-    }
-  });
 });
 
 describe('without --web', () => {

@@ -91,10 +91,7 @@ export interface ResultInputs {
   outcome?: Pick<ExecutionOutcome, 'iterations'>;
   /** The result so far for the live page (--web): no distributions and no regression verdict, both are of the end. */
   live?: boolean;
-  /**
-   * The live page's updates: history points from this epoch second on only (default: all), and
-   * only what the charts draw of them (no other quantiles, running latency totals 0).
-   */
+  /** The live page's updates: history points from this epoch second on only (default: all). */
   historyFromT?: number;
   /** Changes made by hand from the live page (--web). */
   control?: readonly ControlAction[];
@@ -125,14 +122,13 @@ export function buildResult(i: ResultInputs): SimulationResult {
     rps: primary.rps,
   };
   const from = i.historyFromT;
-  const chartsOnly = from !== undefined;
-  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, isHttpEntry, from, chartsOnly) };
-  for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name), from, chartsOnly);
+  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, isHttpEntry, from) };
+  for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name), from);
   // An open model ran when the executor reported iterations (a load shape of users did not).
   const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
-  if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name], from, chartsOnly);
+  if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name], from);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
-  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name], from, chartsOnly);
+  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name], from);
 
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
