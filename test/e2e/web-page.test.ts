@@ -68,7 +68,9 @@ describe('--web in a browser', () => {
     await page.waitForTimeout(4_000);
     expect((await updates()) - before).toBeGreaterThanOrEqual(4);
     const pointsAfter = await page.evaluate(() => JSON.parse(document.getElementById('mlop-sim-data')!.textContent!).history.Aggregated.length as number);
-    expect(pointsAfter).toBeGreaterThanOrEqual(pointsBefore + 3);
+    // One point a second; the seconds at either end of the wait may still be in flight when an
+    // update is built, and a loaded machine can hold one update back a second.
+    expect(pointsAfter).toBeGreaterThanOrEqual(pointsBefore + 2);
     expect(await page.getAttribute('#chart-rps', 'data-drawn')).not.toBeNull();
     expect(await page.textContent('#verdict')).toContain('RUNNING');
     expect(await users()).toBe(6);
