@@ -10,6 +10,8 @@ import { E2E_CONSOLE_ENTRY, E2E_ENTRY, E2E_STARTUP_ENTRY, E2E_SYSTEM_ENTRY } fro
 
 /** The SDK's delivery counts of one run (records logged, acked, FAILED, pending; rows acked). */
 export type SdkDelivery = DeliveryCounts;
+/** The longest string value the SDK logs as a string series (longer ones it skips). */
+export { STRING_SERIES_MAX_LEN } from '@mlop/sdk-ts';
 
 /** One record the SDK settled (acked or FAILED), as its observer reports it. */
 export type SettledRecord = RecordSettled;

@@ -154,8 +154,7 @@ export class Recorder {
    */
   history(_label: string, select: EntrySelector, fromT = -Infinity): TimeSeriesPoint[] {
     // One grid for every history of the recorder: the latest fold of any entry.
-    let foldedUntil = -Infinity;
-    for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
+    const foldedUntil = this.foldedUntil();
     const entries = this.select(select);
     const buckets = new Map<number, SecondBucket>();
     let first = Infinity, last = -Infinity;
@@ -375,9 +374,14 @@ export class Recorder {
 
   /** The windows of the selected entries (metrics/windows.ts), for the saved distributions. */
   windows(select: EntrySelector, width?: number): RunWindow[] {
-    let foldedUntil = -Infinity;
-    for (const e of this.byName.values()) foldedUntil = Math.max(foldedUntil, e.series.foldedUntil);
-    return windowsOf(this.select(select).map((e) => e.series), foldedUntil, width);
+    return windowsOf(this.select(select).map((e) => e.series), this.foldedUntil(), width);
+  }
+
+  /** The latest second any entry has folded into minutes (the grid of histories and windows). */
+  private foldedUntil(): number {
+    let until = -Infinity;
+    for (const e of this.byName.values()) until = Math.max(until, e.series.foldedUntil);
+    return until;
   }
 
   /** Users at the latest second ≤ t that has a setUsers() value (0 if none). */

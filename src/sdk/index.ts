@@ -9,6 +9,7 @@ export { resolveSettings, type Settings, type ResolvedSettings, type Endpoints }
 export type { SdkObserver, RequestExchange, RecordSettled, RecordKind } from './observer.js';
 export type { DeliveryCounts, DeliveryKind, KindCounts } from './sync/record-queue.js';
 export { Data, DataValue, Graph, Histogram, Table } from './values/data-types.js';
+export { STRING_SERIES_MAX_LEN } from './values/log-values.js';
 export { Artifact, Audio, File, Text, Video, mimeOf } from './values/file-values.js';
 export { Image, type BoxLayer, type ImageOptions, type MaskLayer, type Pixels } from './values/image-value.js';
 export { SdkError, SdkAuthError, SdkRequestError, SdkConnectionError, SdkRunExistsError } from './errors.js';

@@ -22,8 +22,6 @@ interface JobState {
   lineNumber: number;
 }
 
-/** pluto logs no string value longer than this (STRING_SERIES_MAX_LEN). */
-const STRING_MAX = 200;
 /** How long one idle task call of a finished job lasts. */
 const IDLE_MS = 1000;
 let session: Awaited<ReturnType<typeof loadSdkSession>> | undefined;
@@ -97,7 +95,7 @@ async function playStep(ctx: ScenarioContext, timelines: JobTimeline[], speed: n
     const d = job.data[di];
     // A string series stays a string (≤ 200 characters, pluto's limit); other kinds a Data value of that size.
     const text = textOf(r.int(d.bytes[0], d.bytes[1]), ctx);
-    await run.log({ [d.logName]: d.dataType === 'string-series' ? text.slice(0, STRING_MAX) : sdk!.sdkDataValue(text) }, { step: a.step });
+    await run.log({ [d.logName]: d.dataType === 'string-series' ? text.slice(0, sdk!.STRING_SERIES_MAX_LEN) : sdk!.sdkDataValue(text) }, { step: a.step });
   }
   if (a.files.length) {
     const { sdkFileValue } = sdk!;

@@ -6,7 +6,7 @@
  * window is read: the SLOs on the judged entries, how much of the offered load completed, and the
  * target's dead-letter queue at both ends.
  */
-import { AGGREGATED, E2E_ENTRY_NAME, ITERATION_ACTUAL_NAME, ITERATION_DROPPED_NAME, SDK_HTTP_GROUP, isHttpEntry } from '../../core/entry-names.js';
+import { AGGREGATED, ITERATION_ACTUAL_NAME, isHttpEntry } from '../../core/entry-names.js';
 import { keptUpShare, queueTrend, type QueueSample } from '../../executor/capacity/queue-trend.js';
 import type { StepMeasure } from '../../executor/capacity/step-verdict.js';
 import type { SdkRun } from '../../load/sdk-session.js';
@@ -18,7 +18,7 @@ import type { SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';
 import type { TargetControl } from '../target-control.js';
 import { runWorkers } from '../distributed/fleet-driver.js';
-import { secondsWithin, visibilityLagIn, windowRows } from './step-window.js';
+import { secondsWithin, stepRows, visibilityLagIn, windowRows } from './step-window.js';
 
 export interface StepContext {
   /** The run's options with the target resolved (host and key); the step sets the load. */
@@ -187,11 +187,7 @@ async function readWindow(ctx: StepContext, recorder: Recorder, runs: readonly S
   const queue = ctx.sdk ? sampleQueues(runs, from) : undefined;
   await sleep(Math.max(0, halfMs - READ_BEFORE_END_MS), ctx.signal);
   const windowS = (performance.now() - from) / 1000;
-  const rows = new Map(recorder.summaries(windowS).map((s) => [s.name, s]));
-  rows.set(AGGREGATED, recorder.group(AGGREGATED, isHttpEntry, windowS));
-  if (ctx.sdk) rows.set(SDK_HTTP_GROUP, recorder.group(SDK_HTTP_GROUP, isHttpEntry, windowS));
-  if (!rows.has(ITERATION_DROPPED_NAME)) rows.set(ITERATION_DROPPED_NAME, recorder.group(ITERATION_DROPPED_NAME, [], windowS));
-  if (!rows.has(E2E_ENTRY_NAME) && ctx.sdk) rows.set(E2E_ENTRY_NAME, recorder.group(E2E_ENTRY_NAME, [], windowS));
+  const rows = stepRows(recorder.summaries(windowS), (label, select) => recorder.group(label, select, windowS), ctx.sdk);
   const w: Window = { rows, windowS, fromMs };
   if (queue) {
     const { samples, logged } = queue.stop();

@@ -37,15 +37,24 @@ function summaryIn(recorder: Recorder, label: string, method: string, route: str
   return summarize(label, method, route, count, failures, 0, digest, w.toSec - w.fromSec);
 }
 
-/** Every entry's summary over the window, with the aggregates the step's verdict reads. */
-export function windowRows(recorder: Recorder, w: SecondsWindow, sdk: boolean): Map<string, EntrySummary> {
-  const rows = new Map<string, EntrySummary>();
-  for (const s of recorder.summaries(1)) rows.set(s.name, summaryIn(recorder, s.name, s.method, s.route, [s.name], w));
-  rows.set(AGGREGATED, summaryIn(recorder, AGGREGATED, '', AGGREGATED, isHttpEntry, w));
-  if (sdk) rows.set(SDK_HTTP_GROUP, summaryIn(recorder, SDK_HTTP_GROUP, '', SDK_HTTP_GROUP, isHttpEntry, w));
-  if (!rows.has(ITERATION_DROPPED_NAME)) rows.set(ITERATION_DROPPED_NAME, summaryIn(recorder, ITERATION_DROPPED_NAME, '', ITERATION_DROPPED_NAME, [], w));
-  if (!rows.has(E2E_ENTRY_NAME) && sdk) rows.set(E2E_ENTRY_NAME, summaryIn(recorder, E2E_ENTRY_NAME, '', E2E_ENTRY_NAME, [], w));
+/**
+ * The rows a step's verdict reads: every entry, then the aggregates (HTTP requests, the SDK's
+ * HTTP group) and the rows a gate may name though nothing was recorded in them. `group` sums the
+ * selected entries over the window, however the window is read.
+ */
+export function stepRows(entries: readonly EntrySummary[], group: (label: string, select: EntrySelector) => EntrySummary, sdk: boolean): Map<string, EntrySummary> {
+  const rows = new Map<string, EntrySummary>(entries.map((e) => [e.name, e]));
+  rows.set(AGGREGATED, group(AGGREGATED, isHttpEntry));
+  if (sdk) rows.set(SDK_HTTP_GROUP, group(SDK_HTTP_GROUP, isHttpEntry));
+  if (!rows.has(ITERATION_DROPPED_NAME)) rows.set(ITERATION_DROPPED_NAME, group(ITERATION_DROPPED_NAME, []));
+  if (!rows.has(E2E_ENTRY_NAME) && sdk) rows.set(E2E_ENTRY_NAME, group(E2E_ENTRY_NAME, []));
   return rows;
+}
+
+/** Every entry's summary over the window of whole seconds, with the aggregates the step's verdict reads. */
+export function windowRows(recorder: Recorder, w: SecondsWindow, sdk: boolean): Map<string, EntrySummary> {
+  const entries = recorder.summaries(1).map((s) => summaryIn(recorder, s.name, s.method, s.route, [s.name], w));
+  return stepRows(entries, (label, select) => summaryIn(recorder, label, '', label, select, w), sdk);
 }
 
 /** The time-to-visible lag's trend over the window, or undefined when nothing was probed. */
