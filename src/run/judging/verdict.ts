@@ -73,7 +73,9 @@ export function regressionVerdict(base: readonly ResultFile[], cand: readonly Re
 }
 
 function conclude(tests: readonly VerdictTest[], s: VerdictSettings): Pick<RegressionVerdict, 'outcome' | 'statement'> {
-  const regressions = tests.filter((t) => t.outcome === 'regression');
+  // The clearest first: the interval whose lower end lies farthest beyond its minimum effect.
+  const beyond = (t: VerdictTest): number => t.lo / (t.metric === 'error_rate' ? s.minErrorEffect : Math.max(s.minEffect, s.minEffectMs / t.base));
+  const regressions = tests.filter((t) => t.outcome === 'regression').sort((a, b) => beyond(b) - beyond(a));
   if (regressions.length > 0) {
     const listed = regressions.slice(0, 3).map(describeTest).join('; ');
     const more = regressions.length > 3 ? ` and ${regressions.length - 3} more` : '';

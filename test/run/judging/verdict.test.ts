@@ -10,14 +10,14 @@ import { createRandom } from '../../../src/core/random.js';
 const T0 = 1_700_000_000_000;
 
 /** An http-like run: two routes with lognormal latencies (median `median` ms), 30 s. */
-function result(file: string, seed: number, median: number, extraRoute = false): ResultFile {
+function result(file: string, seed: number, median: number, extraRoute = false, metricsFactor = 1): ResultFile {
   const rng = createRandom(seed);
   const clock = { ms: T0 };
   const rec = new Recorder({ now: () => clock.ms });
   for (let i = 0; i < 30 * 80; i++) {
     clock.ms = T0 + i * 12.5;
     const z = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-    rec.record('POST', i % 2 ? '/ingest/metrics' : '/ingest/logs', median * Math.exp(0.5 * z), true);
+    rec.record('POST', i % 2 ? '/ingest/metrics' : '/ingest/logs', median * (i % 2 ? metricsFactor : 1) * Math.exp(0.5 * z), true);
     if (extraRoute && i % 10 === 0) rec.record('POST', '/ingest/files', 3, true);
   }
   const names = ['Aggregated', ...rec.names()];
@@ -34,6 +34,13 @@ describe('regressionVerdict', () => {
     expect(v.statement).toMatch(/^regression beyond the \+5\.0 % minimum effect: Aggregated p50 /);
     expect(v.seedRule?.checks.map((c) => c.metric)).toEqual(['p95_ms', 'p99_ms', 'error_rate']);
     expect(v.tested).toBe(12);
+  });
+
+  it('names the clearest regression first: a doubled route before the aggregate it drags up', () => {
+    const v = regressionVerdict([result('a.json', 1, 20)], [result('b.json', 2, 20, false, 2)]);
+    expect(v.outcome).toBe('regression');
+    expect(v.tests.some((t) => t.entry === 'Aggregated' && t.outcome === 'regression')).toBe(true);
+    expect(v.statement).toMatch(/^regression beyond the \+5\.0 % minimum effect: POST \/ingest\/metrics p\d\d /);
   });
 
   it('A/A: a pass stating its bound; a route only one side has is noted, not compared', () => {
