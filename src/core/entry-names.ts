@@ -55,3 +55,8 @@ export const DROPPED_MESSAGE = 'due but not started: no free user (dropped)';
 export function isIterationEntry(name: string): boolean {
   return name.startsWith(`${ITERATION_METHOD} `);
 }
+
+/** True for one HTTP route's entry (`POST /ingest/metrics`), not an aggregate of several. */
+export function isRouteEntry(name: string): boolean {
+  return /^[A-Z]+ \//.test(name);
+}

@@ -26,7 +26,7 @@ describe('the verdict in the reports', () => {
     const html = verdictSection(verdict);
     expect((html.match(/<g class="interval"/g) ?? []).length).toBe(2);
     expect(html).toMatch(/<g class="interval" data-outcome="regression">/);
-    expect(html).toMatch(/<title>±5 % minimum effect<\/title>/);
+    expect(html).toMatch(/<title>±3 % minimum effect<\/title>/);
     expect(html).toMatch(/p99 needs at least 500 samples/);
   });
 

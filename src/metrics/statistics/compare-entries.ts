@@ -6,25 +6,36 @@
  * at the Bonferroni level over the pairs tested; each decided by decision.ts.
  * Pure: no I/O, deterministic for the same input and seed.
  */
-import { BASELINE_FLOOR_MS } from '../baseline.js';
 import { decide, type Outcome } from './decision.js';
 import { bonferroniZ } from './multiple-comparisons.js';
 import { pairedSpread } from './paired-spread.js';
 import { studentQuantile } from './student-t.js';
 import { sideSpread, type SideSpread } from './side-spread.js';
+import { typicalShift, type StratumSides } from './typical-shift.js';
 import { prepareSide, type RunSample } from './window-sample.js';
 
 export const VERDICT_QUANTILES = [0.5, 0.95, 0.99] as const;
 export const QUANTILE_METRICS = ['p50', 'p95', 'p99'] as const;
-export type VerdictMetric = (typeof QUANTILE_METRICS)[number] | 'error_rate';
+/** `typical`: the typical request's latency over all routes (typical-shift.ts), the verdict's primary test. */
+export type VerdictMetric = 'typical' | (typeof QUANTILE_METRICS)[number] | 'error_rate';
+
+/** The entry name of the primary test: every route, the mix held equal. */
+export const TYPICAL_ENTRY = 'All routes';
+/**
+ * The share of the family-wise α the primary test gets when it is made; the other tests share the
+ * rest equally — a weighted Bonferroni split (Holm 1979 §5; Benjamini & Hochberg 1997, "Multiple
+ * hypotheses testing with weights", Scand. J. Statist. 24): Σ αᵢ = α, so the family-wise error
+ * stays at most α whatever the dependence (docs/statistics.md "Many tests").
+ */
+export const PRIMARY_SHARE = 0.8;
 
 export interface VerdictSettings {
   /** Smallest latency change that counts (fraction; 0.05 = 5 %). */
   minEffect: number;
   /**
    * Smallest latency change that counts in milliseconds, besides the relative one: a route of
-   * 0.6 ms moving by 0.1 ms (+17 %) is loopback noise, not a regression (the seed rule's 1 ms
-   * floor, src/metrics/baseline.ts). The relative minimum becomes max(minEffect, minEffectMs / base).
+   * 0.6 ms moving by 0.1 ms (+17 %) is loopback noise, not a regression. The relative minimum
+   * becomes max(minEffect, minEffectMs / base) (docs/statistics.md "Deciding").
    */
   minEffectMs: number;
   /** Smallest error-rate difference that counts (absolute; 0.01 = one point). */
@@ -39,13 +50,18 @@ export interface VerdictSettings {
 }
 
 export const DEFAULT_SETTINGS: VerdictSettings = {
-  minEffect: 0.05, minEffectMs: BASELINE_FLOOR_MS, minErrorEffect: 0.01, alpha: 0.05, resolution: 0.2, errorResolution: 0.05, resamples: 1000, seed: 20,
+  minEffect: 0.03, minEffectMs: 0.5, minErrorEffect: 0.01, alpha: 0.05, resolution: 0.2, errorResolution: 0.05, resamples: 1000, seed: 20,
 };
 
 /** Fewest top-level units (windows of one run, or runs) per side for an interval. */
 export const MIN_UNITS = 3;
-/** Fewest samples beyond a quantile, per side, for that quantile to be tested: p99 needs 500. */
-export const MIN_TAIL_SAMPLES = 5;
+/**
+ * Fewest samples beyond a quantile, per side, for that quantile to be tested: p50 needs 20, p95
+ * 200, p99 1,000. With 5 beyond (p99 of 500 samples) the windows' bootstrap of such an extreme
+ * order statistic is unreliable (Bickel & Freedman 1981, Ann. Statist. 9, on the bootstrap of
+ * extremes) and made the only A/A false alarms of the power bench (bench/RESULTS.md).
+ */
+export const MIN_TAIL_SAMPLES = 10;
 
 export interface EntrySides {
   name: string;
@@ -91,11 +107,20 @@ function hashName(s: string): number {
   return h >>> 0;
 }
 
-interface Pending { test: VerdictTest; lnRatio?: number; se: number; /** Degrees of freedom of se: resampled units − 1. */ df: number; /** The interval is already set (rule of three). */ fixed?: boolean }
+interface Pending { test: VerdictTest; lnRatio?: number; se: number; /** Degrees of freedom of se: resampled units − 1. */ df: number; /** The interval is already set (rule of three). */ fixed?: boolean; /** Its share of α (the primary test's); the others share what is left. */ alpha?: number }
 
-export function compareEntries(entries: readonly EntrySides[], settings: VerdictSettings = DEFAULT_SETTINGS): EntriesVerdict {
+/**
+ * `routes`: each HTTP route of both sides, windows placed in time (`at`), for the primary test —
+ * the typical request over all routes (typical-shift.ts). Without routes it is not made.
+ */
+export function compareEntries(entries: readonly EntrySides[], settings: VerdictSettings = DEFAULT_SETTINGS, routes: readonly StratumSides[] = []): EntriesVerdict {
   const pending: Pending[] = [];
   const finished: VerdictTest[] = [];
+  const typical = typicalShift(routes, settings.resamples, settings.seed, Math.ceil(MIN_TAIL_SAMPLES / 0.5));
+  if (typical && typical.units >= MIN_UNITS && Number.isFinite(typical.se)) {
+    const t: VerdictTest = { entry: TYPICAL_ENTRY, metric: 'typical', judged: true, base: typical.base, cand: typical.cand, change: NaN, lo: NaN, hi: NaN, outcome: 'inconclusive', bound: NaN };
+    pending.push({ test: t, lnRatio: typical.lnShift, se: typical.se, df: typical.units - 1, alpha: settings.alpha * PRIMARY_SHARE });
+  }
   for (const e of entries) {
     const base = prepareSide(e.base), cand = prepareSide(e.cand);
     const seed = (settings.seed ^ hashName(e.name)) >>> 0;
@@ -132,11 +157,14 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
     if (ps && !er.fixed) er.se = ps.errorDiffSe;
     pending.push(er);
   }
+  const primary = pending.filter((p) => p.alpha !== undefined);
+  const others = pending.length - primary.length;
+  const rest = (settings.alpha - primary.reduce((a, p) => a + (p.alpha ?? 0), 0)) / Math.max(1, others);
   const z = bonferroniZ(settings.alpha, pending.length);
   for (const p of pending) {
     const t = p.test;
     // The standard error comes from few units: t with their degrees of freedom, not z (student-t.ts).
-    const crit = studentQuantile(1 - settings.alpha / (2 * pending.length), p.df);
+    const crit = studentQuantile(1 - (p.alpha ?? rest) / 2, p.df);
     t.df = p.df;
     if (p.lnRatio !== undefined) {
       t.change = Math.exp(p.lnRatio) - 1;
@@ -184,6 +212,6 @@ function unitsProblem(baseRuns: number[], candRuns: number[], nb: number, nc: nu
 
 function order(tests: VerdictTest[], entries: readonly EntrySides[]): VerdictTest[] {
   const rank = new Map(entries.map((e, i) => [e.name, i]));
-  const metricRank: Record<VerdictMetric, number> = { p50: 0, p95: 1, p99: 2, error_rate: 3 };
-  return tests.sort((a, b) => (rank.get(a.entry) ?? 0) - (rank.get(b.entry) ?? 0) || metricRank[a.metric] - metricRank[b.metric]);
+  const metricRank: Record<VerdictMetric, number> = { typical: -1, p50: 0, p95: 1, p99: 2, error_rate: 3 };
+  return tests.sort((a, b) => (rank.get(a.entry) ?? -1) - (rank.get(b.entry) ?? -1) || metricRank[a.metric] - metricRank[b.metric]);
 }

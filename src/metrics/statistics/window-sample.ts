@@ -10,6 +10,8 @@ export interface WindowSample {
   failures: number;
   /** [value ms, weight] pairs, flattened; weights add up to `count` (give none for a window without latencies). */
   points: readonly number[];
+  /** Its index from the run's start (windows of one width): lines up a run's routes and two runs in time. Default: its position. */
+  at?: number;
 }
 
 /** A run: its windows in time order. A side: one run or several. */

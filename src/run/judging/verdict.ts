@@ -4,9 +4,10 @@
  * metrics/statistics, one overall outcome and one sentence. The seed's rule is computed on the
  * same files and kept beside it.
  */
+import { isRouteEntry } from '../../core/entry-names.js';
 import { Digest } from '../../metrics/digest.js';
 import { compareBaseline } from '../../metrics/baseline.js';
-import type { SavedDistribution } from '../../metrics/distributions.js';
+import type { Distributions, SavedDistribution } from '../../metrics/distributions.js';
 import {
   compareEntries, DEFAULT_SETTINGS, VERDICT_QUANTILES, type EntrySides, type VerdictSettings, type VerdictTest,
 } from '../../metrics/statistics/compare-entries.js';
@@ -25,6 +26,14 @@ const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFi
 
 function runSample(d: SavedDistribution | undefined): RunSample {
   return (d?.windows ?? []).map((w) => ({ count: w.count, failures: w.failures, points: w.c }));
+}
+
+/** A route's windows placed in time: `at` counts windows from the run's first (over all its entries), so routes and runs line up. */
+function placedSample(all: Distributions | undefined, name: string): RunSample {
+  const d = all?.entries[name];
+  if (!all || !d) return [];
+  const start = Math.min(...Object.values(all.entries).flatMap((e) => e.windows.map((w) => w.t)));
+  return d.windows.map((w) => ({ count: w.count, failures: w.failures, points: w.c, at: Math.floor((w.t - start) / all.windowS) }));
 }
 
 /** Point estimates from the whole-run digests: one run's digest, or all runs' merged. */
@@ -56,7 +65,10 @@ export function regressionVerdict(base: readonly ResultFile[], cand: readonly Re
       ...(bq ? { baseQuantiles: bq } : {}), ...(cq ? { candQuantiles: cq } : {}),
     };
   });
-  const result = compareEntries(entries, settings);
+  // The primary test's strata: every HTTP route both sides have (typical-shift.ts).
+  const routes = [...inCand].filter((n) => inBase.has(n) && isRouteEntry(n)).sort()
+    .map((name) => ({ name, base: base.map((r) => placedSample(r.distributions, name)), cand: cand.map((r) => placedSample(r.distributions, name)) }));
+  const result = compareEntries(entries, settings, routes);
   const seedRule = base.length === 1 && cand.length === 1 ? compareBaseline(base[0].figures, cand[0].figures, base[0].file) : undefined;
   for (const c of seedRule?.checks ?? []) c.sentence = describeBaselineCheck(c);
   if (!seedRule) notes.push("the seed's rule compares one file per side: not applied to several runs.");

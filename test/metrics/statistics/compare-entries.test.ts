@@ -91,11 +91,11 @@ describe('compareEntries', () => {
     expect(route[0].reason).toMatch(/at least 3 windows/);
   });
 
-  it('a quantile without enough tail samples is not tested (p99 needs 500)', () => {
+  it('a quantile without enough tail samples is not tested (p99 needs 1,000)', () => {
     const v = compareEntries([{ name: 'x', judged: true, base: [run(7, 6, 50, 1)], cand: [run(8, 6, 50, 1)] }], fast);
     const p99 = v.tests.find((t) => t.metric === 'p99');
     expect(p99?.outcome).toBe('inconclusive');
-    expect(p99?.reason).toMatch(/p99 needs at least 500 samples on each side \(base 300, candidate 300\)/);
+    expect(p99?.reason).toMatch(/p99 needs at least 1000 samples on each side \(base 300, candidate 300\)/);
   });
 
   it('covers the true ratio of shifted lognormals (1.10) in at least 95 % of 120 seeds, and calls it a regression', () => {

@@ -27,26 +27,29 @@ function result(file: string, seed: number, median: number, extraRoute = false, 
 }
 
 describe('regressionVerdict', () => {
-  it('names the entry and quantile of a +30 % slowdown, judged entry first, seed rule beside', () => {
+  it('names the entry and quantile of a +30 % slowdown, the typical request over all routes first, seed rule beside', () => {
     const v = regressionVerdict([result('a.json', 1, 20)], [result('b.json', 2, 26)]);
     expect(v.outcome).toBe('regression');
-    expect(v.tests[0].entry).toBe('Aggregated');
-    expect(v.statement).toMatch(/^regression beyond the \+5\.0 % minimum effect: Aggregated p50 /);
+    expect(v.tests.slice(0, 2).map((t) => `${t.entry} ${t.metric}`)).toEqual(['All routes typical', 'Aggregated p50']);
+    expect(v.tests[0].change).toBeGreaterThan(0.25);
+    expect(v.tests[0].change).toBeLessThan(0.35);
+    expect(v.statement).toMatch(/^regression beyond the \+3\.0 % minimum effect: (All routes typical|Aggregated p50) /);
     expect(v.seedRule?.checks.map((c) => c.metric)).toEqual(['p95_ms', 'p99_ms', 'error_rate']);
-    expect(v.tested).toBe(12);
+    // The typical test, then per entry p50, p95 and the error rate (p99 needs 1,000 samples a side; a route here has 1,200).
+    expect(v.tests.filter((t) => t.outcome !== 'skipped').map((t) => `${t.entry} ${t.metric}`)).toHaveLength(v.tested);
   });
 
   it('names the clearest regression first: a doubled route before the aggregate it drags up', () => {
     const v = regressionVerdict([result('a.json', 1, 20)], [result('b.json', 2, 20, false, 2)]);
     expect(v.outcome).toBe('regression');
     expect(v.tests.some((t) => t.entry === 'Aggregated' && t.outcome === 'regression')).toBe(true);
-    expect(v.statement).toMatch(/^regression beyond the \+5\.0 % minimum effect: POST \/ingest\/metrics p\d\d /);
+    expect(v.statement).toMatch(/^regression beyond the \+3\.0 % minimum effect: POST \/ingest\/metrics p\d\d /);
   });
 
   it('A/A: a pass stating its bound; a route only one side has is noted, not compared', () => {
     const v = regressionVerdict([result('a.json', 3, 20)], [result('b.json', 4, 20, true)]);
     expect(v.outcome).toBe('pass');
-    expect(v.statement).toMatch(/^no change beyond ±\d+\.\d % \(95 %\) in Aggregated(; too noisy to judge: Aggregated p99 \(±\d+ %\))?\.$/);
+    expect(v.statement).toMatch(/^no change beyond ±\d+\.\d % \(95 %\) in All routes, Aggregated(; too noisy to judge: Aggregated p99 \(±\d+ %\))?\.$/);
     expect(v.notes).toContain('only the candidate has POST /ingest/files: not compared.');
     expect(v.tests.some((t) => t.entry === 'POST /ingest/files')).toBe(false);
   });
