@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTrace, startRecording } from '../../src/capture/index.js';
+import { warmUp } from '../../src/capture/record-warmup.js';
+import { FLUSH_MS } from '../../src/capture/trace-writer.js';
 import { SimTargetError } from '../../src/core/errors.js';
 
 const KEY = 'mlps_proxy_test_secret_abcdef123456';
@@ -83,6 +85,7 @@ describe('mlop-sim record, in process', () => {
     expect(trace.exchanges.map((e) => [e.method, e.route, e.status])).toEqual([
       ['POST', '/ingest/metrics?token=[redacted]', 200], ['POST', '/ingest/logs', 200], ['PUT', '/_sim/storage/x.bin', 200], ['POST', '/missing', 404],
     ]);
+    expect(trace.exchanges.map((e) => e.seq)).toEqual([1, 2, 3, 4]); // the start-up warm-up is neither numbered nor traced
     expect(trace.exchanges[0].body).toContain('"k": "[redacted]"');
     expect(trace.exchanges[0].headers).toContainEqual(['authorization', '[redacted]']);
     expect(trace.exchanges[1].body).toBe('line one\nline two\n');
@@ -103,6 +106,26 @@ describe('mlop-sim record, in process', () => {
     const trace = parseTrace(readFileSync(out, 'utf8'));
     expect(trace.exchanges.length + trace.footer.dropped).toBe(40);
     expect(trace.footer.dropped).toBe(s.dropped);
+  });
+
+  it('the trace reaches the disk while recording, within a flush interval, not only at stop', async () => {
+    const out = join(dir, 'd.jsonl');
+    const proxy = await startRecording({ upstream: upstreamUrl, port: 0, out, warmUp: false });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    expect((await send(proxy.url, { path: '/ingest/metrics', body: '{"step": 1}\n', agent })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, FLUSH_MS * 10));
+    const live = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    expect(live).toHaveLength(2);
+    expect(JSON.parse(live[1])).toMatchObject({ seq: 1, route: '/ingest/metrics', status: 200 });
+    agent.destroy();
+    await proxy.stop();
+    expect(parseTrace(readFileSync(out, 'utf8')).exchanges).toHaveLength(1);
+  });
+
+  it('the warm-up sends its requests through the forwarding path to a throwaway upstream, bounded in count', async () => {
+    const before = seen.length;
+    expect(await warmUp(8 * 1024 * 1024, 60, 5000)).toBe(60);
+    expect(seen.length).toBe(before); // never the real upstream
   });
 
   it('an upstream that is down is a target error (exit 3)', async () => {

@@ -1,0 +1,78 @@
+/**
+ * The recorder's warm-up: before it listens, it sends a bounded burst of metrics-sized requests
+ * through its own forwarding code to a throwaway upstream inside its process (loopback, never the
+ * real upstream, nothing written to the trace). A cold recorder spends its first seconds compiling
+ * and tiering up the forwarding path (node:http server and client, the agent, the trace record);
+ * on a busy machine that compilation competes with forwarding for the cores and set the proxied
+ * requests' p99 (bench/RESULTS.md, record-overhead). Warmed, the job's first requests meet code
+ * that is already optimised.
+ */
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { forwardRoute, forwardingServer } from './record-forward.js';
+
+/** Requests sent through the forwarding path before the recorder listens. */
+export const WARM_UP_REQUESTS = 3000;
+/** The warm-up stops at this wall time even when not all requests were sent (a slow machine). */
+export const WARM_UP_MAX_MS = 3000;
+/** Requests in flight at once during the warm-up. */
+const PARALLEL = 4;
+
+const BODY = Buffer.from(
+  Array.from({ length: 16 }, (_, i) => `{"time": ${1767225600000 + i}, "step": ${i}, "data": {"train/loss": 0.${i}1234, "lr": 0.0003}}`).join('\n') + '\n',
+);
+
+/** Runs the warm-up; resolves with the number of exchanges that went through. */
+export async function warmUp(maxBody: number, requests = WARM_UP_REQUESTS, maxMs = WARM_UP_MAX_MS): Promise<number> {
+  const stub = http.createServer({ noDelay: true }, (q, s) => {
+    q.resume();
+    q.on('end', () => {
+      s.writeHead(200, { 'content-type': 'application/json' });
+      s.end('{"ok":true}');
+    });
+  });
+  stub.listen(0, '127.0.0.1');
+  await once(stub, 'listening');
+  const stubPort = (stub.address() as AddressInfo).port;
+  let seq = 0;
+  let sink = 0;
+  const route = forwardRoute(new URL(`http://127.0.0.1:${stubPort}`), maxBody, performance.now(), () => ++seq, (line) => void (sink += line.length));
+  const proxy = forwardingServer(route);
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  const proxyPort = (proxy.address() as AddressInfo).port;
+  const client = new http.Agent({ keepAlive: true, maxSockets: PARALLEL });
+  const deadline = performance.now() + maxMs;
+  let sent = 0;
+  const one = (): Promise<void> =>
+    new Promise((resolve) => {
+      const req = http.request(
+        { host: '127.0.0.1', port: proxyPort, method: 'POST', path: '/ingest/metrics', agent: client, headers: { 'content-type': 'application/x-ndjson', 'content-length': BODY.length, authorization: 'Bearer warm-up-not-a-key' } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+          res.on('error', () => resolve());
+        },
+      );
+      req.on('error', () => resolve());
+      req.end(BODY);
+    });
+  const lane = async (): Promise<void> => {
+    while (sent < requests && performance.now() < deadline) {
+      sent++;
+      await one();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: PARALLEL }, lane));
+  } finally {
+    client.destroy();
+    route.agent.destroy();
+    proxy.closeAllConnections();
+    stub.closeAllConnections();
+    proxy.close();
+    stub.close();
+  }
+  return sink > 0 ? seq : 0;
+}
