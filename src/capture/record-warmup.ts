@@ -1,16 +1,18 @@
 /**
  * The recorder's warm-up: before it listens, it sends a bounded burst of metrics-sized requests
  * through its own forwarding code to a throwaway upstream inside its process (loopback, never the
- * real upstream, nothing written to the trace). A cold recorder spends its first seconds compiling
- * and tiering up the forwarding path (node:http server and client, the agent, the trace record);
- * on a busy machine that compilation competes with forwarding for the cores and set the proxied
- * requests' p99 (bench/RESULTS.md, record-overhead). Warmed, the job's first requests meet code
- * that is already optimised.
+ * real upstream; the lines go through a TraceWriter to the null device, never to the trace).
+ * A cold recorder compiles and tiers up its forwarding path (node:http server and client, the
+ * agent, the trace line and writer) while the job's first requests go through it; on a busy
+ * machine that compilation runs on background threads that compete with forwarding for the cores
+ * (bench/RESULTS.md, record-overhead). Warmed, the job's first requests meet optimised code.
  */
 import http from 'node:http';
+import { devNull } from 'node:os';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { forwardRoute, forwardingServer } from './record-forward.js';
+import { TraceWriter } from './trace-writer.js';
 
 /** Requests sent through the forwarding path before the recorder listens. */
 export const WARM_UP_REQUESTS = 3000;
@@ -35,9 +37,11 @@ export async function warmUp(maxBody: number, requests = WARM_UP_REQUESTS, maxMs
   stub.listen(0, '127.0.0.1');
   await once(stub, 'listening');
   const stubPort = (stub.address() as AddressInfo).port;
+  // The lines go where a trace's go, through a TraceWriter, but to the null device.
+  const sink = new TraceWriter(devNull);
+  await sink.ready();
   let seq = 0;
-  let sink = 0;
-  const route = forwardRoute(new URL(`http://127.0.0.1:${stubPort}`), maxBody, performance.now(), () => ++seq, (line) => void (sink += line.length));
+  const route = forwardRoute(new URL(`http://127.0.0.1:${stubPort}`), maxBody, performance.now(), () => ++seq, (line) => sink.line(line));
   const proxy = forwardingServer(route);
   proxy.listen(0, '127.0.0.1');
   await once(proxy, 'listening');
@@ -73,6 +77,7 @@ export async function warmUp(maxBody: number, requests = WARM_UP_REQUESTS, maxMs
     stub.closeAllConnections();
     proxy.close();
     stub.close();
+    await sink.close('').catch(() => undefined);
   }
-  return sink > 0 ? seq : 0;
+  return sink.written;
 }
