@@ -122,6 +122,19 @@ describe('mlop-sim record, in process', () => {
     expect(parseTrace(readFileSync(out, 'utf8')).exchanges).toHaveLength(1);
   });
 
+  it('a keep-alive job\'s requests reuse one upstream connection (no connect per request)', async () => {
+    const proxy = await startRecording({ upstream: upstreamUrl, port: 0, out: join(dir, 'e.jsonl'), warmUp: false });
+    let connections = 0; // counted after the start-up reachability check's own connect
+    const count = () => void connections++;
+    upstream.on('connection', count);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    for (let i = 0; i < 50; i++) expect((await send(proxy.url, { path: '/ingest/metrics', body: '{"step": 1}\n', agent })).status).toBe(200);
+    agent.destroy();
+    await proxy.stop();
+    upstream.off('connection', count);
+    expect(connections).toBe(1);
+  });
+
   it('the warm-up sends its requests through the forwarding path to a throwaway upstream, bounded in count', async () => {
     const before = seen.length;
     expect(await warmUp(8 * 1024 * 1024, 60, 5000)).toBe(60);
