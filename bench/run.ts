@@ -35,7 +35,7 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'build-parity', script: 'bench/build-parity.ts', optIn: true },
   { name: 'record-overhead', script: 'bench/record-overhead.ts' },
   { name: 'replay-heap', script: 'bench/replay-heap.ts', nodeArgs: ['--expose-gc'] },
-  // ~25 min (82 runs of 30 s, the two scenarios side by side): only with --only regression-power.
+  // ~45 min (82 runs of 30 s, one scenario after the other): only with --only regression-power.
   { name: 'regression-power', script: 'bench/regression-power.ts', optIn: true },
 ];
 
