@@ -16,7 +16,7 @@ import { regressionVerdict } from './verdict.js';
 export interface CompareOptions {
   base: readonly string[];
   candidate: readonly string[];
-  /** Smallest latency change that counts, as a fraction (default 0.05). */
+  /** Smallest latency change that counts, as a fraction (default 0.03, docs/statistics.md). */
   minEffect?: number;
   /** Write the verdict as a self-contained HTML page here. */
   html?: string;

@@ -1,0 +1,142 @@
+/**
+ * Duet power (issue 21): false alarms and detection of the duet verdict (docs/cli.md "Duet runs"),
+ * on an otherwise idle machine and beside a CPU hog, and beside them the regression verdict of
+ * sequential runs under the same hog — the comparison a duet is meant to beat on a noisy runner.
+ *
+ * http scenario, `--users` (100), `--seconds` (30) per run, against the embedded servers:
+ *  - duet A/A: `--server-latency lognormal:20:0.5 --duet-server-latency lognormal:20:0.5`, `--runs` of them;
+ *  - duet A/B: side B's median raised by `--shift` % (5), `--runs` of them;
+ *  - each under the conditions in `--conditions` (quiet,hog): `hog` runs a process spinning on one
+ *    core for the whole series (half of this 2-core machine);
+ *  - sequential under the hog (`--seq-runs` A runs and as many B runs, plain runs, each its own
+ *    process): every A/A and A/B pair judged by the regression verdict, as bench/regression-power.ts.
+ * A duet run is one comparison: its alarm is the duet verdict's `regression`.
+ *
+ *   node --import tsx bench/duet-power.ts [--users 100] [--seconds 30] [--runs 20] [--shift 5] [--seq-runs 7] [--conditions quiet,hog] [--min-effect 3%] [--dir /tmp/duet-power]
+ *
+ * `--min-effect` is passed to the duet runs and used for the sequential pairs (default: the product's).
+ *
+ * Runs already in --dir are reused (a run's latest.json is its record), so an interrupted bench resumes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { numberArg } from './lib/args.js';
+import { readResultFile, type ResultFile } from '../src/run/judging/compare-files.js';
+import { parseMinEffect, verdictSettings } from '../src/run/judging/compare.js';
+import { regressionVerdict } from '../src/run/judging/verdict.js';
+
+const argv = process.argv.slice(2);
+const text = (name: string, dflt: string): string => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+const USERS = numberArg('--users', 100);
+const SECONDS = numberArg('--seconds', 30);
+const RUNS = numberArg('--runs', 20);
+const SHIFT = numberArg('--shift', 5);
+const SEQ_RUNS = numberArg('--seq-runs', 7);
+const CONDITIONS = text('--conditions', 'quiet,hog').split(',');
+const DIR = text('--dir', '/tmp/duet-power');
+const MIN_EFFECT = argv.includes('--min-effect') ? text('--min-effect', '') : undefined;
+const CLI = join(process.cwd(), 'dist/bin/mlop-sim.js');
+const MEDIAN_MS = 20;
+const latency = (shift: number): string => `lognormal:${+(MEDIAN_MS * (1 + shift / 100)).toFixed(3)}:0.5`;
+
+function runOnce(args: string[], dir: string): Promise<void> {
+  if (existsSync(join(dir, 'latest.json'))) return Promise.resolve();
+  const all = [CLI, '--scenario', 'http', '-u', String(USERS), '-t', `${SECONDS}s`, '--report-dir', dir, '-q', ...(MIN_EFFECT ? ['--min-effect', MIN_EFFECT] : []), ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, all, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`${all.join(' ')} exited ${code}`))));
+  });
+}
+
+function startHog(): ChildProcess {
+  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+}
+
+const pctOf = (n: number, d: number): string => `${((100 * n) / Math.max(1, d)).toFixed(1)} % (${n}/${d})`;
+
+interface DuetOutcome { outcome: string; typical?: { change: number; lo: number; hi: number } }
+
+function duetOutcome(dir: string): DuetOutcome {
+  const r = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { duet?: { verdict?: { outcome: string; tests: Array<{ metric: string; change: number; lo: number; hi: number }> } } };
+  const v = r.duet?.verdict;
+  if (!v) return { outcome: 'none' };
+  const t = v.tests.find((x) => x.metric === 'typical');
+  return { outcome: v.outcome, ...(t ? { typical: { change: t.change, lo: t.lo, hi: t.hi } } : {}) };
+}
+
+function row(label: string, outcomes: DuetOutcome[]): string {
+  const alarms = outcomes.filter((o) => o.outcome === 'regression').length;
+  const inconclusive = outcomes.filter((o) => o.outcome === 'inconclusive').length;
+  const ch = outcomes.flatMap((o) => (o.typical ? [o.typical.change] : [])).sort((a, b) => a - b);
+  const half = outcomes.flatMap((o) => (o.typical ? [(o.typical.hi - o.typical.lo) / 2] : [])).sort((a, b) => a - b);
+  const med = (xs: number[]): string => (xs.length ? `${(xs[Math.floor(xs.length / 2)] * 100).toFixed(1)} %` : '–');
+  return `| ${label} | ${outcomes.length} | ${pctOf(alarms, outcomes.length)} | ${pctOf(inconclusive, outcomes.length)} | ${med(ch)} | ±${med(half)} |`;
+}
+
+async function duetSeries(condition: string): Promise<string[]> {
+  const hog = condition === 'hog' ? startHog() : undefined;
+  const started = Date.now();
+  try {
+    const aa: DuetOutcome[] = [], ab: DuetOutcome[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const dAA = join(DIR, condition, `AA-${i}`), dAB = join(DIR, condition, `AB-${i}`);
+      // A/A and A/B alternate, so a drift of the machine hits both alike.
+      await runOnce(['--seed', String(3000 + i), '--server-latency', latency(0), '--duet-server-latency', latency(0)], dAA);
+      await runOnce(['--seed', String(4000 + i), '--server-latency', latency(0), '--duet-server-latency', latency(SHIFT)], dAB);
+      aa.push(duetOutcome(dAA));
+      ab.push(duetOutcome(dAB));
+      process.stderr.write(`${condition} duet ${i + 1}/${RUNS}\n`);
+    }
+    return [
+      row(`duet, ${condition}: A/A (false alarms)`, aa),
+      row(`duet, ${condition}: B +${SHIFT} % (detection)`, ab),
+      `<!-- ${condition}: ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0].toFixed(1)} at the end -->`,
+    ];
+  } finally {
+    hog?.kill();
+  }
+}
+
+async function sequentialUnderHog(): Promise<string[]> {
+  const hog = startHog();
+  try {
+    const aDirs: string[] = [], bDirs: string[] = [];
+    for (let i = 0; i < SEQ_RUNS; i++) {
+      aDirs.push(join(DIR, 'seq-hog', `A-${i}`));
+      bDirs.push(join(DIR, 'seq-hog', `B-${i}`));
+      await runOnce(['--seed', String(6000 + i), '--server-latency', latency(0)], aDirs[i]);
+      await runOnce(['--seed', String(7000 + i), '--server-latency', latency(SHIFT)], bDirs[i]);
+      process.stderr.write(`sequential under the hog ${i + 1}/${SEQ_RUNS}\n`);
+    }
+    const read = (d: string): Promise<ResultFile> => readResultFile(join(d, 'latest.json'));
+    const A = await Promise.all(aDirs.map(read)), B = await Promise.all(bDirs.map(read));
+    const judge = (pairs: Array<[ResultFile, ResultFile]>): DuetOutcome[] => pairs.map(([a, b]) => {
+      const v = regressionVerdict([a], [b], verdictSettings(MIN_EFFECT ? parseMinEffect(MIN_EFFECT) : undefined));
+      const t = v.tests.find((x) => x.metric === 'typical');
+      return { outcome: v.outcome, ...(t ? { typical: { change: t.change, lo: t.lo, hi: t.hi } } : {}) };
+    });
+    const aa: Array<[ResultFile, ResultFile]> = [];
+    for (let i = 0; i < A.length; i++) for (let j = i + 1; j < A.length; j++) aa.push([A[i], A[j]]);
+    return [
+      row('sequential, hog: A/A pairs (false alarms)', judge(aa)),
+      row(`sequential, hog: A × B +${SHIFT} % pairs (detection)`, judge(A.flatMap((a) => B.map((b) => [a, b] as [ResultFile, ResultFile])))),
+    ];
+  } finally {
+    hog.kill();
+  }
+}
+
+const rows: string[] = [];
+for (const c of CONDITIONS) rows.push(...(await duetSeries(c)));
+if (SEQ_RUNS > 1) rows.push(...(await sequentialUnderHog()));
+process.stdout.write([
+  `### Duet power (issue 21): http scenario, ${USERS} users, ${SECONDS} s per run, B's median +${SHIFT} %, minimum effect ${MIN_EFFECT ?? 'the default'}`,
+  '',
+  '| comparison | comparisons | verdict: regression | verdict: inconclusive | typical change (median) | its interval (median half-width) |',
+  '|---|---|---|---|---|---|',
+  ...rows.filter((r) => r.startsWith('|')),
+  '',
+  ...rows.filter((r) => r.startsWith('<!--')),
+].join('\n') + '\n');
