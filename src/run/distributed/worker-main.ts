@@ -1,7 +1,7 @@
 /**
  * A worker process of `--workers N` (forked by fleet-driver.ts): it runs its segment of the plan
  * with runSimulation() against the coordinator's target, outputs off, and reports its stats every
- * second and its result at the end over IPC. Ctrl+C (SIGINT to the process group), SIGTERM, the
+ * second (with its SDK runs' queue readings, taken every 250 ms) and its result at the end over IPC. Ctrl+C (SIGINT to the process group), SIGTERM, the
  * coordinator's `stop` or a lost coordinator stop its users; a second signal quits at once.
  */
 import { EXIT_CODES } from '../../core/exit-codes.js';
