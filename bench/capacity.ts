@@ -12,7 +12,7 @@
  *      by the generator, never a capacity.
  *
  * Usage: node --import tsx bench/capacity.ts [--runs 5] [--rate 300] [--sdk-rate 100] [--only A,B,C] [--workers N]
- * (--workers N: part A's searches run each step on N worker processes, `capacity --workers N`)
+ * (--workers N: every part's searches run each step on N worker processes, `capacity --workers N`)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -79,10 +79,10 @@ if (ONLY.includes('A')) {
 
 if (ONLY.includes('B')) {
   process.stderr.write(`capacity B: sdk search against --server-capacity ${RS}\n`);
-  const s = await search(['--server-capacity', String(RS), '--max-time', '300s', '--seed', '5']);
+  const s = await search(['--server-capacity', String(RS), '--max-time', '300s', '--seed', '5', ...workersArgs]);
   const at = [...s.report.steps].reverse().find((x) => x.offered === s.report.figure && x.verdict === 'pass');
   const product = at ? at.ingestRequestsPerS : NaN;
-  lines.push(`### Capacity B: sdk (concurrent training runs) against a FIFO server of R = ${RS} ingest requests/s (1 search, default SLOs)`, '');
+  lines.push(`### Capacity B: sdk (concurrent training runs) against a FIFO server of R = ${RS} ingest requests/s (1 search, default SLOs${WORKERS > 1 ? `, --workers ${WORKERS}` : ''})`, '');
   lines.push(`Answer: ${s.report.summary}`, '');
   lines.push('| offered runs | verdict | ingest req/s | per run per s | p95 E2E ms |', '|---|---|---|---|---|');
   for (const x of s.report.steps) lines.push(`| ${x.offered} | ${x.verdict}${x.marginal ? ' (marginal)' : ''} | ${x.ingestRequestsPerS} | ${fmt(x.ingestRequestsPerS / x.offered, 2)} | ${x.p95Ms} |`);
@@ -96,8 +96,8 @@ if (ONLY.includes('B')) {
 
 if (ONLY.includes('C')) {
   process.stderr.write('capacity C: a target faster than the generator (a CPU-bound scenario against the embedded server)\n');
-  const sc = await search(['--scenario', './bench/lib/cpu-bound-scenario.ts', '--start-load', '250', '--max-time', '180s', '--seed', '9']);
-  lines.push('### Capacity C: a target faster than the generator (embedded server without a limit; each iteration costs the generator 0.5 ms of CPU)', '');
+  const sc = await search(['--scenario', './bench/lib/cpu-bound-scenario.ts', '--start-load', '250', '--max-time', '180s', '--seed', '9', ...workersArgs]);
+  lines.push(`### Capacity C: a target faster than the generator (embedded server without a limit; each iteration costs the generator 0.5 ms of CPU${WORKERS > 1 ? `; --workers ${WORKERS}` : ''})`, '');
   lines.push(`Answer: ${sc.report.summary}`, '');
   lines.push('| offered it/s | achieved | kept up | generator saturated | verdict |', '|---|---|---|---|---|');
   for (const x of sc.report.steps) lines.push(`| ${x.offered} | ${x.achieved} | ${fmt(x.keepUp * 100, 1)} % | ${x.generatorSaturated ? 'yes' : 'no'} | ${x.verdict}${x.marginal ? ' (marginal)' : ''} |`);

@@ -445,4 +445,10 @@ export interface SegmentStatus {
   heapPeakMB?: number;
   /** True when those samples followed a full GC (node --expose-gc): live objects only. */
   heapAfterGc?: boolean;
+  /**
+   * A worker that watched its generator's health (`mlop-sim capacity --workers`): whether it was
+   * saturated (src/run/health/generator-health.ts), and the warning that says how.
+   */
+  generatorSaturated?: boolean;
+  generatorWarning?: string;
 }

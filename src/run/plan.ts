@@ -156,9 +156,11 @@ export interface SimulationOptions extends LoadOptions {
   targetChecked?: boolean;
   /**
    * Watch the generator's own health (event-loop delay sampled every 10 ms, utilisation, CPU, GC
-   * pauses: result.generator); default true. A --workers worker runs without: its coordinator
+   * pauses: result.generator); default true. A --workers worker runs without — its coordinator
    * does not merge the workers' figures, and the monitor costs ~4.6 ms of CPU a second in an idle
-   * process (bench/live-report.ts).
+   * process (bench/live-report.ts) — unless the coordinator's options say `true` explicitly
+   * (`mlop-sim capacity` steps): each worker then watches its own and its scaleOut status says
+   * whether it saturated.
    */
   generatorHealth?: boolean;
   /**

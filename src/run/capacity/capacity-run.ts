@@ -65,9 +65,6 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
   const workers = resolveWorkers(options.scaleOut?.workers);
   const scenario = await resolveScenario(options.scenario ?? 'sdk');
   const sdk = usesSdk(scenario);
-  if (sdk && workers > 1) {
-    throw new SimUsageError('mlop-sim capacity --workers applies to request scenarios (http, stress) for now: the SDK runs\' queues live in the workers and are not sampled across processes yet (docs/cli.md "`capacity`").');
-  }
   // Checked with a step's kind of load, so the open model's own flags (--max-users, …) are accepted.
   const plan = resolvePlan({ ...options, ...(sdk ? { users: 1 } : { arrivalRate: '1/s' }), runTime: 10 });
   const maxTimeS = options.maxTime === undefined ? DEFAULT_MAX_TIME_S : parseDuration(options.maxTime, '--max-time');
@@ -96,7 +93,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
       log(`embedded reference server at ${embedded.url}${plan.embeddedServer.capacityRps ? ` (capacity ${plan.embeddedServer.capacityRps} requests/s)` : ''}`);
     }
     const ingestUrl = plan.host ?? embedded!.url;
-    if (workers > 1) log(`each step runs on ${workers} worker processes; its window is read from their merged per-second digests; the generator's saturation is not monitored under --workers`);
+    if (workers > 1) log(`each step runs on ${workers} worker processes; its window is read from their merged per-second digests${sdk ? ', the runs\' queues from their readings' : ''}; each worker watches its own generator's saturation`);
     const base: SimulationOptions = {
       ...options, host: ingestUrl, key: plan.key ?? embedded?.key, seed: plan.seed, scaleOut: undefined, log: undefined,
       users: undefined, arrivalRate: undefined, runTime: undefined, auditStorage: false,
@@ -125,8 +122,6 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityOut
     );
     const report: CapacityReport = { unit, ...search, summary: '', slos: specs.map((s) => s.expression) };
     report.summary = capacitySummary(report);
-    // The workers run without the generator's health monitor: a figure could be their limit.
-    if (workers > 1 && report.kind === 'capacity') report.summary = `${report.summary.replace(/\.$/, '')} — unchecked for a generator limit: under --workers the generator's saturation is not monitored.`;
     const reasons: string[] = [];
     if (report.kind === 'below-lowest') reasons.push(report.summary);
     if (options.expectCapacity !== undefined && report.figure < options.expectCapacity) {

@@ -4,21 +4,22 @@
  * `load` concurrent SDK runs for `lengthS`, judged over its second half only. At half time the
  * step's statistics start afresh (the recorder's reset, as --reset-stats); just before the end the
  * window is read: the SLOs on the judged entries, how much of the offered load completed, and the
- * target's dead-letter queue at both ends.
+ * target's dead-letter queue at both ends. Under --workers the step is measured by
+ * step-on-workers.ts and judged here the same way.
  */
 import { AGGREGATED, ITERATION_ACTUAL_NAME, isHttpEntry } from '../../core/entry-names.js';
 import { keptUpShare, queueTrend, type QueueSample } from '../../executor/capacity/queue-trend.js';
 import type { StepMeasure } from '../../executor/capacity/step-verdict.js';
 import type { SdkRun } from '../../load/sdk-session.js';
-import type { LagTrend } from '../../executor/capacity/lag-trend.js';
 import { Recorder } from '../../metrics/recorder.js';
-import type { EntrySummary, SimulationResult } from '../../metrics/result.js';
+import type { SimulationResult } from '../../metrics/result.js';
 import { evaluateThresholds, type ThresholdSpec } from '../../metrics/thresholds.js';
 import type { SimulationOptions } from '../plan.js';
 import { runSimulation } from '../runner.js';
 import type { TargetControl } from '../target-control.js';
-import { runWorkers } from '../distributed/fleet-driver.js';
-import { secondsWithin, stepRows, visibilityLagIn, windowRows } from './step-window.js';
+import { QUEUE_READING_MS } from '../distributed/worker-protocol.js';
+import { measureOnWorkers } from './step-on-workers.js';
+import { READ_BEFORE_END_MS, secondsWithin, sleep, stepRows, visibilityLagIn, type StepWindow as Window } from './step-window.js';
 
 export interface StepContext {
   /** The run's options with the target resolved (host and key); the step sets the load. */
@@ -35,26 +36,10 @@ export interface StepContext {
   signal?: AbortSignal;
 }
 
-/** The window is read this long before the step's end, so the users' stop is not in it. */
-const READ_BEFORE_END_MS = 100;
-/** How often the SDK runs' queues are sampled in the window. */
-const QUEUE_SAMPLE_MS = 250;
+/** How often the SDK runs' queues are sampled in the window (a --workers worker reads its own as often). */
+const QUEUE_SAMPLE_MS = QUEUE_READING_MS;
 /** Budget for a step's users to stop and its runs to finish (the next step must not wait 30 s). */
 const STEP_SHUTDOWN_S = 5;
-/** How often the target's DLQ is read through a --workers step (the window is known only after it). */
-const DLQ_SAMPLE_MS = 500;
-
-interface Window {
-  rows: Map<string, EntrySummary>;
-  windowS: number;
-  dlqGrowth?: number;
-  /** SDK: the share of the logged records the runs' queues did not pile up (src/executor/capacity/queue-trend.ts). */
-  keptUp?: number;
-  /** Epoch ms the window began (one process), for the lag's per-second windows. */
-  fromMs?: number;
-  /** The time-to-visible lag's trend over the window (--clickhouse-url). */
-  lag?: LagTrend;
-}
 
 export async function runCapacityStep(outer: StepContext, load: number, lengthS: number): Promise<StepMeasure> {
   // Each step gets its own signal, linked to the search's: the listeners a run adds go with it.
@@ -112,7 +97,8 @@ async function measureStep(ctx: StepContext, load: number, lengthS: number): Pro
     errorRate: judged && judged.count > 0 ? round(judged.failures / judged.count, 5) : 0,
     dlqGrowth: w.dlqGrowth,
     ...(w.lag ? { visibilityLag: { levelMs: round(w.lag.levelMs, 1), growthMs: round(w.lag.growthMs, 1), slopeMsPerS: round(w.lag.slopeMsPerS, 2), grew: w.lag.grew } } : {}),
-    generatorSaturated: result.generator?.saturated === true,
+    // One process: its own monitor; --workers: any worker's (each watches its own, step-on-workers.ts).
+    generatorSaturated: w.generatorSaturated ?? result.generator?.saturated === true,
     slos,
   };
 }
@@ -138,42 +124,6 @@ async function measureInProcess(ctx: StepContext, options: SimulationOptions, le
     if (lag) w.lag = lag;
   }
   return { result, w };
-}
-
-/**
- * --workers: the coordinator merges the workers' recorders at the end; the window is read from
- * the merged per-second digests (step-window.ts), the DLQ from samples taken through the step.
- * SDK runs live in the workers, so their queues cannot be sampled here: refused up front.
- */
-async function measureOnWorkers(ctx: StepContext, options: SimulationOptions, lengthS: number): Promise<{ result: SimulationResult; w: Window }> {
-  const dlq: { atMs: number; pending: number }[] = [];
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling && !ctx.signal?.aborted) {
-      const atMs = Date.now();
-      const d = await ctx.control.readDlq(ctx.ingestUrl);
-      if (d) dlq.push({ atMs, pending: d.batches_pending });
-      await sleep(DLQ_SAMPLE_MS, ctx.signal);
-    }
-  })();
-  let run: Awaited<ReturnType<typeof runWorkers>>;
-  try {
-    run = await runWorkers({ ...options, scaleOut: { workers: ctx.workers } }, ctx.workers);
-  } finally {
-    sampling = false;
-    await sampler;
-  }
-  const recorder = new Recorder();
-  recorder.mergeSnapshot(run.merged.stats);
-  const startMs = run.merged.startedAtMs;
-  const secs = secondsWithin(startMs + (lengthS * 1000) / 2, startMs + lengthS * 1000 - READ_BEFORE_END_MS);
-  const w: Window = { rows: windowRows(recorder, secs, ctx.sdk), windowS: Math.max(1e-9, secs.toSec - secs.fromSec) };
-  const first = dlq.find((d) => d.atMs >= secs.fromSec * 1000);
-  const last = [...dlq].reverse().find((d) => d.atMs <= secs.toSec * 1000);
-  if (first && last && last.atMs >= first.atMs) w.dlqGrowth = Math.max(0, last.pending - first.pending);
-  const lag = visibilityLagIn(recorder, secs);
-  if (lag) w.lag = lag;
-  return { result: run.result, w };
 }
 
 /** Resets the statistics at half time and reads them just before the end. */
@@ -223,16 +173,5 @@ function sampleQueues(runs: readonly SdkRun[], from: number): { stop(): { sample
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));

@@ -13,6 +13,24 @@ import type { EntrySelector, Recorder } from '../../metrics/recorder.js';
 import type { EntrySummary } from '../../metrics/result.js';
 import { summarize } from '../../metrics/stats-entry.js';
 
+/** The window is read this long before the step's end, so the users' stop is not in it. */
+export const READ_BEFORE_END_MS = 100;
+
+/** What a step's judged window measured, however it was read (one process, or --workers). */
+export interface StepWindow {
+  rows: Map<string, EntrySummary>;
+  windowS: number;
+  dlqGrowth?: number;
+  /** SDK: the share of the logged records the runs' queues did not pile up (src/executor/capacity/queue-trend.ts). */
+  keptUp?: number;
+  /** Epoch ms the window began (one process), for the lag's per-second windows. */
+  fromMs?: number;
+  /** The time-to-visible lag's trend over the window (--clickhouse-url). */
+  lag?: LagTrend;
+  /** --workers: whether any worker's generator saturated during the step (one process: its result says). */
+  generatorSaturated?: boolean;
+}
+
 export interface SecondsWindow {
   /** First whole epoch second inside the window, and the one after its last. */
   fromSec: number;
@@ -64,4 +82,17 @@ export function visibilityLagIn(recorder: Recorder, w: SecondsWindow): LagTrend 
     .map((win) => ({ t: win.t - w.fromSec + 0.5, lagMs: win.digest.quantile(0.5) }));
   if (lags.length === 0) return undefined;
   return lagTrend(lags, w.toSec - w.fromSec);
+}
+
+/** Waits `ms`, or less when the step is stopped. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

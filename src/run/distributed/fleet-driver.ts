@@ -25,7 +25,7 @@ import { segmentResultOf } from './segment-result-of.js';
 import { mergeVisibility } from './visibility-merge.js';
 import { subSegment } from './segment-of.js';
 import { WorkerHandle } from './worker-handle.js';
-import type { WorkerOptions } from './worker-protocol.js';
+import type { QueueReading, WorkerOptions } from './worker-protocol.js';
 
 /** Time the workers get between the start message and the common start (their target checks). */
 const START_LEAD_MS = 300;
@@ -47,11 +47,14 @@ export function resolveWorkers(w: number | string | undefined): number {
 export interface FleetDriver extends RunDriver {
   /** The merged result of this run's segment (what a shard writes to its file), once finished. */
   segmentResult(result: SimulationResult): SegmentResult;
+  /** Each worker's SDK queue readings (QueueReading), in segment order, once finished. */
+  queues(): QueueReading[][];
 }
 
 export function fleetDriver(options: SimulationOptions, workers: number): FleetDriver {
   const cpu0 = process.cpuUsage();
   let merged: MergedSegments | undefined;
+  let queues: QueueReading[][] = [];
   let segment = options.segment ?? { index: 0, count: 1 };
   return {
     sendsLoad: true,
@@ -67,6 +70,7 @@ export function fleetDriver(options: SimulationOptions, workers: number): FleetD
     async drive(ctx) {
       const driven = await driveFleet(options, workers, ctx);
       merged = driven.merged;
+      queues = driven.queues;
       return driven.driven;
     },
     finished(result) {
@@ -77,10 +81,11 @@ export function fleetDriver(options: SimulationOptions, workers: number): FleetD
       if (!merged) throw new Error('the fleet has not run');
       return { ...segmentResultOf(segment, merged.recorder, result), startedAtMs: merged.startedAtMs, durationS: merged.durationS };
     },
+    queues: () => queues,
   };
 }
 
-async function driveFleet(options: SimulationOptions, workers: number, ctx: DriveContext): Promise<{ driven: Driven; merged: MergedSegments }> {
+async function driveFleet(options: SimulationOptions, workers: number, ctx: DriveContext): Promise<{ driven: Driven; merged: MergedSegments; queues: QueueReading[][] }> {
   const { def: { plan, scenario, judged }, log, signal } = ctx;
   const target = ctx.target!;
   const { ingestUrl, apiUrl, key } = target;
@@ -92,7 +97,9 @@ async function driveFleet(options: SimulationOptions, workers: number, ctx: Driv
     plannedLoad: plan.load,
     // The coordinator writes every report and stream (--out) from the merged stats, and has checked the target.
     reportDir: false, csv: undefined, html: undefined, junit: undefined, baseline: undefined, out: undefined, web: undefined,
-    handleSignals: false, auditStorage: false, targetChecked: true, generatorHealth: false,
+    // The generator's health only when the caller asks for it (`mlop-sim capacity`): each worker
+    // then watches its own and its status says whether it saturated (docs/architecture.md).
+    handleSignals: false, auditStorage: false, targetChecked: true, generatorHealth: options.generatorHealth === true,
     // Each worker probes its own users' records at its share of the rate.
     clickhouse: plan.clickhouse && {
       url: plan.clickhouse.url, user: plan.clickhouse.username, password: plan.clickhouse.password, database: plan.clickhouse.database,
@@ -153,11 +160,13 @@ async function driveFleet(options: SimulationOptions, workers: number, ctx: Driv
       ...(!h.result && h.runs.size > 0 ? { sdkRuns: h.runs.size, unaccountedRecords: [...h.runs.values()].reduce((n, r) => n + r.pending, 0) } : {}),
       ...(h.cpuS !== undefined ? { cpuS: h.cpuS } : {}),
       ...(h.heap ? { heapBaseMB: h.heap.baseMB, heapPeakMB: h.heap.peakMB, heapAfterGc: h.heap.afterGc } : {}),
+      ...(h.result?.generator ? { generatorSaturated: h.result.generator.saturated, ...(h.result.generator.warning ? { generatorWarning: h.result.generator.warning } : {}) } : {}),
     }));
     for (const s of statuses) if (!s.complete) log(`worker ${s.index} of ${workers}: ${s.reason}`);
     const endedAt = new Date(Math.max(merged.endedAtMs, startedAt.getTime()));
     return {
       merged,
+      queues: handles.map((h) => h.queue),
       driven: {
         stats: merged.recorder, startedAt, endedAt, durationS: (endedAt.getTime() - startedAt.getTime()) / 1000,
         interrupted: signal.aborted || merged.interrupted, loadDescription: describeLoad(plan.load),
@@ -220,11 +229,13 @@ export interface WorkersRun {
   result: SimulationResult;
   /** The merged result of this run's segment (what a shard writes to its file). */
   merged: SegmentResult;
+  /** Each worker's SDK queue readings, in segment order. */
+  queues: QueueReading[][];
 }
 
 /** A run over `workers` worker processes, through the session's one lifecycle. */
 export async function runWorkers(options: SimulationOptions, workers: number): Promise<WorkersRun> {
   const driver = fleetDriver(options, workers);
   const result = await runSession(options, driver);
-  return { result, merged: driver.segmentResult(result) };
+  return { result, merged: driver.segmentResult(result), queues: driver.queues() };
 }

@@ -17,5 +17,6 @@ export function segmentResultOf(segment: Segment, recorder: Recorder | undefined
     ...(result.audit?.storageProblem ? { storageProblem: result.audit.storageProblem } : {}),
     ...(result.visibility ? { visibility: result.visibility } : {}),
     ...(result.storage ? { clickhouse: result.storage } : {}),
+    ...(result.generator ? { generator: result.generator } : {}),
   };
 }

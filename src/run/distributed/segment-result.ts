@@ -4,7 +4,7 @@
  * delivery counts per run, and when its load ran. Plain JSON.
  */
 import type { RecorderSnapshot } from '../../metrics/recorder.js';
-import type { DeliveryAudit, RunAudit, StorageAudit, VisibilitySummary } from '../../metrics/result.js';
+import type { DeliveryAudit, GeneratorHealth, RunAudit, StorageAudit, VisibilitySummary } from '../../metrics/result.js';
 import type { Segment } from '../../executor/segment.js';
 
 export interface SegmentResult {
@@ -30,4 +30,6 @@ export interface SegmentResult {
   visibility?: VisibilitySummary;
   /** Its runs' audit in ClickHouse (--clickhouse-url; a shard audits its own runs). */
   clickhouse?: StorageAudit;
+  /** Its generator's health (a --workers worker asked to watch it: generatorHealth true). */
+  generator?: GeneratorHealth;
 }

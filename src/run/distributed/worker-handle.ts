@@ -11,11 +11,13 @@ import type { RunAudit } from '../../metrics/result.js';
 import { NO_MEMORY_REDUCER } from '../health/timing-health.js';
 import { SegmentLiveStats } from './live-stats.js';
 import type { SegmentResult } from './segment-result.js';
-import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
+import type { FromWorker, QueueReading, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
 
 /** After `done`, how long a worker may take to exit before it is killed (its result is in). */
 const EXIT_GRACE_MS = 5_000;
 const STDERR_TAIL = 2_000;
+/** Queue readings kept per worker: the latest ~80 minutes at 4 a second (a capacity step reads seconds). */
+const QUEUE_READINGS_KEPT = 20_000;
 
 export interface WorkerEnd {
   code: number | null;
@@ -26,6 +28,8 @@ export class WorkerHandle {
   readonly live = new SegmentLiveStats();
   /** The delivery counts of its SDK runs as it last reported them (kept when it dies). */
   readonly runs = new Map<number, RunAudit>();
+  /** Its SDK runs' queue readings as it sent them, oldest first (QueueReading). */
+  readonly queue: QueueReading[] = [];
   result: SegmentResult | undefined;
   cpuS: number | undefined;
   heap: WorkerHeap | undefined;
@@ -86,17 +90,25 @@ export class WorkerHandle {
     return `the process ${how} before it sent its result${last ? ` (${scrub(last).slice(0, 200)})` : ''}`;
   }
 
+  private keepQueue(readings: QueueReading[] | undefined): void {
+    if (!readings) return;
+    this.queue.push(...readings);
+    if (this.queue.length > QUEUE_READINGS_KEPT) this.queue.splice(0, this.queue.length - QUEUE_READINGS_KEPT);
+  }
+
   private receive(m: FromWorker): void {
     if (m.type === 'booted') this.onBooted?.();
     else if (m.type === 'ready') this.onReady?.();
     else if (m.type === 'live') {
       this.live.update(m.stats, m.at, m.busy);
       for (const r of m.runs) this.runs.set(r.runId, r);
+      this.keepQueue(m.queue);
     }
     else if (m.type === 'done') {
       this.result = m.result;
       this.cpuS = m.cpuS;
       this.heap = m.heap;
+      this.keepQueue(m.queue);
       setTimeout(() => this.kill(), EXIT_GRACE_MS).unref();
     } else if (m.type === 'failed') {
       this.failure = { message: m.message, exitCode: m.exitCode };

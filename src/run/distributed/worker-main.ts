@@ -1,7 +1,7 @@
 /**
  * A worker process of `--workers N` (forked by fleet-driver.ts): it runs its segment of the plan
  * with runSimulation() against the coordinator's target, outputs off, and reports its stats every
- * second and its result at the end over IPC. Ctrl+C (SIGINT to the process group), SIGTERM, the
+ * second (with its SDK runs' queue readings, taken every 250 ms) and its result at the end over IPC. Ctrl+C (SIGINT to the process group), SIGTERM, the
  * coordinator's `stop` or a lost coordinator stop its users; a second signal quits at once.
  */
 import { EXIT_CODES } from '../../core/exit-codes.js';
@@ -10,7 +10,7 @@ import { resolveScenario } from '../../load/scenario-resolve.js';
 import { runSimulation } from '../runner.js';
 import { segmentResultOf } from './segment-result-of.js';
 import { WorkerLive } from './worker-live.js';
-import type { FromWorker, ToWorker, WorkerHeap, WorkerOptions } from './worker-protocol.js';
+import { QUEUE_READING_MS, type FromWorker, type ToWorker, type WorkerHeap, type WorkerOptions } from './worker-protocol.js';
 
 const abort = new AbortController();
 let signals = 0;
@@ -67,15 +67,19 @@ async function run(at: number): Promise<void> {
     heap.peakMB = Math.max(heap.peakMB, heapMB());
     if (recorder) void send(live.message(recorder));
   }, 1000);
+  const queueTimer = setInterval(() => live.readQueue(), QUEUE_READING_MS);
   try {
     const result = await runSimulation({ ...(options as WorkerOptions), startAt: at, signal: abort.signal, onRecorder: (r) => (recorder = r), onSdkRun: live.addRun });
     clearInterval(ticker);
+    clearInterval(queueTimer);
     const cpu = process.cpuUsage();
-    await send({ type: 'done', result: segmentResultOf(options?.segment ?? { index: 0, count: 1 }, recorder, result), cpuS: (cpu.user + cpu.system) / 1e6, heap });
+    const queue = live.takeQueue();
+    await send({ type: 'done', result: segmentResultOf(options?.segment ?? { index: 0, count: 1 }, recorder, result), cpuS: (cpu.user + cpu.system) / 1e6, heap, ...(queue ? { queue } : {}) });
     process.disconnect?.();
     process.exitCode = 0;
   } finally {
     clearInterval(ticker);
+    clearInterval(queueTimer);
   }
 }
 

@@ -23,10 +23,12 @@ export type FromWorker =
   /**
    * Every second: `at` the epoch ms its stats were taken (every sample of a second before it is
    * in), `busy` the event loop's busy share since the last one, the stats, and the delivery
-   * counts of the SDK runs that changed since the last one.
+   * counts of the SDK runs that changed since the last one, and the SDK runs' queue readings
+   * taken since the last one (`queue`, only while the worker has SDK runs).
    */
-  | { type: 'live'; at: number; busy: number; stats: RecorderSnapshot; runs: RunAudit[] }
-  | { type: 'done'; result: SegmentResult; cpuS: number; heap: WorkerHeap }
+  | { type: 'live'; at: number; busy: number; stats: RecorderSnapshot; runs: RunAudit[]; queue?: QueueReading[] }
+  /** Its result, and the queue readings taken since the last `live` (the step's last ones). */
+  | { type: 'done'; result: SegmentResult; cpuS: number; heap: WorkerHeap; queue?: QueueReading[] }
   | { type: 'failed'; message: string; exitCode: number };
 
 /** Heap of a worker: when its scenario was loaded, and the most seen in a once-a-second sample while users ran. */
@@ -36,3 +38,18 @@ export interface WorkerHeap {
   /** True when the samples followed a full GC (the process ran with --expose-gc): live objects only. */
   afterGc: boolean;
 }
+
+/**
+ * The queue of a worker's SDK runs at one moment (sampled every QUEUE_READING_MS): the records
+ * they hold pending (logged, neither acked nor failed) and have logged so far, summed over its
+ * runs. The capacity step's keep-up test under --workers (src/run/capacity/worker-queues.ts).
+ */
+export interface QueueReading {
+  /** Epoch ms of the reading. */
+  at: number;
+  pending: number;
+  logged: number;
+}
+
+/** How often a worker reads its SDK runs' queues: the single-process step's 250 ms (src/run/capacity/step-run.ts). */
+export const QUEUE_READING_MS = 250;
