@@ -56,7 +56,7 @@ describe('mlop-sim --duet-*', () => {
     const slower = tempDir();
     const r = await runCli(['-u', '20', '-t', '20s', '--seed', '3', '--server-latency', '20ms', '--duet-server-latency', '40ms', '--report-dir', slower, '-q'], { timeoutMs: 90_000 });
     expect(r.code, r.stdout + r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/duet: side B against side A: regression beyond the \+3\.0 % minimum effect: .*(SDK HTTP \(all\)|POST \/ingest\/)/);
+    expect(r.stdout).toMatch(/duet: side B against side A: regression beyond the \+1\.0 % minimum effect: .*(SDK HTTP \(all\)|POST \/ingest\/)/);
     const verdict = readLatest(slower).duet!.verdict!;
     expect(verdict.outcome).toBe('regression');
     const same = tempDir();

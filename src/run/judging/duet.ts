@@ -11,7 +11,16 @@ import type { DuetSideReport, SimulationResult } from '../../metrics/result.js';
 import { verdictSettings } from './compare.js';
 import { regressionVerdict } from './verdict.js';
 
-export function judgeDuet(b: SimulationResult, a: SimulationResult, minEffect?: number): void {
+/**
+ * The duet's minimum effect when `--min-effect` is not given: 1 %, not the sequential verdict's
+ * 3 %. That 3 % is there for what changes between two runs made one after the other (the
+ * machine's drift, docs/statistics.md); a duet's sides run at the same moments on the same
+ * machine, so that drift hits both alike (Bulej et al. 2020) and the minimum only has to stand
+ * for "too small to matter". It is what lets a duet see +5 % (bench/RESULTS.md, duet power).
+ */
+export const DUET_MIN_EFFECT = 0.01;
+
+export function judgeDuet(b: SimulationResult, a: SimulationResult, minEffect: number = DUET_MIN_EFFECT): void {
   b.duet = { a: sideReport(a), b: sideReport(b) };
   const reasons = a.reasons.map((r) => `side A (baseline): ${r}`);
   if (a.distributions && b.distributions) {
