@@ -37,6 +37,8 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'replay-heap', script: 'bench/replay-heap.ts', nodeArgs: ['--expose-gc'] },
   // ~45 min (82 runs of 30 s, one scenario after the other): only with --only regression-power.
   { name: 'regression-power', script: 'bench/regression-power.ts', optIn: true },
+  // ~70 min (134 runs of 30 s: duet quiet and beside a hog, sequential under the hog): only with --only duet-power.
+  { name: 'duet-power', script: 'bench/duet-power.ts', optIn: true },
 ];
 
 const argv = process.argv.slice(2);
