@@ -18,22 +18,20 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { numberArg } from './lib/args.js';
+import { numberArg, textArg } from './lib/args.js';
 import { compareBaseline } from '../src/metrics/baseline.js';
 import { readResultFile, type ResultFile } from '../src/run/judging/compare-files.js';
 import { regressionVerdict } from '../src/run/judging/verdict.js';
 import { DEFAULT_SETTINGS, PRIMARY_SHARE } from '../src/metrics/statistics/compare-entries.js';
 import { studentQuantile } from '../src/metrics/statistics/student-t.js';
 
-const argv = process.argv.slice(2);
-const text = (name: string, dflt: string): string => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const USERS = numberArg('--users', 50);
 const SECONDS = numberArg('--seconds', 30);
 const A_RUNS = numberArg('--a-runs', 21);
 const B_RUNS = numberArg('--b-runs', 5);
-const SCENARIOS = text('--scenarios', 'sdk,http').split(',');
-const SHIFTS = text('--shifts', '2,5,10,20').split(',').map(Number);
-const DIR = text('--dir', '/tmp/regression-power');
+const SCENARIOS = textArg('--scenarios', 'sdk,http').split(',');
+const SHIFTS = textArg('--shifts', '2,5,10,20').split(',').map(Number);
+const DIR = textArg('--dir', '/tmp/regression-power');
 const CLI = join(process.cwd(), 'dist/bin/mlop-sim.js');
 const MEDIAN_MS = 20;
 /** The verdict's minimum effects (the product's defaults); `--min-effect 0.05` shows the trade-off on the same runs. */

@@ -7,10 +7,10 @@
  * keep-up test reads the runs' queues the workers stream; a generator that saturates in a worker
  * makes the answer a floor, as one process's own monitor does.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, tempDir } from './cli-process.js';
+import { ensureBuilt, runCli, tempDir, writeBusyScenario } from './cli-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -68,13 +68,7 @@ describe('mlop-sim capacity --workers 2', () => {
 
   it('a generator slower than the target (each iteration spins 10 ms of a worker\'s CPU): the answer is a floor limited by the generator, never a capacity', async () => {
     const dir = tempDir();
-    const file = join(dir, 'spin.ts');
-    writeFileSync(
-      file,
-      "import { defineScenario } from 'mlop-sim';\n" +
-        'const burn = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) Math.sqrt(Math.random()); };\n' +
-        "export default defineScenario({ name: 'spin', wait: { minS: 0, maxS: 0 }, tasks: [{ name: 'spin then post', weight: 1, run: async (ctx) => { burn(10); await ctx.http.post('/ingest/metrics', JSON.stringify({ time: Date.now(), step: 1, data: { 'x/y': 1 } }) + '\\n'); } }] });\n",
-    );
+    const file = writeBusyScenario(dir, 'spin', 10, "await ctx.http.post('/ingest/metrics', JSON.stringify({ time: Date.now(), step: 1, data: { 'x/y': 1 } }) + '\\n');");
     // Two workers top out near 2 × 100 iterations/s; the embedded server (no capacity limit) takes far more.
     const r = await runCli(['capacity', '--workers', '2', '--scenario', file, '--start-load', '40', '--max-time', '90s', '--seed', '4', '--report-dir', dir], { timeoutMs: 130_000 });
     expect(r.stderr).toBe('');

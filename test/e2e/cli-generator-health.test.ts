@@ -3,22 +3,16 @@
  * thread saturates the generator; the console, latest.json and the HTML report say so, and a
  * latency failure is flagged as possibly the generator's. A light run is not flagged.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { ensureBuilt, runCli, tempDir } from './cli-process.js';
+import { ensureBuilt, runCli, tempDir, writeBusyScenario } from './cli-process.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
 it('a generator kept busy by its own users: WARNING on the console, generator.saturated in latest.json, a warning in the HTML', async () => {
   const dir = tempDir();
-  const file = join(dir, 'busy.ts');
-  writeFileSync(
-    file,
-    "import { defineScenario } from 'mlop-sim';\n" +
-      'const burn = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) Math.sqrt(Math.random()); };\n' +
-      "export default defineScenario({ name: 'busy', wait: { minS: 0, maxS: 0 }, tasks: [{ name: 'health', weight: 1, run: async (ctx) => { burn(150); await ctx.http.get('/health'); } }] });\n",
-  );
+  const file = writeBusyScenario(dir, 'busy', 150, "await ctx.http.get('/health');");
   const html = join(dir, 'report.html');
   const r = await runCli(['--scenario', file, '-u', '4', '-t', '3s', '--p95', '1', '--report-dir', dir, '--html', html], { timeoutMs: 60_000 });
   expect(r.code).toBe(1);

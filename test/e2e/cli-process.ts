@@ -3,7 +3,7 @@
  * CI does. `ensureBuilt()` runs the incremental `tsc -b` once so the dist matches the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,6 +20,22 @@ export function ensureBuilt(): void {
 
 export function tempDir(prefix = 'mlop-sim-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Writes `DIR/NAME.ts`, a scenario file whose one task spins the main thread for `burnMs`, then
+ * sends one request (`request`: a statement on `ctx`), with no wait: a generator kept busy by
+ * its own users. Returns the file's path.
+ */
+export function writeBusyScenario(dir: string, name: string, burnMs: number, request: string): string {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(
+    file,
+    "import { defineScenario } from 'mlop-sim';\n" +
+      'const burn = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end) Math.sqrt(Math.random()); };\n' +
+      `export default defineScenario({ name: '${name}', wait: { minS: 0, maxS: 0 }, tasks: [{ name: '${name}', weight: 1, run: async (ctx) => { burn(${burnMs}); ${request} } }] });\n`,
+  );
+  return file;
 }
 
 export interface CliOutcome {

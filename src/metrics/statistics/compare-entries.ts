@@ -53,6 +53,11 @@ export const DEFAULT_SETTINGS: VerdictSettings = {
   minEffect: 0.03, minEffectMs: 0.5, minErrorEffect: 0.01, alpha: 0.05, resolution: 0.2, errorResolution: 0.05, resamples: 1000, seed: 20,
 };
 
+/** The smallest change of `t` that counts: max(minEffect, minEffectMs / base) for a latency, minErrorEffect for the error rate. */
+export function minimumEffect(t: Pick<VerdictTest, 'metric' | 'base'>, s: VerdictSettings): number {
+  return t.metric === 'error_rate' ? s.minErrorEffect : Math.max(s.minEffect, s.minEffectMs / t.base);
+}
+
 /** Fewest top-level units (windows of one run, or runs) per side for an interval. */
 export const MIN_UNITS = 3;
 /**
@@ -170,13 +175,13 @@ export function compareEntries(entries: readonly EntrySides[], settings: Verdict
       t.change = Math.exp(p.lnRatio) - 1;
       t.lo = Math.exp(p.lnRatio - crit * p.se) - 1;
       t.hi = Math.exp(p.lnRatio + crit * p.se) - 1;
-      Object.assign(t, decide(t.lo, t.hi, Math.max(settings.minEffect, settings.minEffectMs / t.base), settings.resolution));
+      Object.assign(t, decide(t.lo, t.hi, minimumEffect(t, settings), settings.resolution));
     } else {
       if (!p.fixed) {
         t.lo = t.change - crit * p.se;
         t.hi = t.change + crit * p.se;
       }
-      Object.assign(t, decide(t.lo, t.hi, settings.minErrorEffect, settings.errorResolution));
+      Object.assign(t, decide(t.lo, t.hi, minimumEffect(t, settings), settings.errorResolution));
     }
     finished.push(t);
   }

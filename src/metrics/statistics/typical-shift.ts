@@ -85,10 +85,12 @@ const add = (acc: Moments, m: Moments | undefined): void => {
  * qualifies. `minSamples`: the fewest samples a route needs on each side to be a stratum.
  */
 export function typicalShift(strata: readonly StratumSides[], resamples: number, seed: number, minSamples: number): TypicalShift | undefined {
-  const prepared = strata.map((s) => ({ name: s.name, base: s.base.map(runMoments), cand: s.cand.map(runMoments) }))
-    .filter((s) => total(s.base)[0] >= minSamples && total(s.cand)[0] >= minSamples);
+  const prepared = strata.map((s) => {
+    const base = s.base.map(runMoments), cand = s.cand.map(runMoments);
+    return { name: s.name, base, cand, nb: total(base), nc: total(cand) };
+  }).filter((s) => s.nb[0] >= minSamples && s.nc[0] >= minSamples);
   if (prepared.length === 0) return undefined;
-  const nb = prepared.map((s) => total(s.base)), nc = prepared.map((s) => total(s.cand));
+  const nb = prepared.map((s) => s.nb), nc = prepared.map((s) => s.nc);
   const mean = (m: Moments): number => m[1] / m[0];
   // A route's weight: its share of the time the requests took (requests × typical latency, both sides pooled).
   const time = prepared.map((_, h) => (nb[h][0] + nc[h][0]) * Math.exp((nb[h][1] + nc[h][1]) / (nb[h][0] + nc[h][0])));

@@ -9,7 +9,7 @@ import { Digest } from '../../metrics/digest.js';
 import { compareBaseline } from '../../metrics/baseline.js';
 import type { Distributions, SavedDistribution } from '../../metrics/distributions.js';
 import {
-  compareEntries, DEFAULT_SETTINGS, VERDICT_QUANTILES, type EntrySides, type VerdictSettings, type VerdictTest,
+  compareEntries, DEFAULT_SETTINGS, minimumEffect, VERDICT_QUANTILES, type EntrySides, type VerdictSettings, type VerdictTest,
 } from '../../metrics/statistics/compare-entries.js';
 import type { RunSample } from '../../metrics/statistics/window-sample.js';
 import type { RegressionVerdict } from '../../metrics/verdict.js';
@@ -24,16 +24,14 @@ export function describeTest(t: VerdictTest): string {
 }
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
 
-function runSample(d: SavedDistribution | undefined): RunSample {
-  return (d?.windows ?? []).map((w) => ({ count: w.count, failures: w.failures, points: w.c }));
-}
-
-/** A route's windows placed in time: `at` counts windows from the run's first (over all its entries), so routes and runs line up. */
-function placedSample(all: Distributions | undefined, name: string): RunSample {
-  const d = all?.entries[name];
-  if (!all || !d) return [];
+/**
+ * A file's entries as the bootstrap reads them, each window placed in time: `at` counts windows
+ * from the run's first (over all its entries), so a run's routes and two runs line up.
+ */
+function placedSamples(all: Distributions | undefined): (name: string) => RunSample {
+  if (!all) return () => [];
   const start = Math.min(...Object.values(all.entries).flatMap((e) => e.windows.map((w) => w.t)));
-  return d.windows.map((w) => ({ count: w.count, failures: w.failures, points: w.c, at: Math.floor((w.t - start) / all.windowS) }));
+  return (name) => (all.entries[name]?.windows ?? []).map((w) => ({ count: w.count, failures: w.failures, points: w.c, at: Math.floor((w.t - start) / all.windowS) }));
 }
 
 /** Point estimates from the whole-run digests: one run's digest, or all runs' merged. */
@@ -56,18 +54,15 @@ export function regressionVerdict(base: readonly ResultFile[], cand: readonly Re
   if (onlyCand.length > 0) notes.push(`only the candidate has ${onlyCand.join(', ')}: not compared.`);
   // A run whose generator was saturated or late measured some of its own delay: say so beside the verdict.
   for (const r of [...base, ...cand]) if (r.generatorWarning) notes.push(`${r.file}: ${r.generatorWarning.replace(/\.$/, '')}; its latencies include some of the generator's own delay.`);
+  const baseSamples = base.map((r) => placedSamples(r.distributions)), candSamples = cand.map((r) => placedSamples(r.distributions));
+  const sides = (name: string) => ({ name, base: baseSamples.map((of) => of(name)), cand: candSamples.map((of) => of(name)) });
   const entries: EntrySides[] = [...judged, ...[...inCand].filter((n) => inBase.has(n) && !judged.includes(n)).sort()].map((name) => {
-    const b = base.map((r) => r.distributions?.entries[name]);
-    const c = cand.map((r) => r.distributions?.entries[name]);
-    const bq = wholeQuantiles(b), cq = wholeQuantiles(c);
-    return {
-      name, judged: judged.includes(name), base: b.map(runSample), cand: c.map(runSample),
-      ...(bq ? { baseQuantiles: bq } : {}), ...(cq ? { candQuantiles: cq } : {}),
-    };
+    const bq = wholeQuantiles(base.map((r) => r.distributions?.entries[name]));
+    const cq = wholeQuantiles(cand.map((r) => r.distributions?.entries[name]));
+    return { ...sides(name), judged: judged.includes(name), ...(bq ? { baseQuantiles: bq } : {}), ...(cq ? { candQuantiles: cq } : {}) };
   });
   // The primary test's strata: every HTTP route both sides have (typical-shift.ts).
-  const routes = [...inCand].filter((n) => inBase.has(n) && isRouteEntry(n)).sort()
-    .map((name) => ({ name, base: base.map((r) => placedSample(r.distributions, name)), cand: cand.map((r) => placedSample(r.distributions, name)) }));
+  const routes = [...inCand].filter((n) => inBase.has(n) && isRouteEntry(n)).sort().map(sides);
   const result = compareEntries(entries, settings, routes);
   const seedRule = base.length === 1 && cand.length === 1 ? compareBaseline(base[0].figures, cand[0].figures, base[0].file) : undefined;
   for (const c of seedRule?.checks ?? []) c.sentence = describeBaselineCheck(c);
@@ -86,7 +81,7 @@ export function regressionVerdict(base: readonly ResultFile[], cand: readonly Re
 
 function conclude(tests: readonly VerdictTest[], s: VerdictSettings): Pick<RegressionVerdict, 'outcome' | 'statement'> {
   // The clearest first: the interval whose lower end lies farthest beyond its minimum effect.
-  const beyond = (t: VerdictTest): number => t.lo / (t.metric === 'error_rate' ? s.minErrorEffect : Math.max(s.minEffect, s.minEffectMs / t.base));
+  const beyond = (t: VerdictTest): number => t.lo / minimumEffect(t, s);
   const regressions = tests.filter((t) => t.outcome === 'regression').sort((a, b) => beyond(b) - beyond(a));
   if (regressions.length > 0) {
     const listed = regressions.slice(0, 3).map(describeTest).join('; ');
