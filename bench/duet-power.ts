@@ -7,14 +7,18 @@
  *  - duet A/A: `--server-latency lognormal:20:0.5 --duet-server-latency lognormal:20:0.5`, `--runs` of them;
  *  - duet A/B: side B's median raised by `--shift` % (5), `--runs` of them;
  *  - each under the conditions in `--conditions` (quiet,hog): `hog` runs a process spinning on one
- *    core for the whole series (half of this 2-core machine);
- *  - sequential under the hog (`--seq-runs` A runs and as many B runs, plain runs, each its own
- *    process): every A/A and A/B pair judged by the regression verdict, as bench/regression-power.ts.
+ *    core for the whole series (half of this 2-core machine); `burst` runs one that comes and goes —
+ *    it spins for 2–8 s, rests for 2–8 s, drawn at random —, a neighbour whose load differs from
+ *    one run to the next;
+ *  - sequential runs under each of `--seq-conditions` (hog): `--seq-runs` A runs and as many B runs,
+ *    plain runs, each its own process; every A/A and A/B pair judged by the regression verdict, as
+ *    bench/regression-power.ts.
  * A duet run is one comparison: its alarm is the duet verdict's `regression`.
  *
- *   node --import tsx bench/duet-power.ts [--users 100] [--seconds 30] [--runs 20] [--shift 5] [--seq-runs 7] [--conditions quiet,hog] [--min-effect 3%] [--dir /tmp/duet-power]
+ *   node --import tsx bench/duet-power.ts [--users 100] [--seconds 30] [--runs 20] [--shift 5] [--seq-runs 7] [--conditions quiet,hog,burst] [--seq-conditions hog,burst] [--min-effect 3%] [--min-effect-ms 0.5] [--dir /tmp/duet-power]
  *
- * `--min-effect` is passed to the duet runs and used for the sequential pairs (default: the product's).
+ * `--min-effect` and `--min-effect-ms` are passed to the duet runs and used for the sequential
+ * pairs (default: the product's — for a duet 1 % and 0.1 ms, for sequential pairs 3 % and 0.5 ms).
  *
  * Runs already in --dir are reused (a run's latest.json is its record), so an interrupted bench resumes.
  */
@@ -24,7 +28,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { numberArg, textArg } from './lib/args.js';
 import { readResultFile, type ResultFile } from '../src/run/judging/compare-files.js';
-import { parseMinEffect, verdictSettings } from '../src/run/judging/compare.js';
+import { parseMinEffect, parseMinEffectMs, verdictSettings } from '../src/run/judging/compare.js';
 import { regressionVerdict } from '../src/run/judging/verdict.js';
 
 const USERS = numberArg('--users', 100);
@@ -33,23 +37,33 @@ const RUNS = numberArg('--runs', 20);
 const SHIFT = numberArg('--shift', 5);
 const SEQ_RUNS = numberArg('--seq-runs', 7);
 const CONDITIONS = textArg('--conditions', 'quiet,hog').split(',');
+const SEQ_CONDITIONS = textArg('--seq-conditions', 'hog').split(',');
 const DIR = textArg('--dir', '/tmp/duet-power');
 const MIN_EFFECT = textArg('--min-effect');
+const MIN_EFFECT_MS = textArg('--min-effect-ms');
+const minimumFlags = [...(MIN_EFFECT ? ['--min-effect', MIN_EFFECT] : []), ...(MIN_EFFECT_MS ? ['--min-effect-ms', MIN_EFFECT_MS] : [])];
 const CLI = join(process.cwd(), 'dist/bin/mlop-sim.js');
 const MEDIAN_MS = 20;
 const latency = (shift: number): string => `lognormal:${+(MEDIAN_MS * (1 + shift / 100)).toFixed(3)}:0.5`;
 
 function runOnce(args: string[], dir: string): Promise<void> {
   if (existsSync(join(dir, 'latest.json'))) return Promise.resolve();
-  const all = [CLI, '--scenario', 'http', '-u', String(USERS), '-t', `${SECONDS}s`, '--report-dir', dir, '-q', ...(MIN_EFFECT ? ['--min-effect', MIN_EFFECT] : []), ...args];
+  const all = [CLI, '--scenario', 'http', '-u', String(USERS), '-t', `${SECONDS}s`, '--report-dir', dir, '-q', ...minimumFlags, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, all, { stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('close', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`${all.join(' ')} exited ${code}`))));
   });
 }
 
-function startHog(): ChildProcess {
-  return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+/** The noisy neighbour of a condition: none, a steady spinner, or one that spins 2–8 s and rests 2–8 s. */
+function startHog(condition: string): ChildProcess | undefined {
+  if (condition === 'hog') return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  if (condition === 'burst') {
+    const burst = 'const draw = () => 2000 + 6000 * Math.random(); (function on() { const end = Date.now() + draw(); while (Date.now() < end) {} setTimeout(on, draw()); })();';
+    return spawn(process.execPath, ['-e', burst], { stdio: 'ignore' });
+  }
+  if (condition !== 'quiet') throw new Error(`unknown condition ${condition}: quiet, hog or burst`);
+  return undefined;
 }
 
 const pctOf = (n: number, d: number): string => `${((100 * n) / Math.max(1, d)).toFixed(1)} % (${n}/${d})`;
@@ -70,11 +84,13 @@ function row(label: string, outcomes: DuetOutcome[]): string {
   const ch = outcomes.flatMap((o) => (o.typical ? [o.typical.change] : [])).sort((a, b) => a - b);
   const half = outcomes.flatMap((o) => (o.typical ? [(o.typical.hi - o.typical.lo) / 2] : [])).sort((a, b) => a - b);
   const med = (xs: number[]): string => (xs.length ? `${(xs[Math.floor(xs.length / 2)] * 100).toFixed(1)} %` : '–');
-  return `| ${label} | ${outcomes.length} | ${pctOf(alarms, outcomes.length)} | ${pctOf(inconclusive, outcomes.length)} | ${med(ch)} | ±${med(half)} |`;
+  const mean = ch.reduce((s, x) => s + x, 0) / Math.max(1, ch.length);
+  const sd = ch.length > 1 ? Math.sqrt(ch.reduce((s, x) => s + (x - mean) ** 2, 0) / (ch.length - 1)) : NaN;
+  return `| ${label} | ${outcomes.length} | ${pctOf(alarms, outcomes.length)} | ${pctOf(inconclusive, outcomes.length)} | ${med(ch)} | ±${med(half)} | ${(sd * 100).toFixed(2)} % |`;
 }
 
 async function duetSeries(condition: string): Promise<string[]> {
-  const hog = condition === 'hog' ? startHog() : undefined;
+  const hog = startHog(condition);
   const started = Date.now();
   try {
     const aa: DuetOutcome[] = [], ab: DuetOutcome[] = [];
@@ -97,43 +113,45 @@ async function duetSeries(condition: string): Promise<string[]> {
   }
 }
 
-async function sequentialUnderHog(): Promise<string[]> {
-  const hog = startHog();
+async function sequentialSeries(condition: string): Promise<string[]> {
+  const hog = startHog(condition);
   try {
     const aDirs: string[] = [], bDirs: string[] = [];
     for (let i = 0; i < SEQ_RUNS; i++) {
-      aDirs.push(join(DIR, 'seq-hog', `A-${i}`));
-      bDirs.push(join(DIR, 'seq-hog', `B-${i}`));
+      aDirs.push(join(DIR, `seq-${condition}`, `A-${i}`));
+      bDirs.push(join(DIR, `seq-${condition}`, `B-${i}`));
       await runOnce(['--seed', String(6000 + i), '--server-latency', latency(0)], aDirs[i]);
       await runOnce(['--seed', String(7000 + i), '--server-latency', latency(SHIFT)], bDirs[i]);
-      process.stderr.write(`sequential under the hog ${i + 1}/${SEQ_RUNS}\n`);
+      process.stderr.write(`sequential, ${condition} ${i + 1}/${SEQ_RUNS}\n`);
     }
     const read = (d: string): Promise<ResultFile> => readResultFile(join(d, 'latest.json'));
     const A = await Promise.all(aDirs.map(read)), B = await Promise.all(bDirs.map(read));
     const judge = (pairs: Array<[ResultFile, ResultFile]>): DuetOutcome[] => pairs.map(([a, b]) => {
-      const v = regressionVerdict([a], [b], verdictSettings(MIN_EFFECT ? parseMinEffect(MIN_EFFECT) : undefined));
+      const v = regressionVerdict([a], [b], verdictSettings({
+        ...(MIN_EFFECT ? { minEffect: parseMinEffect(MIN_EFFECT) } : {}), ...(MIN_EFFECT_MS ? { minEffectMs: parseMinEffectMs(MIN_EFFECT_MS) } : {}),
+      }));
       const t = v.tests.find((x) => x.metric === 'typical');
       return { outcome: v.outcome, ...(t ? { typical: { change: t.change, lo: t.lo, hi: t.hi } } : {}) };
     });
     const aa: Array<[ResultFile, ResultFile]> = [];
     for (let i = 0; i < A.length; i++) for (let j = i + 1; j < A.length; j++) aa.push([A[i], A[j]]);
     return [
-      row('sequential, hog: A/A pairs (false alarms)', judge(aa)),
-      row(`sequential, hog: A × B +${SHIFT} % pairs (detection)`, judge(A.flatMap((a) => B.map((b) => [a, b] as [ResultFile, ResultFile])))),
+      row(`sequential, ${condition}: A/A pairs (false alarms)`, judge(aa)),
+      row(`sequential, ${condition}: A × B +${SHIFT} % pairs (detection)`, judge(A.flatMap((a) => B.map((b) => [a, b] as [ResultFile, ResultFile])))),
     ];
   } finally {
-    hog.kill();
+    hog?.kill();
   }
 }
 
 const rows: string[] = [];
 for (const c of CONDITIONS) rows.push(...(await duetSeries(c)));
-if (SEQ_RUNS > 1) rows.push(...(await sequentialUnderHog()));
+if (SEQ_RUNS > 1) for (const c of SEQ_CONDITIONS) rows.push(...(await sequentialSeries(c)));
 process.stdout.write([
-  `### Duet power (issue 21): http scenario, ${USERS} users, ${SECONDS} s per run, B's median +${SHIFT} %, minimum effect ${MIN_EFFECT ?? 'the default'}`,
+  `### Duet power (issue 21): http scenario, ${USERS} users, ${SECONDS} s per run, B's median +${SHIFT} %, minimum effect ${MIN_EFFECT ?? 'the default'}, ${MIN_EFFECT_MS ?? 'default'} ms`,
   '',
-  '| comparison | comparisons | verdict: regression | verdict: inconclusive | typical change (median) | its interval (median half-width) |',
-  '|---|---|---|---|---|---|',
+  '| comparison | comparisons | verdict: regression | verdict: inconclusive | typical change (median) | its interval (median half-width) | typical change (sd over the comparisons) |',
+  '|---|---|---|---|---|---|---|',
   ...rows.filter((r) => r.startsWith('|')),
   '',
   ...rows.filter((r) => r.startsWith('<!--')),

@@ -46,6 +46,6 @@ export {
   type RecordOptions, type RecordSummary, type RecordingProxy, type Trace, type WorkloadProfile,
 } from './capture/index.js';
 export { presetRef, withReplaySpeed, replayScenario, PRESETS } from './load/replay/index.js';
-export { compareResults, parseMinEffect, type CompareOptions } from './run/judging/compare.js';
+export { compareResults, parseMinEffect, parseMinEffectMs, type CompareOptions, type MinimumEffectOptions } from './run/judging/compare.js';
 export { formatVerdict } from './output/console/verdict-text.js';
 export type { RegressionVerdict, VerdictTest, VerdictSettings } from './metrics/verdict.js';

@@ -1,6 +1,6 @@
 /** `mlop-sim compare BASE CAND`, or `--base FILE… --candidate FILE…`: the regression verdict between saved results (docs/cli.md "compare"). */
 import type { Argv } from 'yargs';
-import { compareResults, formatVerdict, parseMinEffect } from '../../src/index.js';
+import { compareResults, formatVerdict, parseMinEffect, parseMinEffectMs } from '../../src/index.js';
 import { exit, lastValue, out, usageError } from './terminal.js';
 
 interface CompareArgs {
@@ -10,6 +10,7 @@ interface CompareArgs {
   json?: boolean;
   html?: string;
   'min-effect'?: string;
+  'min-effect-ms'?: string;
 }
 
 export function compareBuilder(y: Argv): Argv {
@@ -19,7 +20,8 @@ export function compareBuilder(y: Argv): Argv {
     .option('candidate', { type: 'array', string: true, describe: 'candidate result files' })
     .option('json', { type: 'boolean', describe: 'print the verdict as JSON instead of the table' })
     .option('html', { coerce: lastValue, type: 'string', describe: 'also write the verdict as an HTML page with its intervals drawn' })
-    .option('min-effect', { coerce: lastValue, type: 'string', describe: 'smallest latency change that counts', defaultDescription: '5%' });
+    .option('min-effect', { coerce: lastValue, type: 'string', describe: 'smallest latency change that counts', defaultDescription: '3%' })
+    .option('min-effect-ms', { coerce: lastValue, type: 'string', describe: '…and at least this many milliseconds (0 drops the floor)', defaultDescription: '0.5' });
 }
 
 export async function compareCommand(a: CompareArgs): Promise<void> {
@@ -30,7 +32,8 @@ export async function compareCommand(a: CompareArgs): Promise<void> {
   const base = flagged ? (a.base ?? []).map(String) : [files[0]];
   const candidate = flagged ? (a.candidate ?? []).map(String) : [files[1]];
   const minEffect = a['min-effect'] === undefined ? undefined : parseMinEffect(a['min-effect']);
-  const { verdict, exitCode } = await compareResults({ base, candidate, minEffect, html: a.html });
+  const minEffectMs = a['min-effect-ms'] === undefined ? undefined : parseMinEffectMs(a['min-effect-ms']);
+  const { verdict, exitCode } = await compareResults({ base, candidate, minEffect, minEffectMs, html: a.html });
   out(a.json ? JSON.stringify(verdict, null, 2) + '\n' : formatVerdict(verdict));
   exit(exitCode);
 }

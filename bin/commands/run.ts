@@ -13,6 +13,7 @@ import {
   parseDuration,
   parseLatencySpec,
   parseMinEffect,
+  parseMinEffectMs,
   parseStartAt,
   presetRef,
   PRESETS,
@@ -94,8 +95,12 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     defaultDescription: 'verdict', to: 'baselineRule',
   },
   'min-effect': {
-    ...single, type: 'string', describe: 'the verdict: smallest latency change that counts (5%, 0.05)', defaultDescription: '5%',
+    ...single, type: 'string', describe: 'the verdict: smallest latency change that counts (3%, 0.03)', defaultDescription: '3%; a duet 1%',
     to: (v: string, o) => void (o.minEffect = parseMinEffect(v)),
+  },
+  'min-effect-ms': {
+    ...single, type: 'string', describe: 'the verdict: …and at least this many milliseconds (0 drops the floor)', defaultDescription: '0.5; a duet 0.1',
+    to: (v: string, o) => void (o.minEffectMs = parseMinEffectMs(v)),
   },
   threshold: {
     type: 'array', string: true, describe: "k6-like gate, repeatable: 'e2e:p95<800', 'p99<1000', 'error_rate<0.01'",

@@ -99,8 +99,10 @@ export interface SimulationOptions extends LoadOptions {
   baseline?: string;
   /** How --baseline decides: `verdict` (default; intervals, docs/statistics.md) or `seed` (+20 % p95/p99, +0.05 error rate). */
   baselineRule?: 'verdict' | 'seed';
-  /** The verdict's smallest latency change that counts, a fraction (default 0.05). */
+  /** The verdict's smallest latency change that counts, a fraction (default 0.03; a duet's 0.01). */
   minEffect?: number;
+  /** …and at least this many milliseconds (default 0.5; a duet's 0.1; 0 drops the floor). */
+  minEffectMs?: number;
   /** k6-like threshold expressions, e.g. `e2e:p95<800`. */
   thresholds?: string[];
   /** Override P95_THRESHOLD_MS / P99_THRESHOLD_MS / MAX_ERROR_RATE. */
@@ -212,6 +214,7 @@ export interface Plan {
   baseline?: string;
   baselineRule?: 'verdict' | 'seed';
   minEffect?: number;
+  minEffectMs?: number;
   thresholds: string[];
   env: Env;
   overrides: { p95Ms?: number; p99Ms?: number; maxErrorRate?: number };
@@ -308,6 +311,7 @@ export function resolvePlan(o: SimulationOptions, scenario?: ScenarioLoad): Plan
     baseline: o.baseline,
     baselineRule: baselineRule(o.baselineRule),
     ...(o.minEffect !== undefined ? { minEffect: minEffectOf(o.minEffect) } : {}),
+    ...(o.minEffectMs !== undefined ? { minEffectMs: minEffectMsOf(o.minEffectMs) } : {}),
     thresholds: o.thresholds ?? [],
     env,
     overrides: { p95Ms: o.p95Ms, p99Ms: o.p99Ms, maxErrorRate: o.maxErrorRate },
@@ -352,6 +356,11 @@ function baselineRule(rule: string | undefined): 'verdict' | 'seed' {
 function minEffectOf(f: number): number {
   if (!(f > 0 && f < 1)) throw new SimUsageError(`--min-effect must be a change between 0 and 100 %, got ${f}.`);
   return f;
+}
+
+function minEffectMsOf(ms: number): number {
+  if (!(Number.isFinite(ms) && ms >= 0)) throw new SimUsageError(`--min-effect-ms must be a number of milliseconds, 0 or more, got ${ms}.`);
+  return ms;
 }
 
 /** The ClickHouse flags, else CLICKHOUSE_URL / _USER / _PASSWORD / _DATABASE; none without a URL. */

@@ -149,7 +149,7 @@ export async function runSession(options: SimulationOptions, driver: RunDriver):
       control: control?.actions(),
     });
     if (driven.scaleOut) applySegmentStatuses(result, driven.scaleOut);
-    if (sideA) judgeDuet(result, sideA, plan.minEffect);
+    if (sideA) judgeDuet(result, sideA, plan);
     driver.finished?.(result);
     for (const warning of result.warnings ?? []) log(`warning: ${warning}`);
     for (const file of await stopOutputs(outputs, result)) log(`wrote ${file}`);

@@ -8,7 +8,7 @@ import type { BaselineFigures } from '../../metrics/baseline.js';
 import type { Distributions } from '../../metrics/distributions.js';
 import type { BaselineVerdict } from '../../metrics/result.js';
 import type { RegressionVerdict } from '../../metrics/verdict.js';
-import { verdictSettings } from './compare.js';
+import { verdictSettings, type MinimumEffectOptions } from './compare.js';
 import { regressionVerdict } from './verdict.js';
 
 export interface BaselineJudgement {
@@ -23,7 +23,7 @@ export interface BaselineJudgement {
 
 export function judgeAgainstBaseline(
   base: BaselineFigures, file: string, seed: BaselineVerdict,
-  current: BaselineFigures & { distributions: Distributions }, rule: 'verdict' | 'seed' = 'verdict', minEffect?: number,
+  current: BaselineFigures & { distributions: Distributions }, rule: 'verdict' | 'seed' = 'verdict', minimum: MinimumEffectOptions = {},
 ): BaselineJudgement {
   if (rule === 'seed') return { reasons: [], seedDecides: true };
   if (!base.distributions) {
@@ -33,7 +33,7 @@ export function judgeAgainstBaseline(
   const verdict = regressionVerdict(
     [{ file, figures: base, distributions: base.distributions }],
     [{ file: 'this run', figures: current, distributions: current.distributions }],
-    verdictSettings(minEffect),
+    verdictSettings(minimum),
   );
   verdict.seedRule = seed;
   const reasons = verdict.outcome === 'regression' ? [`baseline ${file}: ${verdict.statement}`] : [];

@@ -18,6 +18,8 @@ export interface CompareOptions {
   candidate: readonly string[];
   /** Smallest latency change that counts, as a fraction (default 0.03, docs/statistics.md). */
   minEffect?: number;
+  /** …and at least this many milliseconds (default 0.5; 0 drops the floor). */
+  minEffectMs?: number;
   /** Write the verdict as a self-contained HTML page here. */
   html?: string;
 }
@@ -31,8 +33,26 @@ export function parseMinEffect(text: string | number): number {
   return f;
 }
 
-export function verdictSettings(minEffect?: number): VerdictSettings {
-  return minEffect === undefined ? DEFAULT_SETTINGS : { ...DEFAULT_SETTINGS, minEffect };
+/** Reads `0.5`, `0.5ms` or `0` (no floor) as milliseconds; throws SimUsageError otherwise. */
+export function parseMinEffectMs(text: string | number): number {
+  const s = String(text).trim();
+  const ms = Number(s.replace(/\s*ms$/, ''));
+  if (s === '' || !Number.isFinite(ms) || ms < 0) throw new SimUsageError(`--min-effect-ms must be a number of milliseconds, 0 or more (e.g. 0.5), got ${JSON.stringify(s)}.`);
+  return ms;
+}
+
+/** The verdict's minimum effect, relative and absolute; what is not given keeps its default. */
+export interface MinimumEffectOptions {
+  minEffect?: number;
+  minEffectMs?: number;
+}
+
+export function verdictSettings(o: MinimumEffectOptions = {}): VerdictSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ...(o.minEffect !== undefined ? { minEffect: o.minEffect } : {}),
+    ...(o.minEffectMs !== undefined ? { minEffectMs: o.minEffectMs } : {}),
+  };
 }
 
 export async function compareResults(o: CompareOptions): Promise<{ verdict: RegressionVerdict; exitCode: number }> {
@@ -40,7 +60,7 @@ export async function compareResults(o: CompareOptions): Promise<{ verdict: Regr
   const base = await Promise.all(o.base.map(readResultFile));
   const cand = await Promise.all(o.candidate.map(readResultFile));
   assertComparableSides(base, cand);
-  const verdict = regressionVerdict(base, cand, verdictSettings(o.minEffect));
+  const verdict = regressionVerdict(base, cand, verdictSettings(o));
   if (o.html) {
     await mkdir(dirname(o.html), { recursive: true });
     await writeFile(o.html, verdictPage(verdict), 'utf8');

@@ -8,7 +8,7 @@
  */
 import { EXIT_CODES } from '../../core/exit-codes.js';
 import type { DuetSideReport, SimulationResult } from '../../metrics/result.js';
-import { verdictSettings } from './compare.js';
+import { verdictSettings, type MinimumEffectOptions } from './compare.js';
 import { regressionVerdict } from './verdict.js';
 
 /**
@@ -20,7 +20,16 @@ import { regressionVerdict } from './verdict.js';
  */
 export const DUET_MIN_EFFECT = 0.01;
 
-export function judgeDuet(b: SimulationResult, a: SimulationResult, minEffect: number = DUET_MIN_EFFECT): void {
+/**
+ * The duet's absolute floor when `--min-effect-ms` is not given: 0.1 ms, not the sequential 0.5 ms.
+ * The sequential floor keeps a sub-millisecond route's run-to-run loopback jitter from counting;
+ * a duet's sides share the loopback at the same moments, and at 0.5 ms the floor, not the 1 %,
+ * was the duet's minimum at a 20 ms base (2.5 %: bench/RESULTS.md, duet power). 0.1 ms still
+ * makes a 0.3 ms route's minimum +33 %.
+ */
+export const DUET_MIN_EFFECT_MS = 0.1;
+
+export function judgeDuet(b: SimulationResult, a: SimulationResult, minimum: MinimumEffectOptions = {}): void {
   b.duet = { a: sideReport(a), b: sideReport(b) };
   const reasons = a.reasons.map((r) => `side A (baseline): ${r}`);
   if (a.distributions && b.distributions) {
@@ -28,7 +37,7 @@ export function judgeDuet(b: SimulationResult, a: SimulationResult, minEffect: n
     const verdict = regressionVerdict(
       [{ file: 'side A', figures: figures(a), distributions: a.distributions }],
       [{ file: 'side B', figures: figures(b), distributions: b.distributions }],
-      verdictSettings(minEffect),
+      verdictSettings({ minEffect: minimum.minEffect ?? DUET_MIN_EFFECT, minEffectMs: minimum.minEffectMs ?? DUET_MIN_EFFECT_MS }),
     );
     b.duet.verdict = verdict;
     if (verdict.outcome === 'regression') reasons.push(`duet: side B against side A: ${verdict.statement}`);

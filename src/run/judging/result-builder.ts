@@ -137,7 +137,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   // Issue 20: distributions for later verdicts, and the verdict against a baseline that has them.
   const distributions = i.live ? undefined : savedDistributions(recorder, i.judged, selectorFor, durationS);
   const judgement = distributions && baseline && i.baseline && i.baselineFile
-    ? judgeAgainstBaseline(i.baseline, i.baselineFile, baseline, { ...seedKeys, scenario: i.scenario.name, judged: i.judged, distributions }, i.plan.baselineRule, i.plan.minEffect)
+    ? judgeAgainstBaseline(i.baseline, i.baselineFile, baseline, { ...seedKeys, scenario: i.scenario.name, judged: i.judged, distributions }, i.plan.baselineRule, i.plan)
     : undefined;
   const failsBuild = i.scenario.failsBuild !== false;
   const reasons = failsBuild

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isHttpEntry } from '../../../src/core/entry-names.js';
 import { distributionsOf } from '../../../src/metrics/distributions.js';
 import { Recorder } from '../../../src/metrics/recorder.js';
-import { parseMinEffect } from '../../../src/run/judging/compare.js';
+import { parseMinEffect, parseMinEffectMs, verdictSettings } from '../../../src/run/judging/compare.js';
 import type { ResultFile } from '../../../src/run/judging/compare-files.js';
 import { regressionVerdict } from '../../../src/run/judging/verdict.js';
 import { createRandom } from '../../../src/core/random.js';
@@ -67,5 +67,26 @@ describe('regressionVerdict', () => {
     expect(parseMinEffect('10')).toBe(0.1);
     expect(() => parseMinEffect('abc')).toThrow(/--min-effect must be a change between 0 and 100 %/);
     expect(() => parseMinEffect('0')).toThrow();
+  });
+
+  it('reads --min-effect-ms as milliseconds, 0 dropping the floor', () => {
+    expect(parseMinEffectMs('0.1')).toBe(0.1);
+    expect(parseMinEffectMs('0.25ms')).toBe(0.25);
+    expect(parseMinEffectMs('0')).toBe(0);
+    expect(() => parseMinEffectMs('-1')).toThrow(/--min-effect-ms must be a number of milliseconds/);
+    expect(() => parseMinEffectMs('fast')).toThrow(/--min-effect-ms/);
+  });
+
+  it('the millisecond floor decides for fast routes: +15 % at 2 ms is below 0.5 ms, above 0.1 ms', () => {
+    const a = result('a.json', 7, 2), b = result('b.json', 8, 2.3);
+    const floored = regressionVerdict([a], [b]);
+    // max(3 %, 0.5 ms / 2 ms) = 25 %: the shift is seen but is not a regression.
+    expect(floored.tests[0].change).toBeGreaterThan(0.08);
+    expect(floored.outcome).not.toBe('regression');
+    // A duet's minimum, max(1 %, 0.1 ms / 2 ms) = 5 %, calls it.
+    const duetLike = regressionVerdict([a], [b], verdictSettings({ minEffect: 0.01, minEffectMs: 0.1 }));
+    expect(duetLike.outcome).toBe('regression');
+    expect(duetLike.statement).toMatch(/^regression beyond the \+1\.0 % minimum effect: All routes typical/);
+    expect(verdictSettings({ minEffectMs: 0 }).minEffect).toBe(0.03);
   });
 });
