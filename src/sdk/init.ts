@@ -75,7 +75,7 @@ export async function init(opts: InitOptions = {}): Promise<Run> {
       externalId: ref?.kind === 'external' ? ref.id : null,
       config: opts.config ? pyDumps(opts.config) : null,
       loggerSettings: pyDumps({ ...loggerSettingsSnapshot(s), project }),
-      systemMetadata: pyDumps(s.disable_system_metrics ? {} : systemMetadata()),
+      systemMetadata: pyDumps(s.disable_system_metrics ? {} : systemMetadata(s._auth ?? undefined)),
       tags: opts.tags ?? null,
       createdAt: null,
       updatedAt: null,

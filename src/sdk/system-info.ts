@@ -2,11 +2,22 @@ import os from 'node:os';
 
 let cached: Record<string, unknown> | undefined;
 
-/** `systemMetadata` of the create body (docs/protocol/sdk.md §3.3), built once per process. */
-export function systemMetadata(): Record<string, unknown> {
-  if (cached) return cached;
+/**
+ * `systemMetadata` of the create body (docs/protocol/sdk.md §3.3), built once per process. The
+ * process's command line goes to the server as pluto sends it, except that `apiKey` is replaced
+ * by `[redacted]` wherever it appears in an argument: a host that took the key on its command line
+ * (`mlop-sim --key K`) must not store it in every run's metadata.
+ */
+export function systemMetadata(apiKey?: string): Record<string, unknown> {
+  cached ??= build();
+  if (!apiKey || !process.argv.some((a) => a.includes(apiKey))) return cached;
+  const cmdline = process.argv.map((a) => a.split(apiKey).join('[redacted]'));
+  return { ...cached, process: { ...(cached.process as object), cmdline } };
+}
+
+function build(): Record<string, unknown> {
   const cpus = os.cpus();
-  cached = {
+  return {
     process: { cmdline: process.argv, exe: process.execPath, pid: process.pid },
     platform: {
       system: os.type(), node: os.hostname(), release: os.release(), version: os.version(),
@@ -25,5 +36,4 @@ export function systemMetadata(): Record<string, unknown> {
     },
     cuda: {},
   };
-  return cached;
 }
