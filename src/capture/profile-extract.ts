@@ -92,6 +92,21 @@ const MAX_EXPLICIT_STEPS = 100_000;
 
 const isSdkOwnLine = (m: string) => m.startsWith('pluto: ') || m.includes('[pluto-sync]');
 
+/**
+ * Significant digits of a value as the SDK wrote it (the shortest text that reads back as the same
+ * double, as both Python's repr and JavaScript's String give): 0.0003 → 1, 2.5 → 2,
+ * 0.07225651367144714 → 16. A computed double needs 15–17; fewer means the job logged a rounded
+ * or constant value (a learning rate, an accuracy of counts), whose text is shorter on the wire.
+ */
+export function significantDigits(v: number): number {
+  if (!Number.isFinite(v) || v === 0) return 1;
+  const mantissa = Math.abs(v).toExponential().split('e')[0].replace('.', '');
+  return mantissa.length;
+}
+
+/** Medians of significantDigits at or above this are plain computed doubles: no `digits` entry. */
+const FULL_PRECISION_DIGITS = 15;
+
 function range(values: number[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -219,12 +234,17 @@ function jobOf(runs: RunShape[], t0: number): JobProfile {
   const metrics: MetricGroup[] = [...first.groups.values()].map((g) => {
     const ranges: Record<string, [number, number]> = {};
     const integers: string[] = [];
+    const digits: Record<string, number> = {};
     for (const k of g.keys) {
       const vs = runs.flatMap((r) => r.groups.get(g.keys.join('\u0000'))?.values.get(k) ?? []);
       ranges[k] = range(vs);
       if (vs.length && vs.every(Number.isInteger)) integers.push(k);
+      else if (vs.length) {
+        const d = median(vs.map(significantDigits));
+        if (d < FULL_PRECISION_DIGITS) digits[k] = d;
+      }
     }
-    return { keys: g.keys, steps: scheduleOf(g.steps), ranges, ...(integers.length ? { integers } : {}) };
+    return { keys: g.keys, steps: scheduleOf(g.steps), ranges, ...(integers.length ? { integers } : {}), ...(Object.keys(digits).length ? { digits } : {}) };
   });
   const lengths = runs.flatMap((r) => r.consoleLengths);
   const consoleShape: ConsoleShape = {

@@ -27,6 +27,12 @@ export interface MetricGroup {
   ranges: Record<string, [number, number]>;
   /** Keys whose recorded values were all integers. */
   integers?: string[];
+  /**
+   * Per key (not an integer one) whose recorded values were mostly written with fewer than 15
+   * significant digits: the median count. Re-sampled values are rounded to it, so the replay's
+   * wire text has the recorded length (a constant learning rate `0.0003`, not `0.00026410952434083`).
+   */
+  digits?: Record<string, number>;
 }
 
 export interface ConsoleShape {
@@ -99,7 +105,12 @@ const list = (shape: Shape, required: string[]) => (v: unknown, at: string) => {
   if (!Array.isArray(v)) throw new SimUsageError(`the profile's ${at} must be a list.`);
   v.forEach((x, i) => check(x, shape, `${at}[${i}]`, required));
 };
-const GROUP: Shape = { keys: 'strings', steps: sched, ranges: 'ranges', integers: 'strings' };
+const digitsOf = (v: unknown, at: string) => {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || !Object.values(v).every((d) => Number.isInteger(d) && d >= 1 && d <= 17)) {
+    throw new SimUsageError(`the profile's field "${at}" must be an object of key → significant digits (1–17).`);
+  }
+};
+const GROUP: Shape = { keys: 'strings', steps: sched, ranges: 'ranges', integers: 'strings', digits: digitsOf };
 const CONSOLE: Shape = { lines: 'number', length: 'range', stderrShare: 'number', steps: sched };
 const SYSTEM: Shape = { enabled: 'boolean', intervalS: 'number' };
 const DATA: Shape = { logName: 'string', dataType: 'string', steps: sched, bytes: 'range' };

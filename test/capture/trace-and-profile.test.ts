@@ -8,7 +8,8 @@ import { SimUsageError } from '../../src/core/errors.js';
 import {
   footerLine, headerLine, parseTrace, redactHeaders, scrubSecrets, secretOf, type TraceExchange,
 } from '../../src/capture/trace-format.js';
-import { parseLooseJson, profileOfTrace, scheduleOf } from '../../src/capture/profile-extract.js';
+import { parseLooseJson, profileOfTrace, scheduleOf, significantDigits } from '../../src/capture/profile-extract.js';
+import { roundedWithin } from '../../src/load/replay/replay-scenario.js';
 import { parseProfileText, validateProfile } from '../../src/capture/workload-profile.js';
 import { stringify as toYaml } from 'yaml';
 import { runFigures } from '../../src/capture/trace-figures.js';
@@ -123,6 +124,28 @@ describe('profile extraction', () => {
     expect(tl.steps.reduce((n, s) => n + s.lines, 0)).toBe(5);
   });
 
+  it('keeps the significant digits of rounded values, not of computed ones (the wire text\'s length)', () => {
+    // pluto 0.0.28's real job (bench/real-sdk-record.ts): a learning rate warming up, then 0.0003
+    // for most steps, was re-sampled as 0.00026410952434083 and the replay's bytes/s came out 6 % high.
+    expect([0.0003, 2.5, 12000.5, 3.5999999999999994e-5, 0.07225651367144714, 1 / 3].map(significantDigits)).toEqual([1, 2, 6, 17, 16, 16]);
+    const [g, lr] = profile.jobs[0].metrics;
+    // loss = 1/s: 1, 0.5, 0.333…, 0.25, 0.2, 0.1666…, 0.142857…, 0.125, 0.111…, 0.1 → median of
+    // digits (1,1,1,1,2,3,16,16,17,17) is 3; acc = s/10 and lr = 0.001·s have one digit each.
+    expect(g.digits).toEqual({ loss: 3, acc: 1 });
+    expect(lr.digits).toEqual({ lr: 1 });
+    // Computed values (√(1/s + 2)) need 15–17 digits: no `digits` entry, re-sampled at full precision.
+    const computed = sampleTrace().replace(/\\"loss\\":([\d.e-]+)/g, (_, v: string) => `\\"loss\\":${Math.sqrt(Number(v) + 2)}`);
+    expect(computed).not.toBe(sampleTrace());
+    expect(profileOfTrace(parseTrace(computed), 'computed').jobs[0].metrics[0].digits).toEqual({ acc: 1 });
+  });
+
+  it('a re-sampled value is rounded to the recorded digits and stays within the range', () => {
+    expect(roundedWithin(0.00026410952434083, 1, 6e-6, 3e-4)).toBe(0.0003);
+    expect(roundedWithin(0.000064, 1, 6.4e-5, 3e-4)).toBe(0.000064); // 6e-5 would fall below the range
+    expect(roundedWithin(2.34567, 3, 0, 10)).toBe(2.35);
+    expect(String(roundedWithin(0.123456789, 2, 0, 1))).toBe('0.12');
+  });
+
   it('keeps irregular steps exactly', () => {
     expect(scheduleOf([1, 2, 4, 5, 9])).toEqual({ first: 1, every: 1, count: 5, at: [1, 2, 4, 5, 9] });
     expect(stepsOf(scheduleOf([3, 6, 9]))).toEqual([3, 6, 9]);
@@ -160,6 +183,9 @@ describe('profile validation', () => {
     const p = good();
     p.jobs[0].metrics[0].ranges.loss = [2, 1];
     expect(() => validateProfile(p)).toThrow(/"jobs\[0\]\.metrics\[0\]\.ranges" must be an object of key → \[min, max\]/);
+    const d = good();
+    d.jobs[0].metrics[0].digits = { loss: 0 };
+    expect(() => validateProfile(d)).toThrow(/"jobs\[0\]\.metrics\[0\]\.digits" must be an object of key → significant digits \(1–17\)/);
     const q = good();
     delete q.jobs[0].console;
     expect(() => validateProfile(q)).toThrow(/jobs\[0\] has no "console"/);

@@ -4,7 +4,7 @@
  * batching, retries and timing shape the requests. The user's run gets a fresh name (the server
  * gives it a fresh id); it logs the recorded keys at the recorded steps, at the recorded step
  * cadence divided by the replay speed, with values drawn uniformly within the recorded ranges
- * (integers stay integers); prints its lines, logs its data values and uploads its files at
+ * (integers stay integers, keys recorded with few significant digits are rounded to them); prints its lines, logs its data values and uploads its files at
  * their steps; finishes its run at the recorded run length, then idles until the load stops it.
  * Users take the profile's jobs in turn (user 1 job 1, user 2 job 2, …).
  */
@@ -48,6 +48,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** A re-sampled value rounded to the recorded significant digits (profile `digits`), kept within the range. */
+export function roundedWithin(v: number, digits: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, Number(v.toPrecision(digits))));
+}
+
 const TEXT = 'abcdefghijklmnopqrstuvwxyz0123456789 ';
 
 function textOf(length: number, ctx: ScenarioContext): string {
@@ -86,7 +91,8 @@ async function playStep(ctx: ScenarioContext, timelines: JobTimeline[], speed: n
     const data: Record<string, number> = {};
     for (const k of g.keys) {
       const [lo, hi] = g.ranges[k];
-      data[k] = g.integers?.includes(k) ? r.int(Math.ceil(lo), Math.floor(hi)) : r.uniform(lo, hi);
+      const d = g.digits?.[k];
+      data[k] = g.integers?.includes(k) ? r.int(Math.ceil(lo), Math.floor(hi)) : d ? roundedWithin(r.uniform(lo, hi), d, lo, hi) : r.uniform(lo, hi);
     }
     await run.log(data, { step: a.step });
   }
