@@ -39,6 +39,8 @@ const PARTS: Array<{ name: string; script: string; nodeArgs?: string[]; optIn?: 
   { name: 'regression-power', script: 'bench/regression-power.ts', optIn: true },
   // ~70 min (134 runs of 30 s: duet quiet and beside a hog, sequential under the hog): only with --only duet-power.
   { name: 'duet-power', script: 'bench/duet-power.ts', optIn: true },
+  // Needs pluto's source and a Python with its packages (PLUTO_SRC, PLUTO_PYTHON; docs/workloads.md): only with --only real-sdk-record.
+  { name: 'real-sdk-record', script: 'bench/real-sdk-record.ts', optIn: true },
 ];
 
 const argv = process.argv.slice(2);
