@@ -44,9 +44,9 @@ export function checkInstall(python: string, pluto: string): InstallCheck {
   } catch {
     return { ok: false, sentence: `${python} could not import pluto from ${pluto}: ${r.stderr.trim().split('\n').pop()}` };
   }
-  if (v.missing) return { ok: false, sentence: `${python} cannot import ${String(v.missing)} (${String(v.error)}); docs/workloads.md "The real Python SDK" lists the packages.` };
+  if (v.missing) return { ok: false, sentence: `${python} cannot import ${String(v.missing)} (${String(v.error)}); docs/workloads.md "The real Python SDK through the recorder" lists the packages.` };
   if (!String(v.pluto_file).startsWith(join(pluto, 'pluto'))) return { ok: false, sentence: `${python} imports pluto from ${String(v.pluto_file)}, not from ${pluto}.` };
-  if (!v.httpx_proxy) return { ok: false, sentence: `httpx ${String(v.httpx)} is too old for pluto: its Client has no proxy= argument (added in httpx 0.26; Debian 12 ships 0.23.3); see docs/workloads.md "The real Python SDK".` };
+  if (!v.httpx_proxy) return { ok: false, sentence: `httpx ${String(v.httpx)} is too old for pluto: its Client has no proxy= argument (added in httpx 0.26; Debian 12 ships 0.23.3); see docs/workloads.md "The real Python SDK through the recorder".` };
   const versions: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) if (k !== 'pluto_file' && k !== 'httpx_proxy') versions[k] = String(x);
   return { ok: true, versions };
