@@ -42,7 +42,7 @@ export type * from './metrics/result.js';
 export { eDivisive, type ChangePoint, type ChangePointOptions } from './metrics/statistics/change-points.js';
 export * from './history/index.js';
 export {
-  startRecording, readTrace, profileOfTrace, runFigures, readProfile, validateProfile,
+  startRecording, tuneRecorderProcess, readTrace, profileOfTrace, runFigures, readProfile, validateProfile,
   type RecordOptions, type RecordSummary, type RecordingProxy, type Trace, type WorkloadProfile,
 } from './capture/index.js';
 export { presetRef, withReplaySpeed, replayScenario, PRESETS } from './load/replay/index.js';

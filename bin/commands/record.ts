@@ -1,6 +1,6 @@
 /** `mlop-sim record --upstream URL [--port P] --out FILE`: the recording proxy until Ctrl+C. */
 import type { Argv } from 'yargs';
-import { parsePort, startRecording } from '../../src/index.js';
+import { parsePort, startRecording, tuneRecorderProcess } from '../../src/index.js';
 import { exit, lastValue, out } from './terminal.js';
 
 interface RecordArgs {
@@ -22,6 +22,7 @@ export function recordBuilder(y: Argv): Argv {
 }
 
 export async function recordCommand(a: RecordArgs): Promise<void> {
+  tuneRecorderProcess(); // this process is the recorder: its V8 flags (src/capture/record-warmup.ts)
   const proxy = await startRecording({ upstream: a.upstream, port: parsePort(a.port), host: a.host, out: a.out, maxBodyBytes: a['max-body'] });
   out(`mlop-sim recording proxy on ${proxy.url} → ${new URL(a.upstream).origin}, trace to ${a.out}\n`);
   out('Point the job\'s SDK at it (docs/workloads.md "Pointing the SDK at the recorder"). Press Ctrl+C to stop.\n');

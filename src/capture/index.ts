@@ -1,5 +1,6 @@
 /** Recording a training job's requests (record proxy, trace format) and turning them into a workload profile. */
 export { startRecording, parseUpstream, checkUpstream, type RecordOptions, type RecordSummary, type RecordingProxy } from './record-proxy.js';
+export { tuneRecorderProcess, RECORDER_V8_FLAGS } from './record-warmup.js';
 export { readTrace, parseTrace, TRACE_FORMAT, TRACE_VERSION, REDACTED, type Trace, type TraceExchange, type TraceHeader, type TraceFooter } from './trace-format.js';
 export { profileOfTrace, splitRuns, scheduleOf, parseLooseJson } from './profile-extract.js';
 export {

@@ -8,11 +8,29 @@
  * (bench/RESULTS.md, record-overhead). Warmed, the job's first requests meet optimised code.
  */
 import http from 'node:http';
+import v8 from 'node:v8';
 import { devNull } from 'node:os';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { forwardRoute, forwardingServer } from './record-forward.js';
 import { TraceWriter } from './trace-writer.js';
+
+/**
+ * V8 flags the recorder sets for its own process (the `record` command, before the warm-up; never
+ * for a library caller's process). `--always-sparkplug`: a function gets baseline machine code on
+ * its first call instead of running in the interpreter until it is hot. Part of what TurboFan
+ * optimised during the warm-up is thrown away when the job's own connections arrive ("wrong map"
+ * deopts in node:http and streams) and some of the job's path was not hot enough to be optimised
+ * yet; that code then runs as baseline code, and less of it reaches TurboFan while the job runs
+ * (compilations after listening 59–69 → 28–33, their compile time 236–489 → 67–95 ms;
+ * bench/RESULTS.md, record-overhead).
+ */
+export const RECORDER_V8_FLAGS: readonly string[] = ['--always-sparkplug'];
+
+/** Sets RECORDER_V8_FLAGS for this process; call it before the first request is forwarded. */
+export function tuneRecorderProcess(): void {
+  for (const flag of RECORDER_V8_FLAGS) v8.setFlagsFromString(flag);
+}
 
 /** Requests sent through the forwarding path before the recorder listens. */
 export const WARM_UP_REQUESTS = 3000;
