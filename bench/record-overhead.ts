@@ -99,6 +99,7 @@ const upPort = Number(await started(upstream, /port (\d+)/));
   const { recorder, port } = await startRecorder(upPort, join(dir, 'prewarm.jsonl'));
   await interleaved(upPort, port, PREWARM);
   await stopRecorder(recorder);
+  rmSync(join(dir, 'prewarm.jsonl')); // its pages are not written back while the passes run
 }
 
 async function pass(r: number): Promise<{ direct: number[]; proxied: number[]; traceBytes: number }> {
