@@ -22,7 +22,7 @@ import { TraceWriter } from './trace-writer.js';
  * optimised during the warm-up is thrown away when the job's own connections arrive ("wrong map"
  * deopts in node:http and streams) and some of the job's path was not hot enough to be optimised
  * yet; that code then runs as baseline code, and less of it reaches TurboFan while the job runs
- * (compilations after listening 59–69 → 28–33, their compile time 236–489 → 67–95 ms;
+ * (compilations after listening 59–72 → 28–33, their compile time 178–489 → 67–109 ms;
  * bench/RESULTS.md, record-overhead).
  */
 export const RECORDER_V8_FLAGS: readonly string[] = ['--always-sparkplug'];
