@@ -83,6 +83,13 @@ export class Digest {
   private sortedAt = -1;
   private viewCents: Float64Array = new Float64Array(0);
   private viewN = 0;
+  /**
+   * The first `sortedLen` buffered samples, sorted: left by a read (folded) so that the next read
+   * and the flush sort only what came after and merge two sorted runs. A live page reading every
+   * second then costs no second sort of the same samples. 0 when there is none.
+   */
+  private sortedBuf: Float64Array = new Float64Array(0);
+  private sortedLen = 0;
 
   constructor(compression: number = DEFAULT_COMPRESSION) {
     if (!(compression >= 5 && Number.isFinite(compression))) {
@@ -142,6 +149,7 @@ export class Digest {
       if (this.sortedAt !== n) {
         this.buf.subarray(0, this.len).sort();
         this.sortedAt = n;
+        this.sortedLen = 0; // the buffer's order changed: a sorted prefix copy no longer matches
       }
       return this.buf[Math.max(0, Math.ceil(q * n) - 1)];
     }
@@ -154,6 +162,8 @@ export class Digest {
     if (this.nCents > 0 || this.len > 128) this.flush();
     this.viewAt = -1;
     this.viewCents = new Float64Array(0);
+    this.sortedLen = 0;
+    this.sortedBuf = new Float64Array(0);
     if (this.len === 0) this.buf = new Float64Array(0);
     else if (this.buf.length > this.len) this.buf = this.buf.slice(0, this.len);
     if (this.cents.length > this.nCents * STRIDE) this.cents = this.cents.slice(0, this.nCents * STRIDE);
@@ -228,9 +238,36 @@ export class Digest {
   /** Fold the buffered samples into the centroids. */
   private flush(): void {
     if (this.len === 0) return;
-    const sorted = this.buf.subarray(0, this.len).sort();
+    // Unread since the last flush: sort in place, as always; read: finish the read's sort.
+    const sorted = this.sortedLen > 0 ? this.sortedBuffer() : this.buf.subarray(0, this.len).sort();
     [this.cents, this.nCents] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
     this.len = 0;
+    this.sortedLen = 0;
+  }
+
+  /**
+   * The buffered samples sorted, as a copy (the buffer keeps its order): the sorted prefix a
+   * previous read left, merged with the rest sorted. The same array a sort of the whole buffer
+   * gives (numeric order, -0 before +0, NaN last), so what folds in does not depend on reads.
+   */
+  private sortedBuffer(): Float64Array {
+    const len = this.len, k = this.sortedLen;
+    if (k === len) return this.sortedBuf.subarray(0, len);
+    const tail = this.buf.slice(k, len).sort();
+    let out: Float64Array;
+    if (k === 0) out = tail;
+    else {
+      out = new Float64Array(len);
+      const head = this.sortedBuf;
+      // A sort puts NaN last: a NaN in the sorted prefix (its last) would be merged too early.
+      if (Number.isNaN(head[k - 1])) {
+        out.set(this.buf.subarray(0, len));
+        out.sort();
+      } else mergeSorted(head, k, tail, out);
+    }
+    this.sortedBuf = out;
+    this.sortedLen = len;
+    return out;
   }
 
   /**
@@ -241,7 +278,7 @@ export class Digest {
   private folded(): [Float64Array, number] {
     if (this.len === 0) return [this.cents, this.nCents];
     if (this.viewAt !== this.total) {
-      const sorted = this.buf.slice(0, this.len).sort();
+      const sorted = this.sortedBuffer();
       [this.viewCents, this.viewN] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
       this.viewAt = this.total;
     }
@@ -315,6 +352,19 @@ function weightLimit(before: number, n: number, kStep: number): number {
   const z = Math.log(q0 / (1 - q0)) + kStep;
   const q1 = 1 / (1 + Math.exp(-z));
   return (q1 - q0) * n;
+}
+
+/** Merges sorted `a[0..an)` and sorted `b` into `out` (a first among equals; equal zeros: -0 first, as a sort puts them). */
+function mergeSorted(a: Float64Array, an: number, b: Float64Array, out: Float64Array): void {
+  const bn = b.length;
+  let i = 0, j = 0, o = 0;
+  while (i < an && j < bn) {
+    const x = a[i], y = b[j];
+    if (y < x || (y === 0 && x === 0 && Object.is(y, -0) && !Object.is(x, -0))) { out[o++] = y; j++; }
+    else { out[o++] = x; i++; }
+  }
+  while (i < an) out[o++] = a[i++];
+  while (j < bn) out[o++] = b[j++];
 }
 
 function grow(a: Float64Array): Float64Array {

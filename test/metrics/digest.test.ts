@@ -200,4 +200,42 @@ describe('Digest reads do not change later results', () => {
     for (const q of [0.5, 0.9, 0.95, 0.99, 0.999]) expect(watched.quantile(q)).toBe(quiet.quantile(q));
     expect(JSON.stringify(watched.toJSON())).toBe(JSON.stringify(quiet.toJSON()));
   });
+
+  // A read sorts the buffer once and the next read or the flush sorts only what came after
+  // (the live page reads every entry every second): each view must be the one a fresh sort of
+  // the whole buffer gives, and what folds in must not depend on when the reads happened.
+  it('answers every read as a digest never read before would, at irregular points, exact and compressed', () => {
+    for (const compression of [100, 15]) {
+      const data = bimodal(60_000, 43);
+      const quiet = new Digest(compression);
+      const watched = new Digest(compression);
+      let next = 1;
+      for (let i = 0; i < data.length; i++) {
+        quiet.push(data[i]);
+        watched.push(data[i]);
+        if (i === next) {
+          next += 1 + ((i * 7919) % 3001); // 1 to 3,001 pushes apart: several reads per flush, some across one
+          const fresh = Digest.fromJSON(quiet.toJSON()); // the same state, never read
+          expect(watched.toFoldedJSON()).toEqual(fresh.toFoldedJSON());
+          expect(watched.quantile(0.99)).toBe(fresh.quantile(0.99));
+        }
+      }
+      expect(JSON.stringify(watched.toJSON())).toBe(JSON.stringify(quiet.toJSON()));
+    }
+  });
+
+  it('keeps a sort\'s order of -0 and +0, and of NaN, across reads', () => {
+    const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    // +0 before a read, -0 after it: a sort puts every -0 first, and the smallest values are singleton centroids.
+    for (const [early, later] of [[Number.NaN, [-0, -0, 3, 400]], [2, [-0, Number.NaN, 5, 1]]]) {
+      const watched = new Digest(5);
+      const quiet = new Digest(5);
+      for (let i = 0; i < 270; i++) for (const d of [watched, quiet]) d.push(i % 3 === 0 ? 0 : i % 50 === 1 ? early : 1 + (i % 7));
+      watched.toFoldedJSON(); // the read (270 samples: folded, not sent raw) leaves a sorted prefix
+      for (let i = 0; i < 130; i++) for (const d of [watched, quiet]) d.push(later[i % later.length]);
+      const fresh = Digest.fromJSON(quiet.toJSON());
+      expect(same(watched.toFoldedJSON().centroids, fresh.toFoldedJSON().centroids)).toBe(true);
+      expect(Object.is(watched.toFoldedJSON().centroids[2], -0)).toBe(true); // the first centroid's min
+    }
+  });
 });
