@@ -90,7 +90,6 @@ export class Digest {
    */
   private sortedBuf: Float64Array = new Float64Array(0);
   private sortedLen = 0;
-  private flushes = 0;
 
   constructor(compression: number = DEFAULT_COMPRESSION) {
     if (!(compression >= 5 && Number.isFinite(compression))) {
@@ -107,8 +106,6 @@ export class Digest {
   get sum(): number { return this.total_sum; }
   get min(): number { return this.total === 0 ? 0 : this.lo; }
   get max(): number { return this.total === 0 ? 0 : this.hi; }
-  /** Times the buffer was folded into the centroids: with `count`, tells whether a merge of this digest would still give the same. */
-  get flushCount(): number { return this.flushes; }
   /** Number of centroids held (after folding the buffer); for tests and benchmarks. */
   get centroidCount(): number { return this.folded()[1]; }
 
@@ -246,7 +243,6 @@ export class Digest {
     [this.cents, this.nCents] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
     this.len = 0;
     this.sortedLen = 0;
-    this.flushes++;
   }
 
   /**

@@ -9,7 +9,6 @@
 import { isHttpEntry } from '../core/entry-names.js';
 import { Digest } from './digest.js';
 import { ExceptionLog } from './exception-log.js';
-import { MergedBuckets } from './merged-buckets.js';
 import { QUANTILES, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
 import { StatsEntry, summarize, type StatsEntrySnapshot } from './stats-entry.js';
 import { COARSE_SECONDS, minuteOf, SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
@@ -66,8 +65,6 @@ export class Recorder {
   /** The load's target per epoch second (stages, arrival rates), as set by setTarget(). */
   private readonly targetAt = new Map<number, number>();
   private readonly thrown = new ExceptionLog();
-  /** The live page's recent history points, merged once while their seconds do not change. */
-  private readonly recentBuckets = new MergedBuckets();
 
   /** `startMs`: when the load started, if before now (a recorder rebuilt from workers' snapshots). */
   constructor(opts: { now?: () => number; startMs?: number } = {}) {
@@ -101,7 +98,6 @@ export class Recorder {
     this.byMethod.clear();
     this.byName.clear();
     this.thrown.clear();
-    this.recentBuckets.clear();
   }
 
   /** The number of running users from now on (for the time series). */
@@ -160,22 +156,27 @@ export class Recorder {
     // One grid for every history of the recorder: the latest fold of any entry.
     const foldedUntil = this.foldedUntil();
     const entries = this.select(select);
-    const parts = new Map<number, SecondBucket[]>();
+    const buckets = new Map<number, SecondBucket>();
     let first = Infinity, last = -Infinity;
     for (const e of entries) {
       for (const b of e.series.all()) {
         const start = b.t < foldedUntil ? minuteOf(b.t) : b.t;
         if (start < fromT) continue;
-        const list = parts.get(start);
-        if (list === undefined) parts.set(start, [b]);
-        else list.push(b);
+        let m = buckets.get(start);
+        if (m === undefined) {
+          m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
+          buckets.set(start, m);
+        }
+        m.count += b.count;
+        m.failures += b.failures;
+        m.bytes += b.bytes;
+        m.digest.merge(b.digest);
         first = Math.min(first, b.first);
         // A folded minute holds samples up to where its entry's fold stands at most.
         last = Math.max(last, b.span === 1 ? b.t : Math.min(b.t + b.span, e.series.foldedUntil) - 1);
       }
     }
-    if (parts.size === 0) return [];
-    const buckets = this.recentBuckets.merged(entries.map((e) => e.name).join('\n'), parts, foldedUntil, Number.isFinite(fromT));
+    if (buckets.size === 0) return [];
     const points: TimeSeriesPoint[] = [];
     let users = this.usersBefore(first);
     let target = this.before(this.targetAt, first);
