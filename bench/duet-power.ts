@@ -15,10 +15,16 @@
  *    bench/regression-power.ts.
  * A duet run is one comparison: its alarm is the duet verdict's `regression`.
  *
- *   node --import tsx bench/duet-power.ts [--users 100] [--seconds 30] [--runs 20] [--shift 5] [--seq-runs 7] [--conditions quiet,hog,burst] [--seq-conditions hog,burst] [--min-effect 3%] [--min-effect-ms 0.5] [--dir /tmp/duet-power]
+ *   node --import tsx bench/duet-power.ts [--users 100] [--seconds 30] [--runs 20] [--shift 5] [--seq-runs 7] [--conditions quiet,hog,burst] [--seq-conditions hog,burst] [--min-effect 3%] [--min-effect-ms 0.5] [--seed-base 0] [--dir /tmp/duet-power]
  *
  * `--min-effect` and `--min-effect-ms` are passed to the duet runs and used for the sequential
  * pairs (default: the product's — for a duet 1 % and 0.1 ms, for sequential pairs 3 % and 0.5 ms).
+ *
+ * Seeds: duet A/A 3000 + i, A/B 4000 + i, sequential A 6000 + i, B 7000 + i, each plus `--seed-base`
+ * (0). The embedded servers' latency draws follow the seed, so the same seeds under two conditions
+ * share their sampling noise: the conditions are then paired (what differs is the machine), but
+ * their comparisons are not independent and must not be pooled. For replicates to pool, take each
+ * series with its own `--seed-base` (e.g. 10000, 20000, …) and its own `--dir`.
  *
  * Runs already in --dir are reused (a run's latest.json is its record), so an interrupted bench resumes.
  */
@@ -30,12 +36,15 @@ import { numberArg, textArg } from './lib/args.js';
 import { readResultFile, type ResultFile } from '../src/run/judging/compare-files.js';
 import { parseMinEffect, parseMinEffectMs, verdictSettings } from '../src/run/judging/compare.js';
 import { regressionVerdict } from '../src/run/judging/verdict.js';
+import type { RegressionVerdict } from '../src/metrics/verdict.js';
+import { calibration, describeCalibration } from './lib/interval-calibration.js';
 
 const USERS = numberArg('--users', 100);
 const SECONDS = numberArg('--seconds', 30);
 const RUNS = numberArg('--runs', 20);
 const SHIFT = numberArg('--shift', 5);
 const SEQ_RUNS = numberArg('--seq-runs', 7);
+const SEED_BASE = numberArg('--seed-base', 0);
 const CONDITIONS = textArg('--conditions', 'quiet,hog').split(',');
 const SEQ_CONDITIONS = textArg('--seq-conditions', 'hog').split(',');
 const DIR = textArg('--dir', '/tmp/duet-power');
@@ -68,15 +77,22 @@ function startHog(condition: string): ChildProcess | undefined {
 
 const pctOf = (n: number, d: number): string => `${((100 * n) / Math.max(1, d)).toFixed(1)} % (${n}/${d})`;
 
-interface DuetOutcome { outcome: string; typical?: { change: number; lo: number; hi: number } }
+interface DuetOutcome { outcome: string; typical?: { change: number; lo: number; hi: number }; verdict?: RegressionVerdict }
 
-function duetOutcome(dir: string): DuetOutcome {
-  const r = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { duet?: { verdict?: { outcome: string; tests: Array<{ metric: string; change: number; lo: number; hi: number }> } } };
-  const v = r.duet?.verdict;
+function outcomeOf(v: RegressionVerdict | undefined): DuetOutcome {
   if (!v) return { outcome: 'none' };
   const t = v.tests.find((x) => x.metric === 'typical');
-  return { outcome: v.outcome, ...(t ? { typical: { change: t.change, lo: t.lo, hi: t.hi } } : {}) };
+  return { outcome: v.outcome, verdict: v, ...(t ? { typical: { change: t.change, lo: t.lo, hi: t.hi } } : {}) };
 }
+
+function duetOutcome(dir: string): DuetOutcome {
+  const r = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { duet?: { verdict?: RegressionVerdict } };
+  return outcomeOf(r.duet?.verdict);
+}
+
+/** A list line under the table: how well the A/A comparisons' intervals match their spread (lib/interval-calibration.ts). */
+const calibrated = (label: string, aa: DuetOutcome[]): string =>
+  `- ${describeCalibration(label, calibration(aa.flatMap((o) => (o.verdict ? [o.verdict] : []))))}`;
 
 function row(label: string, outcomes: DuetOutcome[]): string {
   const alarms = outcomes.filter((o) => o.outcome === 'regression').length;
@@ -97,8 +113,8 @@ async function duetSeries(condition: string): Promise<string[]> {
     for (let i = 0; i < RUNS; i++) {
       const dAA = join(DIR, condition, `AA-${i}`), dAB = join(DIR, condition, `AB-${i}`);
       // A/A and A/B alternate, so a drift of the machine hits both alike.
-      await runOnce(['--seed', String(3000 + i), '--server-latency', latency(0), '--duet-server-latency', latency(0)], dAA);
-      await runOnce(['--seed', String(4000 + i), '--server-latency', latency(0), '--duet-server-latency', latency(SHIFT)], dAB);
+      await runOnce(['--seed', String(SEED_BASE + 3000 + i), '--server-latency', latency(0), '--duet-server-latency', latency(0)], dAA);
+      await runOnce(['--seed', String(SEED_BASE + 4000 + i), '--server-latency', latency(0), '--duet-server-latency', latency(SHIFT)], dAB);
       aa.push(duetOutcome(dAA));
       ab.push(duetOutcome(dAB));
       process.stderr.write(`${condition} duet ${i + 1}/${RUNS}\n`);
@@ -106,6 +122,7 @@ async function duetSeries(condition: string): Promise<string[]> {
     return [
       row(`duet, ${condition}: A/A (false alarms)`, aa),
       row(`duet, ${condition}: B +${SHIFT} % (detection)`, ab),
+      calibrated(`duet, ${condition}, A/A`, aa),
       `<!-- ${condition}: ${((Date.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()[0].toFixed(1)} at the end -->`,
     ];
   } finally {
@@ -120,8 +137,8 @@ async function sequentialSeries(condition: string): Promise<string[]> {
     for (let i = 0; i < SEQ_RUNS; i++) {
       aDirs.push(join(DIR, `seq-${condition}`, `A-${i}`));
       bDirs.push(join(DIR, `seq-${condition}`, `B-${i}`));
-      await runOnce(['--seed', String(6000 + i), '--server-latency', latency(0)], aDirs[i]);
-      await runOnce(['--seed', String(7000 + i), '--server-latency', latency(SHIFT)], bDirs[i]);
+      await runOnce(['--seed', String(SEED_BASE + 6000 + i), '--server-latency', latency(0)], aDirs[i]);
+      await runOnce(['--seed', String(SEED_BASE + 7000 + i), '--server-latency', latency(SHIFT)], bDirs[i]);
       process.stderr.write(`sequential, ${condition} ${i + 1}/${SEQ_RUNS}\n`);
     }
     const read = (d: string): Promise<ResultFile> => readResultFile(join(d, 'latest.json'));
@@ -130,14 +147,15 @@ async function sequentialSeries(condition: string): Promise<string[]> {
       const v = regressionVerdict([a], [b], verdictSettings({
         ...(MIN_EFFECT ? { minEffect: parseMinEffect(MIN_EFFECT) } : {}), ...(MIN_EFFECT_MS ? { minEffectMs: parseMinEffectMs(MIN_EFFECT_MS) } : {}),
       }));
-      const t = v.tests.find((x) => x.metric === 'typical');
-      return { outcome: v.outcome, ...(t ? { typical: { change: t.change, lo: t.lo, hi: t.hi } } : {}) };
+      return outcomeOf(v);
     });
     const aa: Array<[ResultFile, ResultFile]> = [];
     for (let i = 0; i < A.length; i++) for (let j = i + 1; j < A.length; j++) aa.push([A[i], A[j]]);
+    const aaOutcomes = judge(aa);
     return [
-      row(`sequential, ${condition}: A/A pairs (false alarms)`, judge(aa)),
+      row(`sequential, ${condition}: A/A pairs (false alarms)`, aaOutcomes),
       row(`sequential, ${condition}: A × B +${SHIFT} % pairs (detection)`, judge(A.flatMap((a) => B.map((b) => [a, b] as [ResultFile, ResultFile])))),
+      calibrated(`sequential, ${condition}, A/A pairs`, aaOutcomes),
     ];
   } finally {
     hog?.kill();
@@ -153,6 +171,8 @@ process.stdout.write([
   '| comparison | comparisons | verdict: regression | verdict: inconclusive | typical change (median) | its interval (median half-width) | typical change (sd over the comparisons) |',
   '|---|---|---|---|---|---|---|',
   ...rows.filter((r) => r.startsWith('|')),
+  '',
+  ...rows.filter((r) => r.startsWith('- ')),
   '',
   ...rows.filter((r) => r.startsWith('<!--')),
 ].join('\n') + '\n');
