@@ -13,13 +13,9 @@ import { verdictPage } from '../../output/html/verdict.js';
 import { assertComparableSides, readResultFile } from './compare-files.js';
 import { regressionVerdict } from './verdict.js';
 
-export interface CompareOptions {
+export interface CompareOptions extends MinimumEffectOptions {
   base: readonly string[];
   candidate: readonly string[];
-  /** Smallest latency change that counts, as a fraction (default 0.03, docs/statistics.md). */
-  minEffect?: number;
-  /** …and at least this many milliseconds (default 0.5; 0 drops the floor). */
-  minEffectMs?: number;
   /** Write the verdict as a self-contained HTML page here. */
   html?: string;
 }
@@ -41,9 +37,11 @@ export function parseMinEffectMs(text: string | number): number {
   return ms;
 }
 
-/** The verdict's minimum effect, relative and absolute; what is not given keeps its default. */
+/** The verdict's minimum effect, relative and absolute; what is not given keeps its default (docs/statistics.md). */
 export interface MinimumEffectOptions {
+  /** Smallest latency change that counts, as a fraction (default 0.03). */
   minEffect?: number;
+  /** …and at least this many milliseconds (default 0.5; 0 drops the floor). */
   minEffectMs?: number;
 }
 
