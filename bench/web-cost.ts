@@ -4,8 +4,9 @@
  * plain loopback target (bench/lib/plain-target.ts, pinned to core 0), the generator pinned to
  * core 1, --seconds long, with and without `--web` in alternating runs; with --web, --clients
  * (default 50) server-sent-event streams are opened as soon as the page is up and read to the
- * end, by this process pinned to core 0 beside the target. CPU = the generator's user+system seconds (bash `times`), start-up included in both;
- * per request = CPU ÷ the requests the target counted.
+ * end, by this process pinned to core 0 beside the target. CPU = the generator's user+system seconds: over the whole
+ * run (bash `times`, start-up included) ÷ the requests the target counted, and over the steady window (/proc, from
+ * WARM_S after the first request to TAIL_S before the end) ÷ the requests the target counted in it.
  * Goal (issue 24): CPU per request rises ≤ 2 % with --web and 50 open pages.
  *
  * Usage: node --import tsx bench/web-cost.ts [--runs 3] [--seconds 20] [--rate 10000] [--clients 50]
@@ -16,8 +17,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { numberArg } from './lib/args.js';
-import { exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread } from './lib/proc.js';
-import { startPlainTarget } from './lib/target-process.js';
+import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, processCpuS, spawnMeasured, spread } from './lib/proc.js';
+import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
 
 const RUNS = numberArg('--runs', 3);
 const SECONDS = numberArg('--seconds', 20);
@@ -64,8 +65,34 @@ async function watch(url: string, n: number): Promise<{ bytes: number; updates: 
   return { bytes, updates };
 }
 
+/** The steady window: from WARM_S after the target's first request to TAIL_S before the run's planned end. */
+const WARM_S = 5;
+const TAIL_S = 2;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The generator's CPU and the target's requests over the steady window of a run, read from
+ * /proc/PID/stat (the node process under the measuring shell) and the target's count: CPU per
+ * request at the rate, without the one-time start-up (module loading, the first page builds).
+ */
+async function steadyWindow(shellPid: number, target: PlainTarget): Promise<{ cpuS: number; requests: number }> {
+  const t0 = performance.now();
+  while ((await target.report()).requests === 0) {
+    if (performance.now() - t0 > 20_000) throw new Error('the generator sent no request within 20 s');
+    await sleep(25);
+  }
+  await sleep(WARM_S * 1000);
+  const [pid] = childPids(shellPid);
+  if (pid === undefined) throw new Error('the generator process was not found under its shell');
+  const cpu0 = processCpuS(pid), req0 = (await target.report()).requests;
+  await sleep((SECONDS - WARM_S - TAIL_S) * 1000);
+  const cpu1 = processCpuS(pid), req1 = (await target.report()).requests;
+  return { cpuS: cpu1 - cpu0, requests: req1 - req0 };
+}
+
 const variants = ['without --web', `--web, ${CLIENTS} pages open`] as const;
 const perReqUs: Record<string, number[]> = {};
+const steadyUs: Record<string, number[]> = {};
 const cpu: Record<string, number[]> = {};
 const reqs: Record<string, number[]> = {};
 const streamed: { mb: number; updatesPerClientS: number }[] = [];
@@ -82,17 +109,20 @@ try {
         ...(web ? ['--web', '--web-port', String(port), '--autoquit', '0'] : [])];
       const child = spawnMeasured(1, process.execPath, args);
       const watching = web ? watch(`http://127.0.0.1:${port}/`, CLIENTS) : undefined;
-      const res = await exitWithCpu(child);
+      const done = exitWithCpu(child);
+      const window = await steadyWindow(child.pid!, target);
+      const res = await done;
       const seen = await watching;
       const { requests } = await target.report();
       if ((res.code !== 0 && res.code !== 1) || requests === 0) throw new Error(`${v}: exit ${res.code}, ${requests} requests: ${res.stderr.slice(-400)}`);
       const latest = JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'));
       if (latest.aggregated.count !== requests) process.stderr.write(`note: the target counted ${requests}, the generator ${latest.aggregated.count}\n`);
       (perReqUs[v] ??= []).push((res.cpuS / requests) * 1e6);
+      (steadyUs[v] ??= []).push((window.cpuS / window.requests) * 1e6);
       (cpu[v] ??= []).push(res.cpuS);
       (reqs[v] ??= []).push(requests);
       if (seen) streamed.push({ mb: seen.bytes / 1e6, updatesPerClientS: seen.updates / CLIENTS / SECONDS });
-      process.stderr.write(`run ${run + 1}/${RUNS} ${v}: ${requests} requests, ${fmt(res.cpuS, 2)} CPU s, ${fmt((res.cpuS / requests) * 1e6, 2)} µs/req${seen ? `, ${fmt(seen.bytes / 1e6)} MB streamed` : ''}\n`);
+      process.stderr.write(`run ${run + 1}/${RUNS} ${v}: ${requests} requests, ${fmt(res.cpuS, 2)} CPU s, ${fmt((res.cpuS / requests) * 1e6, 2)} µs/req; steady ${fmt((window.cpuS / window.requests) * 1e6, 2)} µs/req${seen ? `, ${fmt(seen.bytes / 1e6)} MB streamed` : ''}\n`);
     }
   }
 } finally {
@@ -122,16 +152,22 @@ const pageMs = spread(probeMsPerS.web).median - spread(probeMsPerS.plain).median
 
 const base = spread(perReqUs[variants[0]]).median;
 const withWeb = spread(perReqUs[variants[1]]).median;
+const steadyBase = spread(steadyUs[variants[0]]).median;
+const steadyWeb = spread(steadyUs[variants[1]]).median;
+/** Each run's rise against the run beside it (the alternating pairs), in %. */
+const pairRises = (us: Record<string, number[]>): number[] => us[variants[0]].map((b, i) => ((us[variants[1]][i] - b) / b) * 100);
 const lines = [
   '### web-cost',
   '',
-  `The http scenario at ${RATE.toLocaleString('en')} requests/s (constant-arrival-rate) for ${SECONDS} s against the plain target on core 0, the generator pinned to core 1, with and without \`--web\` (${CLIENTS} event streams open and read); median (min–max) of ${RUNS} runs each, alternating. Loaded: the machine's 2 cores are shared with other helpers' jobs (1-minute load average ${os.loadavg()[0].toFixed(1)} at the end).`,
+  `The http scenario at ${RATE.toLocaleString('en')} requests/s (constant-arrival-rate) for ${SECONDS} s against the plain target on core 0, the generator pinned to core 1, with and without \`--web\` (${CLIENTS} event streams open and read); median (min–max) of ${RUNS} runs each, alternating. 1-minute load average at the end: ${os.loadavg()[0].toFixed(1)} (mark the figures loaded unless nothing else ran).`,
   '',
-  '| variant | requests | CPU s | µs CPU per request |',
-  '|---|---|---|---|',
-  ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} |`),
+  `Whole run: the generator's CPU from start to exit (start-up included) over every request. Steady: its CPU over the requests from ${WARM_S} s after the first request to ${TAIL_S} s before the planned end (/proc/PID/stat and the target's count), i.e. the cost per request at the rate, without the one-time start-up.`,
   '',
-  `Rise with --web and ${CLIENTS} pages: ${fmt(((withWeb - base) / base) * 100)} % of the median CPU per request (goal ≤ 2 %). Streamed to the pages: ${fmtSpread(spread(streamed.map((s) => s.mb)))} MB per run, ${fmtSpread(spread(streamed.map((s) => s.updatesPerClientS)), 2)} updates per page per second.`,
+  '| variant | requests | CPU s | µs CPU per request, whole run | µs CPU per request, steady |',
+  '|---|---|---|---|---|',
+  ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} | ${fmtSpread(spread(steadyUs[v]), 2)} |`),
+  '',
+  `Rise with --web and ${CLIENTS} pages (goal ≤ 2 %): steady ${fmt(((steadyWeb - steadyBase) / steadyBase) * 100)} % of the median (pairwise: median ${fmtSpread(spread(pairRises(steadyUs)))} %); whole run ${fmt(((withWeb - base) / base) * 100)} % (pairwise ${fmtSpread(spread(pairRises(perReqUs)))} %). Streamed to the pages: ${fmtSpread(spread(streamed.map((s) => s.mb)))} MB per run, ${fmtSpread(spread(streamed.map((s) => s.updatesPerClientS)), 2)} updates per page per second.`,
   '',
   `The page's work alone (bench/lib/web-probe.ts: a process recording ${RATE.toLocaleString('en')} samples/s shaped like this run, with and without the page and ${CLIENTS} streams, core 1, ${SECONDS} s × ${RUNS}): recording only ${fmtSpread(spread(probeMsPerS.plain))} ms CPU per second, with the page ${fmtSpread(spread(probeMsPerS.web))} ms; the page costs ${fmt(pageMs)} ms CPU per second of run, i.e. ${fmt((pageMs / ((base * RATE) / 1000)) * 100)} % of the generator's CPU per second at ${RATE.toLocaleString('en')} requests/s (${fmt((base * RATE) / 1000)} ms from the median µs per request without --web).`,
 ];

@@ -1,5 +1,6 @@
 /** Child-process plumbing for the benchmarks: pinned spawns, CPU accounting, medians. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
@@ -62,6 +63,30 @@ export function exitWithCpu(child: ChildProcess): Promise<{ code: number | null;
       resolve({ code, cpuS, stdout: stdout.slice(0, stdout.lastIndexOf('__CPU__')), stderr });
     });
   });
+}
+
+/** The pids of `parent`'s children (from /proc; Linux only). */
+export function childPids(parent: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) out.push(Number(name));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+const TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** A running process's user+system CPU seconds so far, all its threads (from /proc/PID/stat, in clock ticks). */
+export function processCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+  return (Number(f[11]) + Number(f[12])) / TICKS_PER_S; // fields 14 (utime) and 15 (stime)
 }
 
 export interface Spread { median: number; min: number; max: number }

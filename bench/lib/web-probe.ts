@@ -4,7 +4,8 @@
  * iteration entries), and — with `--web PORT` — serves the live page of it through the real
  * output (src/output/web) and the real live result (run/live-result.ts), so the bench can open
  * event streams on it. Without --web it does the same recording and nothing else: the CPU
- * difference is the page's. Prints `READY` when the page is up (or at once), runs --seconds.
+ * difference is the page's. Prints `READY` when the page is up (or at once), runs --seconds, and
+ * prints `STEADY x ms CPU per second` over the run after its first 5 s (start-up left out).
  *
  * Usage: node --import tsx bench/lib/web-probe.ts [--web PORT] [--seconds 20]
  */
@@ -47,7 +48,13 @@ attachLive(output ? [output] : [], {
   target: { ingestUrl: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1', embedded: false },
 }, abort, () => undefined);
 process.stdout.write('READY\n');
-await new Promise((r) => setTimeout(r, SECONDS * 1000));
+// The steady part: from 5 s in (the streams connected, the greeting built) to the end.
+const WARM_S = Math.min(5, SECONDS / 4);
+await new Promise((r) => setTimeout(r, WARM_S * 1000));
+const cpu0 = process.cpuUsage();
+await new Promise((r) => setTimeout(r, (SECONDS - WARM_S) * 1000));
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(`STEADY ${((cpu.user + cpu.system) / 1000 / (SECONDS - WARM_S)).toFixed(3)} ms CPU per second\n`);
 clearInterval(recording);
 output?.end?.();
 await output?.linger?.(abort.signal);

@@ -42,8 +42,10 @@ async function cpuMs(reads: boolean): Promise<number> {
       if (reads && slice % 100 === 50) {
         const from = Math.floor(clock.ms / 1000) - 3;
         sink += rec.summaries(seconds).length;
-        sink += rec.history('Aggregated', (n: string) => n.startsWith('POST'), from).length;
-        for (const n of rec.names()) sink += rec.history(n, [n], from).length;
+        // recentHistory since the update carries chart points only; before that, history from a second on.
+        const recent = (label: string, select: unknown): number => (rec.recentHistory ? rec.recentHistory(select, from) : rec.history(label, select, from)).length;
+        sink += recent('Aggregated', (n: string) => n.startsWith('POST'));
+        for (const n of rec.names()) sink += recent(n, [n]);
       }
     }
   };

@@ -3,8 +3,9 @@
  * a recorder holding 60 s of the http scenario at 10,000 requests/s (three routes and the
  * iteration entries, as bench/lib/web-probe.ts records), then CPU per update of (a) what update()
  * builds — the live result with its last 3 s of history, the page body, the chart data — and
- * (b) one broadcast of that frame to 50 real event streams read by a process on core 0. Prints
- * one JSON line. `--dir` points at another checkout (its src/) to compare before and after.
+ * (b) one broadcast of that frame to 50 real event streams read by a process on core 0, and (c)
+ * the update of (a) while samples keep arriving (a second of traffic recorded before each of 60
+ * updates, the median of the last 50; `liveUpdateUs`). Prints one JSON line. `--dir` points at another checkout (its src/) to compare before and after.
  *
  * Usage: taskset -c 1 node --import tsx bench/lib/web-update-probe.ts [--dir PATH] [--n 200]
  */
@@ -35,17 +36,39 @@ const def = await defineRun({ scenario: 'http', arrivalRate: '10000', runTime: '
 let live: any;
 attachLive([{ name: 'x', attach: (l: any) => (live = l) } as any], { stats: () => recorder, activeUsers: () => 50, startedAt: new Date(), t0: performance.now() - 60_000, loadDescription: 'x', resettable: recorder },
   { scenario: def.scenario, judged: def.judged, plan: def.plan, dlq: {}, specs: thresholdSpecs({ expressions: def.plan.thresholds, env: {}, overrides: {} }, def.judged), target: { ingestUrl: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1', embedded: false } }, new AbortController(), () => undefined);
-const from = Math.floor(now / 1000) - 3;
+let from = Math.floor(now / 1000) - 3;
 let frame = '';
-const once = () => { const r = live.result(from); frame = JSON.stringify({ main: reportMain(r, true), data: embeddedJson({ judged: r.judged, load: r.load, history: Object.fromEntries(Object.entries(r.history).map(([k, ps]: any) => [k, ps.map((p: any) => { const q: any = {}; for (const f of ['t', 'spanS', 'users', 'target', 'requests', 'failures', 'p50Ms', 'p95Ms', 'p99Ms']) if (p[f] !== undefined) q[f] = Number(p[f].toPrecision(6)); return q; })])) }) }); };
+// The update's result and chart points: live.recent() since the update carries chart points only; before that, result(from).
+const recentOf = (): { result: any; history: any } => { if (live.recent) return live.recent(from); const r = live.result(from); return { result: r, history: r.history }; };
+const once = () => { const { result: r, history } = recentOf(); frame = JSON.stringify({ main: reportMain(r, true), data: embeddedJson({ judged: r.judged, load: r.load, history: Object.fromEntries(Object.entries(history).map(([k, ps]: any) => [k, ps.map((p: any) => { const q: any = {}; for (const f of ['t', 'spanS', 'users', 'target', 'requests', 'failures', 'p50Ms', 'p95Ms', 'p99Ms']) if (p[f] !== undefined) q[f] = Number(p[f].toPrecision(6)); return q; })])) }) }); };
 for (let i = 0; i < 30; i++) once();
 let c0 = process.cpuUsage();
 for (let i = 0; i < N; i++) once();
 let c1 = process.cpuUsage(c0);
 const updUs = (c1.user + c1.system) / N;
 const part = (f: () => void) => { const c = process.cpuUsage(); for (let i = 0; i < N; i++) f(); const d = process.cpuUsage(c); return Math.round((d.user + d.system) / N); };
-const rr = live.result(from);
-const parts = { result: part(() => live.result(from)), main: part(() => reportMain(rr, true)), json: part(() => JSON.stringify({ main: reportMain(rr, true) })) };
+const rr = recentOf().result;
+const parts = { result: part(() => recentOf()), main: part(() => reportMain(rr, true)), json: part(() => JSON.stringify({ main: reportMain(rr, true) })) };
+// (c) the update while samples keep arriving: a second of the same traffic (varied latencies) before each update, only the update timed.
+let seq = 600_000;
+const liveUs: number[] = [];
+for (let s = 0; s < 60; s++) {
+  const base = now;
+  for (let k = 0; k < 10_000; k++, seq++) {
+    now = base + 0.1 * (k + 1);
+    const ms = 0.3 * Math.exp(1.2 * (((seq * 2654435761) >>> 0) / 4294967296));
+    recorder.record('POST', routes[seq % 3], ms, seq % 500 !== 0, 200);
+    recorder.record(ITERATION_ACTUAL_ENTRY.method, ITERATION_ACTUAL_ENTRY.route, ms, true);
+    recorder.record(ITERATION_CORRECTED_ENTRY.method, ITERATION_CORRECTED_ENTRY.route, ms, true);
+  }
+  from = Math.floor(now / 1000) - 3;
+  const c = process.cpuUsage();
+  once();
+  const d = process.cpuUsage(c);
+  if (s >= 10) liveUs.push(d.user + d.system);
+}
+liveUs.sort((a, b) => a - b);
+const liveUpdateUs = liveUs[liveUs.length >> 1];
 // (b) broadcast to 50 streams read by a child on core 0
 const server = new WebServer({ host: '127.0.0.1', port: 0 }, { page: () => 'live-bar', download: () => undefined, control: () => undefined, greeting: () => '' });
 await server.listen();
@@ -61,5 +84,5 @@ const idle = process.cpuUsage(); const ti = performance.now();
 for (let i = 0; i < N; i++) await new Promise((r) => setTimeout(r, 5));
 const ci = process.cpuUsage(idle);
 const bcUs = (c1.user + c1.system - (ci.user + ci.system)) / N;
-console.log(JSON.stringify({ dir, updateUs: Math.round(updUs), broadcastUs: Math.round(bcUs), frameBytes: Buffer.byteLength(payload), parts }));
+console.log(JSON.stringify({ dir, updateUs: Math.round(updUs), liveUpdateUs, broadcastUs: Math.round(bcUs), frameBytes: Buffer.byteLength(payload), parts }));
 await server.close(); child.kill(); process.exit(0);

@@ -9,7 +9,7 @@
 import { isHttpEntry } from '../core/entry-names.js';
 import { Digest } from './digest.js';
 import { ExceptionLog } from './exception-log.js';
-import { QUANTILES, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
+import { QUANTILES, type ChartPoint, type EntrySummary, type ExceptionGroup, type FailureGroup, type TimeSeriesPoint } from './result.js';
 import { StatsEntry, summarize, type StatsEntrySnapshot } from './stats-entry.js';
 import { COARSE_SECONDS, minuteOf, SECOND_COMPRESSION, type SecondBucket } from './time-series.js';
 import { windowsOf, type RunWindow } from './windows.js';
@@ -148,11 +148,40 @@ export class Recorder {
    * Per-second series of the selected entries combined, one point per second from the first
    * to the last second with a sample (quiet seconds included with zero requests). Seconds that
    * any entry has folded into minutes (older than its last five minutes, see time-series.ts)
-   * come as one point per minute, with `spanS` and per-second rates. With `fromT` (the live
-   * page's updates) only the points from epoch second fromT on, their running totals counted
-   * from there.
+   * come as one point per minute, with `spanS` and per-second rates.
    */
-  history(_label: string, select: EntrySelector, fromT = -Infinity): TimeSeriesPoint[] {
+  history(_label: string, select: EntrySelector): TimeSeriesPoint[] {
+    let totalRequests = 0, totalFailures = 0, totalBytes = 0;
+    const total = new Digest(); // everything up to this point: Locust's "Total …" history columns
+    return this.points(select, -Infinity, (point, b) => {
+      totalRequests += b?.count ?? 0;
+      totalFailures += b?.failures ?? 0;
+      totalBytes += b?.bytes ?? 0;
+      if (b) total.merge(b.digest);
+      return {
+        ...point,
+        quantilesMs: QUANTILES.map((q) => (b ? b.digest.quantile(q) : 0)),
+        totalRequests, totalFailures,
+        totalMedianMs: total.count > 0 ? total.quantile(0.5) : 0,
+        totalAvgMs: total.count > 0 ? total.sum / total.count : 0,
+        totalMinMs: total.min,
+        totalMaxMs: total.max,
+        totalAvgBytes: totalRequests > 0 ? totalBytes / totalRequests : 0,
+      };
+    });
+  }
+
+  /**
+   * The points of history() from epoch second `fromT` on, with only what a chart draws (the live
+   * page's updates, every second): no running totals, no quantile list. A second's figures are
+   * the same as history()'s.
+   */
+  recentHistory(select: EntrySelector, fromT: number): ChartPoint[] {
+    return this.points(select, fromT, (point) => point);
+  }
+
+  /** The series of history() and recentHistory(): their common fields, each point finished by `finish` in time order. */
+  private points<P extends ChartPoint>(select: EntrySelector, fromT: number, finish: (point: ChartPoint, bucket: SecondBucket | undefined) => P): P[] {
     // One grid for every history of the recorder: the latest fold of any entry.
     const foldedUntil = this.foldedUntil();
     const entries = this.select(select);
@@ -177,11 +206,9 @@ export class Recorder {
       }
     }
     if (buckets.size === 0) return [];
-    const points: TimeSeriesPoint[] = [];
+    const points: P[] = [];
     let users = this.usersBefore(first);
     let target = this.before(this.targetAt, first);
-    let totalRequests = 0, totalFailures = 0, totalBytes = 0;
-    const total = new Digest(); // everything up to this point: Locust's "Total …" history columns
     for (let t = first; t <= last;) {
       const start = t < foldedUntil ? minuteOf(t) : t;
       // A minute point runs from the run's first sample (first minute) to the fold (last minute).
@@ -192,26 +219,17 @@ export class Recorder {
       }
       const b = buckets.get(start);
       const spanS = end - t;
-      totalRequests += b?.count ?? 0;
-      totalFailures += b?.failures ?? 0;
-      totalBytes += b?.bytes ?? 0;
-      if (b) total.merge(b.digest);
-      const point: TimeSeriesPoint = {
+      const point: ChartPoint = {
         t, users, requests: (b?.count ?? 0) / spanS, failures: (b?.failures ?? 0) / spanS,
         p50Ms: b ? b.digest.quantile(0.5) : 0,
         p95Ms: b ? b.digest.quantile(0.95) : 0,
         p99Ms: b ? b.digest.quantile(0.99) : 0,
-        quantilesMs: QUANTILES.map((q) => (b ? b.digest.quantile(q) : 0)),
-        totalRequests, totalFailures,
-        totalMedianMs: total.count > 0 ? total.quantile(0.5) : 0,
-        totalAvgMs: total.count > 0 ? total.sum / total.count : 0,
-        totalMinMs: total.min,
-        totalMaxMs: total.max,
-        totalAvgBytes: totalRequests > 0 ? totalBytes / totalRequests : 0,
       };
-      if (spanS !== 1) point.spanS = spanS;
-      if (this.targetAt.size > 0) point.target = target;
-      points.push(point);
+      const done = finish(point, b);
+      // Last, as they always came: only some points have them.
+      if (spanS !== 1) done.spanS = spanS;
+      if (this.targetAt.size > 0) done.target = target;
+      points.push(done);
       t = end;
     }
     return points;

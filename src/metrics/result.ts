@@ -34,8 +34,8 @@ export interface EntrySummary {
   percentiles: Record<QuantileKey, number>;
 }
 
-/** One second of one entry (or of the aggregate). */
-export interface TimeSeriesPoint {
+/** One second (or folded minute) of one entry or of the aggregate, as a chart draws it: the live page's updates carry only this. */
+export interface ChartPoint {
   /** Epoch seconds of the bucket start. */
   t: number;
   /**
@@ -55,13 +55,17 @@ export interface TimeSeriesPoint {
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
+  /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
+  target?: number;
+}
+
+/** One point of a run's history: the chart's figures, every quantile, and the running totals (Locust's stats_history.csv). */
+export interface TimeSeriesPoint extends ChartPoint {
   /** Every reported quantile of this second, in QUANTILES order (0 when no sample). */
   quantilesMs: number[];
   /** Cumulative counts up to and including this second. */
   totalRequests: number;
   totalFailures: number;
-  /** The load's target in this second (stages, arrival rates): users, or iterations/s; absent for constant users. */
-  target?: number;
   /** Cumulative latency figures up to and including this second (Locust's history "Total" columns; 0 before any sample). */
   totalMedianMs: number;
   totalAvgMs: number;

@@ -1,5 +1,5 @@
 /** Outputs (the live console line, latest.json, Locust CSV, HTML, JUnit) and the formatting they share. */
-export type { Output, LiveFeed, LiveSample, LiveRun, RunControl, ControlAnswer } from './output.js';
+export type { Output, LiveFeed, LiveSample, LiveRun, RecentResult, RunControl, ControlAnswer } from './output.js';
 export { outputsFor, parseStreamSpec, STREAM_OUTPUTS, type OutputPlan, type StreamSpec } from './registry.js';
 export { metricPoints, METRICS, type SecondSnapshot, type MetricPoint } from './stream/second-snapshot.js';
 export type { LiveConsoleOptions } from './console/index.js';

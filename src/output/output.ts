@@ -5,7 +5,7 @@
  * final result. Outputs read snapshots and results; they never reach into the runner.
  * Adding one: a folder here whose index.ts makes the Output, and an entry in registry.ts.
  */
-import type { ControlAction, SimulationResult } from '../metrics/result.js';
+import type { ChartPoint, ControlAction, SimulationResult } from '../metrics/result.js';
 import type { SecondSnapshot } from './stream/second-snapshot.js';
 
 /** What the live outputs show of the running load, one snapshot at a time. */
@@ -54,14 +54,19 @@ export interface RunControl {
   actions(): readonly ControlAction[];
 }
 
+/** The live page's update: the result so far without history, and each series' recent chart points. */
+export interface RecentResult {
+  result: SimulationResult;
+  history: Record<string, ChartPoint[]>;
+}
+
 /** What the session hands an output that shows the run live: the control port and the result so far. */
 export interface LiveRun {
   control?: RunControl;
-  /**
-   * The result as it would stand if the run ended now (the same builder as the final one, every
-   * entry's history); with `historyFromT`, only the history points from that epoch second on.
-   */
-  result(historyFromT?: number): SimulationResult;
+  /** The result as it would stand if the run ended now (the same builder as the final one, every entry's history). */
+  result(): SimulationResult;
+  /** The same without its history, and the chart points of the same series from epoch second `fromT` on: the page's update. */
+  recent(fromT: number): RecentResult;
   /** Users running now. */
   activeUsers(): number;
 }

@@ -7,11 +7,11 @@
  * page asks. Nothing here runs without an output that attaches (the live page).
  */
 import type { Executor } from '../executor/executor.js';
-import type { Recorder } from '../metrics/recorder.js';
-import type { RunAudit, ScaleOutReport, SimulationResult } from '../metrics/result.js';
-import type { Output, RunControl } from '../output/index.js';
+import type { EntrySelector, Recorder } from '../metrics/recorder.js';
+import type { ChartPoint, RunAudit, ScaleOutReport, SimulationResult } from '../metrics/result.js';
+import type { Output, RecentResult, RunControl } from '../output/index.js';
 import { auditTotals } from './judging/audit.js';
-import { buildResult, type ResultInputs } from './judging/result-builder.js';
+import { buildResult, historySeries, type ResultInputs } from './judging/result-builder.js';
 import type { GeneratorHealthReport } from './health/generator-health.js';
 import { linkAbort } from './abort-link.js';
 import type { SimulationOptions } from './plan.js';
@@ -50,14 +50,16 @@ export function attachLive(
   const control = createRunControl({
     executor: state.executor ?? { name: 'this run' }, recorder: state.resettable, abort, t0: () => state.t0, log, refusal: state.refusal,
   });
-  const result = (historyFromT?: number): SimulationResult => {
+  // The result so far; without history for the page's updates, which take recent chart points instead.
+  const build = (withoutHistory: boolean): { built: SimulationResult; recorder: Recorder; series: () => Map<string, EntrySelector> } => {
     const progress = state.executor?.progress?.();
     const runs = state.runs?.() ?? [];
     // The delivery audit is a gate of the end: while the run goes, records in flight are no failure.
     const audit = runs.length > 0 ? { ...auditTotals(runs, 'acked-only'), pass: true } : undefined;
-    const built = buildResult({
+    const recorder = state.stats();
+    const inputs: ResultInputs = {
       ...judging,
-      recorder: state.stats(),
+      recorder,
       plan: { ...judging.plan, fullHistory: true },
       startedAt: state.startedAt,
       endedAt: new Date(),
@@ -69,14 +71,22 @@ export function attachLive(
       loadDescription: state.loadDescription,
       outcome: progress?.dropped !== undefined ? { iterations: { started: 0, dropped: progress.dropped, lateStarts: 0 } } : undefined,
       control: control.actions(),
-      historyFromT,
+      withoutHistory,
       live: true,
-    });
+    };
+    const built = buildResult(inputs);
     if (state.scaleOut) built.scaleOut = state.scaleOut;
     if (built.audit) built.audit.sentence = liveAuditSentence(built.audit.totals, runs.length);
-    return built;
+    return { built, recorder, series: () => historySeries(inputs, recorder) };
   };
-  for (const o of watched) o.attach!({ control, result, activeUsers: () => state.activeUsers() });
+  const result = (): SimulationResult => build(false).built;
+  const recent = (fromT: number): RecentResult => {
+    const { built, recorder, series } = build(true);
+    const history: Record<string, ChartPoint[]> = {};
+    for (const [name, select] of series()) history[name] = recorder.recentHistory(select, fromT);
+    return { result: built, history };
+  };
+  for (const o of watched) o.attach!({ control, result, recent, activeUsers: () => state.activeUsers() });
   return control;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The live page's pieces that need no browser: an update's recent history (Recorder.history from
- * a second on) is the full history's tail, chart for chart; a run without --web makes no web
+ * The live page's pieces that need no browser: an update's recent history (Recorder.recentHistory)
+ * is the full history's tail, chart for chart; a run without --web makes no web
  * output and loads none of its code (registry.ts names src/output/web/ only in a type import and
  * a dynamic import); the flags' checks say one sentence.
  */
@@ -10,8 +10,8 @@ import { Recorder } from '../../src/metrics/recorder.js';
 import { outputsFor } from '../../src/output/index.js';
 import { webBind } from '../../src/output/web/index.js';
 
-describe('Recorder.history from a second on', () => {
-  it('gives the same points as the whole history from that second (what the page merges)', () => {
+describe('Recorder.recentHistory', () => {
+  it('gives the chart figures of the whole history from that second on (what the page merges), and only those', () => {
     let now = 1_800_000_000_000;
     const r = new Recorder({ now: () => now });
     for (let s = 0; s < 20; s++) {
@@ -20,11 +20,12 @@ describe('Recorder.history from a second on', () => {
     }
     const all = r.history('Aggregated', () => true);
     const from = 1_800_000_000 + 15;
-    const tail = r.history('Aggregated', () => true, from);
+    const tail = r.recentHistory(() => true, from);
     expect(tail.map((p) => p.t)).toEqual(all.filter((p) => p.t >= from).map((p) => p.t));
     for (const p of tail) {
       const q = all.find((x) => x.t === p.t)!;
       expect([p.requests, p.failures, p.p50Ms, p.p95Ms, p.p99Ms, p.users]).toEqual([q.requests, q.failures, q.p50Ms, q.p95Ms, q.p99Ms, q.users]);
+      expect(Object.keys(p).sort()).toEqual(['failures', 'p50Ms', 'p95Ms', 'p99Ms', 'requests', 't', 'users']);
     }
   });
 });

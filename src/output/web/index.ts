@@ -8,7 +8,7 @@
  */
 import { SimUsageError } from '../../core/errors.js';
 import type { SimulationResult } from '../../metrics/result.js';
-import type { TimeSeriesPoint } from '../../metrics/result.js';
+import type { ChartPoint } from '../../metrics/result.js';
 import { embeddedJson, htmlPage, pageData, reportMain } from '../html/page.js';
 import { latestJsonText } from '../latest-json/latest.js';
 import { exceptionsCsv, failuresCsv, statsCsv, statsHistoryCsv } from '../locust/csv.js';
@@ -62,11 +62,12 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
   // connects gets everything so far (built at most once a second however many connect).
   let greeted: { at: number; text: string } | undefined;
   const update = (full = false): string => {
-    const result = full ? run!.result() : run!.result(Math.floor(Date.now() / 1000) - RECENT_S);
+    const recent = full ? undefined : run!.recent(Math.floor(Date.now() / 1000) - RECENT_S);
+    const result = recent?.result ?? run!.result();
     const users = run!.activeUsers();
     const line = status === 'running' ? `running — ${users} users` : status;
     // A recent update carries what the charts read (html/charts.ts): the tables come rendered in `main`.
-    const data = full ? pageData(result) : embeddedJson({ judged: result.judged, load: result.load, history: chartPoints(result.history) });
+    const data = recent ? embeddedJson({ judged: result.judged, load: result.load, history: chartPoints(recent.history) }) : pageData(result);
     return JSON.stringify({ main: reportMain(result, true), data, full, elapsedS: Math.round(result.durationS * 10) / 10, users, status: line });
   };
   const push = (): void => {
@@ -158,13 +159,13 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
 /** What the charts draw of a point (html-charts.ts): an update's recent points carry only these. */
 const CHART_FIELDS = ['t', 'spanS', 'users', 'target', 'requests', 'failures', 'p50Ms', 'p95Ms', 'p99Ms'] as const;
 
-function chartPoints(history: Record<string, TimeSeriesPoint[]>): Record<string, Partial<TimeSeriesPoint>[]> {
-  const out: Record<string, Partial<TimeSeriesPoint>[]> = {};
+function chartPoints(history: Record<string, ChartPoint[]>): Record<string, Partial<ChartPoint>[]> {
+  const out: Record<string, Partial<ChartPoint>[]> = {};
   for (const [name, points] of Object.entries(history)) {
     out[name] = points.map((p) => {
       const q: Record<string, number> = {};
       for (const f of CHART_FIELDS) if (p[f] !== undefined) q[f] = Number(p[f]!.toPrecision(6));
-      return q as Partial<TimeSeriesPoint>;
+      return q as Partial<ChartPoint>;
     });
   }
   return out;

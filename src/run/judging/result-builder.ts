@@ -91,10 +91,23 @@ export interface ResultInputs {
   outcome?: Pick<ExecutionOutcome, 'iterations'>;
   /** The result so far for the live page (--web): no distributions and no regression verdict, both are of the end. */
   live?: boolean;
-  /** The live page's updates: history points from this epoch second on only (default: all). */
-  historyFromT?: number;
+  /** The live page's updates: no history (they carry recent chart points, see historySeries). */
+  withoutHistory?: boolean;
   /** Changes made by hand from the live page (--web). */
   control?: readonly ControlAction[];
+}
+
+/**
+ * The series a result's history holds, by name: Aggregated, the judged entries, an open model's
+ * iteration entries, and with `fullHistory` (the live page) every entry.
+ */
+export function historySeries(i: Pick<ResultInputs, 'judged' | 'outcome' | 'load' | 'plan'>, recorder: Recorder): Map<string, EntrySelector> {
+  const series = new Map<string, EntrySelector>([[AGGREGATED, isHttpEntry]]);
+  for (const name of i.judged) if (!series.has(name)) series.set(name, selectorFor(name));
+  // An open model ran when the executor reported iterations (a load shape of users did not).
+  if (i.outcome?.iterations && 'onSaturation' in i.load) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) series.set(name, [name]);
+  if (i.plan.fullHistory) for (const name of recorder.names()) if (!series.has(name)) series.set(name, [name]);
+  return series;
 }
 
 export function buildResult(i: ResultInputs): SimulationResult {
@@ -121,14 +134,11 @@ export function buildResult(i: ResultInputs): SimulationResult {
     total_requests: primary.count,
     rps: primary.rps,
   };
-  const from = i.historyFromT;
-  const history: Record<string, TimeSeriesPoint[]> = { [AGGREGATED]: recorder.history(AGGREGATED, isHttpEntry, from) };
-  for (const name of i.judged) history[name] ??= recorder.history(name, selectorFor(name), from);
+  const history: Record<string, TimeSeriesPoint[]> = {};
+  if (!i.withoutHistory) for (const [name, select] of historySeries(i, recorder)) history[name] = recorder.history(name, select);
   // An open model ran when the executor reported iterations (a load shape of users did not).
   const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
-  if (open) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) history[name] = recorder.history(name, [name], from);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
-  if (i.plan.fullHistory) for (const name of recorder.names()) history[name] ??= recorder.history(name, [name], from);
 
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
   const thresholds = judgeThresholds(i.specs, rows);
