@@ -186,6 +186,9 @@ export class Recorder {
     const foldedUntil = this.foldedUntil();
     const entries = this.select(select);
     const buckets = new Map<number, SecondBucket>();
+    // A point with one bucket behind it reads that bucket's digest (reads never change a digest,
+    // and a merge into an empty digest answers the same quantiles); the second bucket makes a copy.
+    const borrowed = new Set<SecondBucket>();
     let first = Infinity, last = -Infinity;
     for (const e of entries) {
       for (const b of e.series.all()) {
@@ -193,13 +196,20 @@ export class Recorder {
         if (start < fromT) continue;
         let m = buckets.get(start);
         if (m === undefined) {
-          m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: new Digest(SECOND_COMPRESSION) };
+          m = { t: start, span: start < foldedUntil ? COARSE_SECONDS : 1, first: b.first, count: 0, failures: 0, bytes: 0, digest: b.digest };
           buckets.set(start, m);
+          borrowed.add(m);
+        } else {
+          if (borrowed.delete(m)) {
+            const own = new Digest(SECOND_COMPRESSION);
+            own.merge(m.digest);
+            m.digest = own;
+          }
+          m.digest.merge(b.digest);
         }
         m.count += b.count;
         m.failures += b.failures;
         m.bytes += b.bytes;
-        m.digest.merge(b.digest);
         first = Math.min(first, b.first);
         // A folded minute holds samples up to where its entry's fold stands at most.
         last = Math.max(last, b.span === 1 ? b.t : Math.min(b.t + b.span, e.series.foldedUntil) - 1);
