@@ -9,7 +9,7 @@
  * WARM_S after the first request to TAIL_S before the end) ÷ the requests the target counted in it.
  * Goal (issue 24): CPU per request rises ≤ 2 % with --web and 50 open pages.
  *
- * Usage: node --import tsx bench/web-cost.ts [--runs 3] [--seconds 20] [--rate 10000] [--clients 50]
+ * Usage: node --import tsx bench/web-cost.ts [--runs 3] [--seconds 20] [--rate 10000] [--clients 50] [--probe-runs RUNS]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -24,6 +24,8 @@ const RUNS = numberArg('--runs', 3);
 const SECONDS = numberArg('--seconds', 20);
 const RATE = numberArg('--rate', 10_000);
 const CLIENTS = numberArg('--clients', 50);
+/** Runs of the page-alone probe (bench/lib/web-probe.ts) per variant; 0 skips it. */
+const PROBE_RUNS = numberArg('--probe-runs', RUNS);
 const KEY = 'mlps_bench_web_cost_key_0001';
 const CLI = path.join(import.meta.dirname, '../dist/bin/mlop-sim.js');
 if (!HAS_TASKSET) throw new Error('web-cost pins the generator to core 1: it needs taskset (util-linux)');
@@ -135,7 +137,8 @@ try {
  * per second of run is what the page costs whatever the generator's other work.
  */
 const probeMsPerS: Record<string, number[]> = {};
-for (let run = 0; run < RUNS; run++) {
+const probeSteadyMsPerS: Record<string, number[]> = {};
+for (let run = 0; run < PROBE_RUNS; run++) {
   for (const web of run % 2 === 0 ? [false, true] : [true, false]) {
     const port = await freePort();
     const child = spawnMeasured(1, process.execPath, ['--import', 'tsx', 'bench/lib/web-probe.ts', '--seconds', String(SECONDS), ...(web ? ['--web', String(port)] : [])]);
@@ -145,10 +148,14 @@ for (let run = 0; run < RUNS; run++) {
     await watching;
     if (res.code !== 0) throw new Error(`web-probe exited ${res.code}: ${res.stderr.slice(-400)}`);
     (probeMsPerS[web ? 'web' : 'plain'] ??= []).push((res.cpuS * 1000) / SECONDS);
+    const steady = /STEADY ([\d.]+)/.exec(res.stdout);
+    if (!steady) throw new Error(`web-probe printed no STEADY line: ${res.stdout.slice(-200)}`);
+    (probeSteadyMsPerS[web ? 'web' : 'plain'] ??= []).push(Number(steady[1]));
     process.stderr.write(`probe ${run + 1}/${RUNS} ${web ? `page + ${CLIENTS} streams` : 'recording only'}: ${fmt(res.cpuS, 2)} CPU s\n`);
   }
 }
-const pageMs = spread(probeMsPerS.web).median - spread(probeMsPerS.plain).median;
+const pageMs = PROBE_RUNS > 0 ? spread(probeMsPerS.web).median - spread(probeMsPerS.plain).median : NaN;
+const pageSteadyMs = PROBE_RUNS > 0 ? spread(probeSteadyMsPerS.web).median - spread(probeSteadyMsPerS.plain).median : NaN;
 
 const base = spread(perReqUs[variants[0]]).median;
 const withWeb = spread(perReqUs[variants[1]]).median;
@@ -168,7 +175,6 @@ const lines = [
   ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} | ${fmtSpread(spread(steadyUs[v]), 2)} |`),
   '',
   `Rise with --web and ${CLIENTS} pages (goal ≤ 2 %): steady ${fmt(((steadyWeb - steadyBase) / steadyBase) * 100)} % of the median (pairwise: median ${fmtSpread(spread(pairRises(steadyUs)))} %); whole run ${fmt(((withWeb - base) / base) * 100)} % (pairwise ${fmtSpread(spread(pairRises(perReqUs)))} %). Streamed to the pages: ${fmtSpread(spread(streamed.map((s) => s.mb)))} MB per run, ${fmtSpread(spread(streamed.map((s) => s.updatesPerClientS)), 2)} updates per page per second.`,
-  '',
-  `The page's work alone (bench/lib/web-probe.ts: a process recording ${RATE.toLocaleString('en')} samples/s shaped like this run, with and without the page and ${CLIENTS} streams, core 1, ${SECONDS} s × ${RUNS}): recording only ${fmtSpread(spread(probeMsPerS.plain))} ms CPU per second, with the page ${fmtSpread(spread(probeMsPerS.web))} ms; the page costs ${fmt(pageMs)} ms CPU per second of run, i.e. ${fmt((pageMs / ((base * RATE) / 1000)) * 100)} % of the generator's CPU per second at ${RATE.toLocaleString('en')} requests/s (${fmt((base * RATE) / 1000)} ms from the median µs per request without --web).`,
+  ...(PROBE_RUNS > 0 ? ['', `The page's work alone (bench/lib/web-probe.ts: a process recording ${RATE.toLocaleString('en')} samples/s shaped like this run, with and without the page and ${CLIENTS} streams, core 1, ${SECONDS} s × ${PROBE_RUNS}): recording only ${fmtSpread(spread(probeMsPerS.plain))} ms CPU per second, with the page ${fmtSpread(spread(probeMsPerS.web))} ms (whole run); after its first 5 s, ${fmtSpread(spread(probeSteadyMsPerS.plain))} and ${fmtSpread(spread(probeSteadyMsPerS.web))} ms. The page costs ${fmt(pageMs)} ms CPU per second of run whole, ${fmt(pageSteadyMs)} ms steady, i.e. ${fmt((pageMs / ((base * RATE) / 1000)) * 100)} % and ${fmt((pageSteadyMs / ((steadyBase * RATE) / 1000)) * 100)} % of the generator's CPU per second at ${RATE.toLocaleString('en')} requests/s (${fmt((base * RATE) / 1000)} and ${fmt((steadyBase * RATE) / 1000)} ms from the median µs per request without --web).`] : []),
 ];
 process.stdout.write(lines.join('\n') + '\n');

@@ -104,10 +104,14 @@ export interface ResultInputs {
 export function historySeries(i: Pick<ResultInputs, 'judged' | 'outcome' | 'load' | 'plan'>, recorder: Recorder): Map<string, EntrySelector> {
   const series = new Map<string, EntrySelector>([[AGGREGATED, isHttpEntry]]);
   for (const name of i.judged) if (!series.has(name)) series.set(name, selectorFor(name));
-  // An open model ran when the executor reported iterations (a load shape of users did not).
-  if (i.outcome?.iterations && 'onSaturation' in i.load) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) series.set(name, [name]);
+  if (openModel(i)) for (const name of [ITERATION_ACTUAL_NAME, ITERATION_CORRECTED_NAME, ITERATION_DROPPED_NAME]) series.set(name, [name]);
   if (i.plan.fullHistory) for (const name of recorder.names()) if (!series.has(name)) series.set(name, [name]);
   return series;
+}
+
+/** The open model's load, when one ran: the executor reported iterations (a load shape of users did not). */
+function openModel(i: Pick<ResultInputs, 'outcome' | 'load'>): Extract<LoadPlan, { onSaturation: unknown }> | undefined {
+  return i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
 }
 
 export function buildResult(i: ResultInputs): SimulationResult {
@@ -136,8 +140,7 @@ export function buildResult(i: ResultInputs): SimulationResult {
   };
   const history: Record<string, TimeSeriesPoint[]> = {};
   if (!i.withoutHistory) for (const [name, select] of historySeries(i, recorder)) history[name] = recorder.history(name, select);
-  // An open model ran when the executor reported iterations (a load shape of users did not).
-  const open = i.outcome?.iterations && 'onSaturation' in i.load ? i.load : undefined;
+  const open = openModel(i);
   const corrected = rows.get(ITERATION_CORRECTED_NAME);
 
   const generator = i.generator ? healthSummary(i.generator, seedKeys.p99_ms) : undefined;
