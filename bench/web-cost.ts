@@ -151,7 +151,7 @@ for (let run = 0; run < PROBE_RUNS; run++) {
     const steady = /STEADY ([\d.]+)/.exec(res.stdout);
     if (!steady) throw new Error(`web-probe printed no STEADY line: ${res.stdout.slice(-200)}`);
     (probeSteadyMsPerS[web ? 'web' : 'plain'] ??= []).push(Number(steady[1]));
-    process.stderr.write(`probe ${run + 1}/${RUNS} ${web ? `page + ${CLIENTS} streams` : 'recording only'}: ${fmt(res.cpuS, 2)} CPU s\n`);
+    process.stderr.write(`probe ${run + 1}/${PROBE_RUNS} ${web ? `page + ${CLIENTS} streams` : 'recording only'}: ${fmt(res.cpuS, 2)} CPU s\n`);
   }
 }
 const pageMs = PROBE_RUNS > 0 ? spread(probeMsPerS.web).median - spread(probeMsPerS.plain).median : NaN;

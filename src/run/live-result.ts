@@ -7,7 +7,7 @@
  * page asks. Nothing here runs without an output that attaches (the live page).
  */
 import type { Executor } from '../executor/executor.js';
-import type { EntrySelector, Recorder } from '../metrics/recorder.js';
+import type { Recorder } from '../metrics/recorder.js';
 import type { ChartPoint, RunAudit, ScaleOutReport, SimulationResult } from '../metrics/result.js';
 import type { Output, RecentResult, RunControl } from '../output/index.js';
 import { auditTotals } from './judging/audit.js';
@@ -51,15 +51,14 @@ export function attachLive(
     executor: state.executor ?? { name: 'this run' }, recorder: state.resettable, abort, t0: () => state.t0, log, refusal: state.refusal,
   });
   // The result so far; without history for the page's updates, which take recent chart points instead.
-  const build = (withoutHistory: boolean): { built: SimulationResult; recorder: Recorder; series: () => Map<string, EntrySelector> } => {
+  const build = (withoutHistory: boolean): { built: SimulationResult; inputs: ResultInputs } => {
     const progress = state.executor?.progress?.();
     const runs = state.runs?.() ?? [];
     // The delivery audit is a gate of the end: while the run goes, records in flight are no failure.
     const audit = runs.length > 0 ? { ...auditTotals(runs, 'acked-only'), pass: true } : undefined;
-    const recorder = state.stats();
     const inputs: ResultInputs = {
       ...judging,
-      recorder,
+      recorder: state.stats(),
       plan: { ...judging.plan, fullHistory: true },
       startedAt: state.startedAt,
       endedAt: new Date(),
@@ -77,13 +76,13 @@ export function attachLive(
     const built = buildResult(inputs);
     if (state.scaleOut) built.scaleOut = state.scaleOut;
     if (built.audit) built.audit.sentence = liveAuditSentence(built.audit.totals, runs.length);
-    return { built, recorder, series: () => historySeries(inputs, recorder) };
+    return { built, inputs };
   };
   const result = (): SimulationResult => build(false).built;
   const recent = (fromT: number): RecentResult => {
-    const { built, recorder, series } = build(true);
+    const { built, inputs } = build(true);
     const history: Record<string, ChartPoint[]> = {};
-    for (const [name, select] of series()) history[name] = recorder.recentHistory(select, fromT);
+    for (const [name, select] of historySeries(inputs, inputs.recorder)) history[name] = inputs.recorder.recentHistory(select, fromT);
     return { result: built, history };
   };
   for (const o of watched) o.attach!({ control, result, recent, activeUsers: () => state.activeUsers() });
