@@ -6,10 +6,11 @@
  * (default 50) server-sent-event streams are opened as soon as the page is up and read to the
  * end, by this process pinned to core 0 beside the target. CPU = the generator's user+system seconds: over the whole
  * run (bash `times`, start-up included) ÷ the requests the target counted, and over the steady window (/proc, from
- * WARM_S after the first request to TAIL_S before the end) ÷ the requests the target counted in it.
+ * WARM_S after the first request to TAIL_S before the end) ÷ the requests the target counted in it,
+ * split into the main thread and the others (/proc/PID/task: V8's compiler and GC helpers, libuv).
  * Goal (issue 24): CPU per request rises ≤ 2 % with --web and 50 open pages.
  *
- * Usage: node --import tsx bench/web-cost.ts [--runs 3] [--seconds 20] [--rate 10000] [--clients 50] [--probe-runs RUNS]
+ * Usage: node --import tsx bench/web-cost.ts [--runs 3] [--seconds 20] [--rate 10000] [--clients 50] [--probe-runs RUNS] [--segment 10]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { numberArg } from './lib/args.js';
-import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, processCpuS, spawnMeasured, spread } from './lib/proc.js';
+import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, processCpuS, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
 
 const RUNS = numberArg('--runs', 3);
@@ -70,14 +71,21 @@ async function watch(url: string, n: number): Promise<{ bytes: number; updates: 
 /** The steady window: from WARM_S after the target's first request to TAIL_S before the run's planned end. */
 const WARM_S = 5;
 const TAIL_S = 2;
+/** The steady window is also read in segments of this many seconds, to see whether a rise fades as the run goes on. */
+const SEGMENT_S = numberArg('--segment', 10);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Reading { cpuS: number; mainS: number; byName: Record<string, number>; requests: number }
+/** One segment of the steady window (SEGMENT_S long, the last one shorter): its CPU and requests. */
+interface Segment { cpuS: number; requests: number }
 
 /**
  * The generator's CPU and the target's requests over the steady window of a run, read from
  * /proc/PID/stat (the node process under the measuring shell) and the target's count: CPU per
- * request at the rate, without the one-time start-up (module loading, the first page builds).
+ * request at the rate, without the one-time start-up (module loading, the first page builds);
+ * and the same per SEGMENT_S seconds of the window.
  */
-async function steadyWindow(shellPid: number, target: PlainTarget): Promise<{ cpuS: number; requests: number }> {
+async function steadyWindow(shellPid: number, target: PlainTarget): Promise<Reading & { segments: Segment[] }> {
   const t0 = performance.now();
   while ((await target.report()).requests === 0) {
     if (performance.now() - t0 > 20_000) throw new Error('the generator sent no request within 20 s');
@@ -86,15 +94,32 @@ async function steadyWindow(shellPid: number, target: PlainTarget): Promise<{ cp
   await sleep(WARM_S * 1000);
   const [pid] = childPids(shellPid);
   if (pid === undefined) throw new Error('the generator process was not found under its shell');
-  const cpu0 = processCpuS(pid), req0 = (await target.report()).requests;
-  await sleep((SECONDS - WARM_S - TAIL_S) * 1000);
-  const cpu1 = processCpuS(pid), req1 = (await target.report()).requests;
-  return { cpuS: cpu1 - cpu0, requests: req1 - req0 };
+  const read = async (): Promise<Reading> => {
+    const threads = threadCpuS(pid);
+    return { cpuS: processCpuS(pid), mainS: threads.main, byName: threads.byName, requests: (await target.report()).requests };
+  };
+  const readings = [await read()];
+  for (let at = WARM_S; at < SECONDS - TAIL_S;) {
+    const step = Math.min(SEGMENT_S, SECONDS - TAIL_S - at);
+    await sleep(step * 1000);
+    readings.push(await read());
+    at += step;
+  }
+  const first = readings[0], last = readings[readings.length - 1];
+  const byName: Record<string, number> = {};
+  for (const [name, cpuS] of Object.entries(last.byName)) byName[name] = cpuS - (first.byName[name] ?? 0);
+  const segments = readings.slice(1).map((r, i) => ({ cpuS: r.cpuS - readings[i].cpuS, requests: r.requests - readings[i].requests }));
+  return { cpuS: last.cpuS - first.cpuS, mainS: last.mainS - first.mainS, byName, requests: last.requests - first.requests, segments };
 }
 
 const variants = ['without --web', `--web, ${CLIENTS} pages open`] as const;
 const perReqUs: Record<string, number[]> = {};
 const steadyUs: Record<string, number[]> = {};
+/** The steady window's CPU per request on the main thread (the JavaScript) and on the others (V8's compiler and GC helpers, libuv). */
+const mainUs: Record<string, number[]> = {};
+const othersUs: Record<string, number[]> = {};
+/** Per segment of the steady window, each run's CPU per request. */
+const segmentUs: Record<string, number[][]> = {};
 const cpu: Record<string, number[]> = {};
 const reqs: Record<string, number[]> = {};
 const streamed: { mb: number; updatesPerClientS: number }[] = [];
@@ -121,10 +146,13 @@ try {
       if (latest.aggregated.count !== requests) process.stderr.write(`note: the target counted ${requests}, the generator ${latest.aggregated.count}\n`);
       (perReqUs[v] ??= []).push((res.cpuS / requests) * 1e6);
       (steadyUs[v] ??= []).push((window.cpuS / window.requests) * 1e6);
+      (mainUs[v] ??= []).push((window.mainS / window.requests) * 1e6);
+      (othersUs[v] ??= []).push(((window.cpuS - window.mainS) / window.requests) * 1e6);
+      window.segments.forEach((seg, i) => (((segmentUs[v] ??= [])[i] ??= []).push((seg.cpuS / seg.requests) * 1e6)));
       (cpu[v] ??= []).push(res.cpuS);
       (reqs[v] ??= []).push(requests);
       if (seen) streamed.push({ mb: seen.bytes / 1e6, updatesPerClientS: seen.updates / CLIENTS / SECONDS });
-      process.stderr.write(`run ${run + 1}/${RUNS} ${v}: ${requests} requests, ${fmt(res.cpuS, 2)} CPU s, ${fmt((res.cpuS / requests) * 1e6, 2)} µs/req; steady ${fmt((window.cpuS / window.requests) * 1e6, 2)} µs/req${seen ? `, ${fmt(seen.bytes / 1e6)} MB streamed` : ''}\n`);
+      process.stderr.write(`run ${run + 1}/${RUNS} ${v}: ${requests} requests, ${fmt(res.cpuS, 2)} CPU s, ${fmt((res.cpuS / requests) * 1e6, 2)} µs/req; steady ${fmt((window.cpuS / window.requests) * 1e6, 2)} µs/req (main thread ${fmt((window.mainS / window.requests) * 1e6, 2)}; others ${Object.entries(window.byName).filter(([, s]) => s > 0).map(([n, s]) => `${n} ${fmt(s * 1000, 0)} ms`).join(', ')})${seen ? `, ${fmt(seen.bytes / 1e6)} MB streamed` : ''}\n`);
     }
   }
 } finally {
@@ -168,13 +196,19 @@ const lines = [
   '',
   `The http scenario at ${RATE.toLocaleString('en')} requests/s (constant-arrival-rate) for ${SECONDS} s against the plain target on core 0, the generator pinned to core 1, with and without \`--web\` (${CLIENTS} event streams open and read); median (min–max) of ${RUNS} runs each, alternating. 1-minute load average at the end: ${os.loadavg()[0].toFixed(1)} (mark the figures loaded unless nothing else ran).`,
   '',
-  `Whole run: the generator's CPU from start to exit (start-up included) over every request. Steady: its CPU over the requests from ${WARM_S} s after the first request to ${TAIL_S} s before the planned end (/proc/PID/stat and the target's count), i.e. the cost per request at the rate, without the one-time start-up.`,
+  `Whole run: the generator's CPU from start to exit (start-up included) over every request. Steady: its CPU over the requests from ${WARM_S} s after the first request to ${TAIL_S} s before the planned end (/proc/PID/stat and the target's count), i.e. the cost per request at the rate, without the one-time start-up; split into the main thread (the JavaScript) and the other threads (V8's compiler and garbage-collector helpers, libuv's pool; /proc/PID/task).`,
   '',
-  '| variant | requests | CPU s | µs CPU per request, whole run | µs CPU per request, steady |',
-  '|---|---|---|---|---|',
-  ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} | ${fmtSpread(spread(steadyUs[v]), 2)} |`),
+  '| variant | requests | CPU s | µs CPU per request, whole run | µs CPU per request, steady | steady, main thread | steady, other threads |',
+  '|---|---|---|---|---|---|---|',
+  ...variants.map((v) => `| ${v} | ${fmtSpread(spread(reqs[v]), 0)} | ${fmtSpread(spread(cpu[v]), 2)} | ${fmtSpread(spread(perReqUs[v]), 2)} | ${fmtSpread(spread(steadyUs[v]), 2)} | ${fmtSpread(spread(mainUs[v]), 2)} | ${fmtSpread(spread(othersUs[v]), 2)} |`),
   '',
   `Rise with --web and ${CLIENTS} pages (goal ≤ 2 %): steady ${fmt(((steadyWeb - steadyBase) / steadyBase) * 100)} % of the median (pairwise: median ${fmtSpread(spread(pairRises(steadyUs)))} %); whole run ${fmt(((withWeb - base) / base) * 100)} % (pairwise ${fmtSpread(spread(pairRises(perReqUs)))} %). Streamed to the pages: ${fmtSpread(spread(streamed.map((s) => s.mb)))} MB per run, ${fmtSpread(spread(streamed.map((s) => s.updatesPerClientS)), 2)} updates per page per second.`,
+  '',
+  `By segment of the steady window (seconds after the first request: µs per request without → with, rise of the medians): ${segmentUs[variants[0]].map((xs, i) => {
+    const from = WARM_S + i * SEGMENT_S, to = Math.min(from + SEGMENT_S, SECONDS - TAIL_S);
+    const b = spread(xs).median, w = spread(segmentUs[variants[1]][i]).median;
+    return `${from}–${to} s: ${fmt(b, 2)} → ${fmt(w, 2)} (${fmt(((w - b) / b) * 100)} %)`;
+  }).join('; ')}.`,
   ...(PROBE_RUNS > 0 ? ['', `The page's work alone (bench/lib/web-probe.ts: a process recording ${RATE.toLocaleString('en')} samples/s shaped like this run, with and without the page and ${CLIENTS} streams, core 1, ${SECONDS} s × ${PROBE_RUNS}): recording only ${fmtSpread(spread(probeMsPerS.plain))} ms CPU per second, with the page ${fmtSpread(spread(probeMsPerS.web))} ms (whole run); after its first 5 s, ${fmtSpread(spread(probeSteadyMsPerS.plain))} and ${fmtSpread(spread(probeSteadyMsPerS.web))} ms. The page costs ${fmt(pageMs)} ms CPU per second of run whole, ${fmt(pageSteadyMs)} ms steady, i.e. ${fmt((pageMs / ((base * RATE) / 1000)) * 100)} % and ${fmt((pageSteadyMs / ((steadyBase * RATE) / 1000)) * 100)} % of the generator's CPU per second at ${RATE.toLocaleString('en')} requests/s (${fmt((base * RATE) / 1000)} and ${fmt((steadyBase * RATE) / 1000)} ms from the median µs per request without --web).`] : []),
 ];
 process.stdout.write(lines.join('\n') + '\n');

@@ -89,6 +89,35 @@ export function processCpuS(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / TICKS_PER_S; // fields 14 (utime) and 15 (stime)
 }
 
+/**
+ * A running process's CPU seconds split by thread: the main thread (the event loop, where the
+ * JavaScript runs) against all the others (V8's compiler and garbage-collector helpers, libuv's
+ * pool), and per thread name. `others` is the process's total less the main thread's, so a thread
+ * that ended meanwhile still counts.
+ */
+export function threadCpuS(pid: number): { main: number; others: number; byName: Record<string, number> } {
+  const ticks = (stat: string): number => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+  };
+  const byName: Record<string, number> = {};
+  let main = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const cpuS = ticks(stat);
+      if (Number(tid) === pid) main = cpuS;
+      else {
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        byName[name] = (byName[name] ?? 0) + cpuS;
+      }
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return { main, others: processCpuS(pid) - main, byName };
+}
+
 export interface Spread { median: number; min: number; max: number }
 export function spread(xs: number[]): Spread {
   const s = [...xs].sort((a, b) => a - b);
