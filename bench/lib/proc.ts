@@ -84,7 +84,11 @@ const TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
 
 /** A running process's user+system CPU seconds so far, all its threads (from /proc/PID/stat, in clock ticks). */
 export function processCpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuS(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** User+system CPU seconds from a /proc stat line (a process's or a thread's). */
+function statCpuS(stat: string): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
   return (Number(f[11]) + Number(f[12])) / TICKS_PER_S; // fields 14 (utime) and 15 (stime)
 }
@@ -96,16 +100,12 @@ export function processCpuS(pid: number): number {
  * that ended meanwhile still counts.
  */
 export function threadCpuS(pid: number): { main: number; others: number; byName: Record<string, number> } {
-  const ticks = (stat: string): number => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
-  };
   const byName: Record<string, number> = {};
   let main = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const cpuS = ticks(stat);
+      const cpuS = statCpuS(stat);
       if (Number(tid) === pid) main = cpuS;
       else {
         const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
