@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { numberArg } from './lib/args.js';
-import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, processCpuS, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
+import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
 
 const RUNS = numberArg('--runs', 3);
@@ -96,7 +96,7 @@ async function steadyWindow(shellPid: number, target: PlainTarget): Promise<Read
   if (pid === undefined) throw new Error('the generator process was not found under its shell');
   const read = async (): Promise<Reading> => {
     const threads = threadCpuS(pid);
-    return { cpuS: processCpuS(pid), mainS: threads.main, byName: threads.byName, requests: (await target.report()).requests };
+    return { cpuS: threads.total, mainS: threads.main, byName: threads.byName, requests: (await target.report()).requests };
   };
   const readings = [await read()];
   for (let at = WARM_S; at < SECONDS - TAIL_S;) {

@@ -96,10 +96,10 @@ function statCpuS(stat: string): number {
 /**
  * A running process's CPU seconds split by thread: the main thread (the event loop, where the
  * JavaScript runs) against all the others (V8's compiler and garbage-collector helpers, libuv's
- * pool), and per thread name. `others` is the process's total less the main thread's, so a thread
- * that ended meanwhile still counts.
+ * pool) and per thread name; `total` is the process's (/proc/PID/stat), so a thread that ended
+ * meanwhile still counts in it.
  */
-export function threadCpuS(pid: number): { main: number; others: number; byName: Record<string, number> } {
+export function threadCpuS(pid: number): { total: number; main: number; byName: Record<string, number> } {
   const byName: Record<string, number> = {};
   let main = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -115,7 +115,7 @@ export function threadCpuS(pid: number): { main: number; others: number; byName:
       /* the thread ended meanwhile */
     }
   }
-  return { main, others: processCpuS(pid) - main, byName };
+  return { total: processCpuS(pid), main, byName };
 }
 
 export interface Spread { median: number; min: number; max: number }
