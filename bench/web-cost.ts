@@ -14,12 +14,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { numberArg } from './lib/args.js';
 import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
+import { freePort, openPages, pageUp } from './lib/web-pages.js';
 
 const RUNS = numberArg('--runs', 3);
 const SECONDS = numberArg('--seconds', 20);
@@ -33,39 +33,10 @@ if (!HAS_TASKSET) throw new Error('web-cost pins the generator to core 1: it nee
 // The pages (this process's event-stream readers) sit with the target on core 0, off the generator's core.
 spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Opens `n` event streams once the live page answers; resolves with the bytes and updates they read, at the end. */
 async function watch(url: string, n: number): Promise<{ bytes: number; updates: number }> {
-  for (;;) {
-    const ok = await fetch(url).then((r) => r.text()).then((t) => t.includes('live-bar'), () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  let bytes = 0, updates = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    try {
-      const res = await fetch(`${url}events`);
-      const reader = res.body!.getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        bytes += value.length;
-        updates += (new TextDecoder().decode(value).match(/event: update/g) ?? []).length;
-      }
-    } catch {
-      /* the server closed at the end */
-    }
-  }));
-  return { bytes, updates };
+  await pageUp(url);
+  return openPages(url, n).close(true);
 }
 
 /** The steady window: from WARM_S after the target's first request to TAIL_S before the run's planned end. */

@@ -1,0 +1,54 @@
+/** The live page's watchers for the web benches: a free port, and event streams opened and closed on demand. */
+import { createServer } from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once the live page at `url` answers with the page (not the waiting page). */
+export async function pageUp(url: string): Promise<void> {
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.text()).then((t) => t.includes('live-bar'), () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Pages {
+  /** Closes the streams (or waits for the server to close them, with `untilEnd`); the bytes and updates they read. */
+  close(untilEnd?: boolean): Promise<{ bytes: number; updates: number }>;
+}
+
+/** Opens `n` event streams on the live page at `url` and reads them. */
+export function openPages(url: string, n: number): Pages {
+  const abort = new AbortController();
+  let bytes = 0, updates = 0;
+  const reading = Promise.all(Array.from({ length: n }, async () => {
+    try {
+      const res = await fetch(`${url}events`, { signal: abort.signal });
+      const reader = res.body!.getReader();
+      const text = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        bytes += value.length;
+        updates += (text.decode(value).match(/event: update/g) ?? []).length;
+      }
+    } catch {
+      /* closed: by us, or by the server at the end */
+    }
+  }));
+  return {
+    async close(untilEnd = false) {
+      if (!untilEnd) abort.abort();
+      await reading;
+      return { bytes, updates };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * web-toggle: what open pages cost the generator, measured inside one run, so that the spread
+ * between processes (±5 % per run in web-cost's takes, bench/RESULTS.md) drops out. One `--web`
+ * run of the http scenario at --rate (constant-arrival-rate) against the plain target on core 0,
+ * the generator pinned to core 1, --seconds long; from WARM_S after its first request, windows of
+ * --window seconds alternate between no page open and --clients event streams (opened as the
+ * window starts, closed as it ends; this process sits on core 0). A window's CPU per request is
+ * the generator's CPU (/proc/PID/task: the main thread and the others) over the target's requests
+ * from SETTLE_S after the window starts to its end, so the one full result a connecting page gets
+ * is not in it. Each window with pages is set against the mean of the two windows without around
+ * it, which cancels a drift that is linear over the three. A run's first window with pages, which
+ * carries the one-time cost of compiling the page's code, is reported apart from the later ones.
+ *
+ * What it does not see: a cost that outlives the pages (code the update deoptimised stays slow
+ * in the windows without) and the fixed cost of --web with no page; web-cost measures both, with
+ * the spread between processes. `--cli A,B` alternates runs between two builds (each a checkout's
+ * dist/bin/mlop-sim.js) to compare designs in one take.
+ *
+ * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--cli PATH,PATH]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { numberArg, textArg } from './lib/args.js';
+import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
+import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
+import { freePort, openPages, pageUp, type Pages } from './lib/web-pages.js';
+
+const RUNS = numberArg('--runs', 3);
+const SECONDS = numberArg('--seconds', 120);
+const WINDOW_S = numberArg('--window', 10);
+const RATE = numberArg('--rate', 10_000);
+const CLIENTS = numberArg('--clients', 50);
+const CLIS = textArg('--cli', path.join(import.meta.dirname, '../dist/bin/mlop-sim.js')).split(',').map((p) => path.resolve(p));
+const WARM_S = 10;
+const SETTLE_S = 1;
+const KEY = 'mlps_bench_web_toggle_key_01';
+if (!HAS_TASKSET) throw new Error('web-toggle pins the generator to core 1: it needs taskset (util-linux)');
+spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Reading { cpuS: number; mainS: number; requests: number }
+interface Window { pages: boolean; cpuUs: number; mainUs: number; othersUs: number }
+
+async function reading(pid: number, target: PlainTarget): Promise<Reading> {
+  const t = threadCpuS(pid);
+  return { cpuS: t.total, mainS: t.main, requests: (await target.report()).requests };
+}
+
+/** One run: its windows, in order. */
+async function run(cli: string, target: PlainTarget): Promise<Window[]> {
+  await target.reset();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const child = spawnMeasured(1, process.execPath, [cli, '-q', '--scenario', 'http', '--host', target.url, '--key', KEY,
+    '--arrival-rate', String(RATE), '--pre-allocated-users', '50', '--max-users', '200', '--run-time', `${SECONDS}s`,
+    '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'web-toggle-')), '--web', '--web-port', String(port), '--autoquit', '0']);
+  const done = exitWithCpu(child);
+  await pageUp(url);
+  while ((await target.report()).requests === 0) await sleep(25);
+  const startedAt = performance.now();
+  await sleep(WARM_S * 1000);
+  const [pid] = childPids(child.pid!);
+  if (pid === undefined) throw new Error('the generator process was not found under its shell');
+  const windows: Window[] = [];
+  for (let i = 0; (performance.now() - startedAt) / 1000 + WINDOW_S + 1 < SECONDS; i++) {
+    const withPages = i % 2 === 1;
+    const pages: Pages | undefined = withPages ? openPages(url, CLIENTS) : undefined;
+    await sleep(SETTLE_S * 1000);
+    const a = await reading(pid, target);
+    await sleep((WINDOW_S - SETTLE_S) * 1000);
+    const b = await reading(pid, target);
+    await pages?.close();
+    const n = b.requests - a.requests;
+    windows.push({ pages: withPages, cpuUs: ((b.cpuS - a.cpuS) / n) * 1e6, mainUs: ((b.mainS - a.mainS) / n) * 1e6, othersUs: ((b.cpuS - a.cpuS - (b.mainS - a.mainS)) / n) * 1e6 });
+  }
+  const res = await done;
+  if (res.code !== 0 && res.code !== 1) throw new Error(`exit ${res.code}: ${res.stderr.slice(-400)}`);
+  return windows;
+}
+
+/** Each window with pages against the mean of its two neighbours without: rise in % of `key`, and the difference in µs. */
+function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number; deltaUs: number }[] {
+  const out: { risePct: number; deltaUs: number }[] = [];
+  for (let i = 1; i + 1 < ws.length; i++) {
+    if (!ws[i].pages) continue;
+    const base = (ws[i - 1][key] + ws[i + 1][key]) / 2;
+    const baseTotal = (ws[i - 1].cpuUs + ws[i + 1].cpuUs) / 2;
+    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100, deltaUs: ws[i][key] - base });
+  }
+  return out;
+}
+
+const target = await startPlainTarget('none');
+const byCli = new Map<string, Window[][]>(CLIS.map((c) => [c, []]));
+try {
+  for (let r = 0; r < RUNS; r++) {
+    for (const cli of r % 2 === 0 ? CLIS : [...CLIS].reverse()) {
+      const ws = await run(cli, target);
+      byCli.get(cli)!.push(ws);
+      const b = brackets(ws, 'cpuUs');
+      process.stderr.write(`run ${r + 1}/${RUNS} ${cli}: windows µs/req ${ws.map((w) => `${w.pages ? '+' : '-'}${fmt(w.cpuUs, 2)}`).join(' ')}; rises ${b.map((x) => fmt(x.risePct)).join(', ')} %\n`);
+    }
+  }
+} finally {
+  await target.stop();
+}
+
+const lines = [
+  '### web-toggle',
+  '',
+  `One \`--web\` run of the http scenario at ${RATE.toLocaleString('en')} requests/s for ${SECONDS} s per row and run (the generator on core 1, the plain target on core 0); from ${WARM_S} s after the first request, ${WINDOW_S} s windows alternate between no page and ${CLIENTS} open event streams, each read from ${SETTLE_S} s after it starts; every window with pages set against the mean of the two without around it. ${RUNS} runs per build, alternating. 1-minute load average at the end: ${os.loadavg()[0].toFixed(1)} (mark the figures loaded unless nothing else ran).`,
+  '',
+  '| build | windows with pages: the first of each run / the later ones | µs CPU per request, later windows: without → with pages (medians) | rise, first window (the page\'s code compiled): median (min–max) | rise, later windows: median (min–max) | of which main thread | of which other threads |',
+  '|---|---|---|---|---|---|---|',
+  ...[...byCli].map(([cli, runs]) => {
+    // A run's first window with pages carries the one-time cost (compiling the page's code): apart from the rest.
+    const later = runs.map((ws) => ws.slice(2));
+    const off = later.flat().filter((w) => !w.pages).map((w) => w.cpuUs), on = later.flat().filter((w) => w.pages).map((w) => w.cpuUs);
+    const first = runs.flatMap((ws) => brackets(ws, 'cpuUs').slice(0, 1));
+    const pick = (key: 'cpuUs' | 'mainUs' | 'othersUs') => runs.flatMap((ws) => brackets(ws, key).slice(1));
+    const pct = (xs: { risePct: number }[]): string => fmtSpread(spread(xs.map((x) => x.risePct)), 2);
+    return `| ${cli} | ${first.length} / ${pick('cpuUs').length} | ${fmt(spread(off).median, 2)} → ${fmt(spread(on).median, 2)} | ${pct(first)} | ${pct(pick('cpuUs'))} | ${pct(pick('mainUs'))} | ${pct(pick('othersUs'))} |`;
+  }),
+];
+process.stdout.write(lines.join('\n') + '\n');
