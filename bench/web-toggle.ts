@@ -22,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mulberry32 } from '../src/core/random.js';
 import { numberArg, textArg } from './lib/args.js';
 import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
@@ -92,6 +93,23 @@ function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct
   return out;
 }
 
+/**
+ * A 95 % percentile-bootstrap interval of the median rise (Efron & Tibshirani 1993, ch. 13),
+ * resampling whole runs with their windows (a cluster bootstrap, Davison & Hinkley 1997 §3.8):
+ * windows of one process are not independent of each other, runs are.
+ */
+function runBootstrap(runs: number[][], resamples = 10_000): [number, number] {
+  const rng = mulberry32(24);
+  const medians: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const xs: number[] = [];
+    for (let i = 0; i < runs.length; i++) xs.push(...runs[Math.floor(rng() * runs.length)]);
+    if (xs.length > 0) medians.push(spread(xs).median);
+  }
+  medians.sort((a, b) => a - b);
+  return [medians[Math.floor(0.025 * medians.length)], medians[Math.ceil(0.975 * medians.length) - 1]];
+}
+
 const target = await startPlainTarget('none');
 const byCli = new Map<string, Window[][]>(CLIS.map((c) => [c, []]));
 try {
@@ -112,8 +130,8 @@ const lines = [
   '',
   `One \`--web\` run of the http scenario at ${RATE.toLocaleString('en')} requests/s for ${SECONDS} s per row and run (the generator on core 1, the plain target on core 0); from ${WARM_S} s after the first request, ${WINDOW_S} s windows alternate between no page and ${CLIENTS} open event streams, each read from ${SETTLE_S} s after it starts; every window with pages set against the mean of the two without around it. ${RUNS} runs per build, alternating. 1-minute load average at the end: ${os.loadavg()[0].toFixed(1)} (mark the figures loaded unless nothing else ran).`,
   '',
-  '| build | windows with pages: the first of each run / the later ones | µs CPU per request, later windows: without → with pages (medians) | rise, first window (the page\'s code compiled): median (min–max) | rise, later windows: median (min–max) | of which main thread | of which other threads |',
-  '|---|---|---|---|---|---|---|',
+  '| build | windows with pages: the first of each run / the later ones | µs CPU per request, later windows: without → with pages (medians) | rise, first window (the page\'s code compiled): median (min–max) | rise, later windows: median (min–max) | 95 % interval of that median (runs resampled) | of which main thread | of which other threads |',
+  '|---|---|---|---|---|---|---|---|',
   ...[...byCli].map(([cli, runs]) => {
     // A run's first window with pages carries the one-time cost (compiling the page's code): apart from the rest.
     const later = runs.map((ws) => ws.slice(2));
@@ -121,7 +139,8 @@ const lines = [
     const first = runs.flatMap((ws) => brackets(ws, 'cpuUs').slice(0, 1));
     const pick = (key: 'cpuUs' | 'mainUs' | 'othersUs') => runs.flatMap((ws) => brackets(ws, key).slice(1));
     const pct = (xs: { risePct: number }[]): string => fmtSpread(spread(xs.map((x) => x.risePct)), 2);
-    return `| ${cli} | ${first.length} / ${pick('cpuUs').length} | ${fmt(spread(off).median, 2)} → ${fmt(spread(on).median, 2)} | ${pct(first)} | ${pct(pick('cpuUs'))} | ${pct(pick('mainUs'))} | ${pct(pick('othersUs'))} |`;
+    const [lo, hi] = runBootstrap(runs.map((ws) => brackets(ws, 'cpuUs').slice(1).map((x) => x.risePct)));
+    return `| ${cli} | ${first.length} / ${pick('cpuUs').length} | ${fmt(spread(off).median, 2)} → ${fmt(spread(on).median, 2)} | ${pct(first)} | ${pct(pick('cpuUs'))} | ${fmt(lo, 2)} – ${fmt(hi, 2)} | ${pct(pick('mainUs'))} | ${pct(pick('othersUs'))} |`;
   }),
 ];
 process.stdout.write(lines.join('\n') + '\n');
