@@ -36,6 +36,8 @@ const CLIENTS = numberArg('--clients', 50);
 const CLIS = textArg('--cli', path.join(import.meta.dirname, '../dist/bin/mlop-sim.js')).split(',').map((p) => path.resolve(p));
 const WARM_S = 10;
 const SETTLE_S = 1;
+/** The last window ends at least this long before the run's planned end (its last requests and the final report stay out). */
+const TAIL_S = 3;
 const KEY = 'mlps_bench_web_toggle_key_01';
 if (!HAS_TASKSET) throw new Error('web-toggle pins the generator to core 1: it needs taskset (util-linux)');
 spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
@@ -65,7 +67,7 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
   const [pid] = childPids(child.pid!);
   if (pid === undefined) throw new Error('the generator process was not found under its shell');
   const windows: Window[] = [];
-  for (let i = 0; (performance.now() - startedAt) / 1000 + WINDOW_S + 1 < SECONDS; i++) {
+  for (let i = 0; (performance.now() - startedAt) / 1000 + WINDOW_S + TAIL_S < SECONDS; i++) {
     const withPages = i % 2 === 1;
     const pages: Pages | undefined = withPages ? openPages(url, CLIENTS) : undefined;
     await sleep(SETTLE_S * 1000);
@@ -81,14 +83,14 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
   return windows;
 }
 
-/** Each window with pages against the mean of its two neighbours without: rise in % of `key`, and the difference in µs. */
-function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number; deltaUs: number }[] {
-  const out: { risePct: number; deltaUs: number }[] = [];
+/** Each window with pages against the mean of its two neighbours without: the rise of `key`, in % of their CPU per request. */
+function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number }[] {
+  const out: { risePct: number }[] = [];
   for (let i = 1; i + 1 < ws.length; i++) {
     if (!ws[i].pages) continue;
     const base = (ws[i - 1][key] + ws[i + 1][key]) / 2;
     const baseTotal = (ws[i - 1].cpuUs + ws[i + 1].cpuUs) / 2;
-    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100, deltaUs: ws[i][key] - base });
+    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100 });
   }
   return out;
 }
