@@ -42,6 +42,7 @@
  */
 
 import { interpolate, STRIDE } from './centroid-quantile.js';
+import { sortValues } from './sort-values.js';
 
 /** Plain-JSON form of a digest (for workers and shards). */
 export interface DigestSnapshot {
@@ -86,9 +87,11 @@ export class Digest {
   /**
    * The first `sortedLen` buffered samples, sorted: left by a read (folded) so that the next read
    * and the flush sort only what came after and merge two sorted runs. A live page reading every
-   * second then costs no second sort of the same samples. 0 when there is none.
+   * second then costs no second sort of the same samples. 0 when there is none. The next merge
+   * goes to `sortedSpare` and the two swap, so a digest read every second allocates nothing.
    */
   private sortedBuf: Float64Array = new Float64Array(0);
+  private sortedSpare: Float64Array = new Float64Array(0);
   private sortedLen = 0;
 
   constructor(compression: number = DEFAULT_COMPRESSION) {
@@ -147,7 +150,7 @@ export class Digest {
     if (this.nCents === 0) {
       // Exact: the buffer holds every sample. Sorting it in place changes nothing else.
       if (this.sortedAt !== n) {
-        this.buf.subarray(0, this.len).sort();
+        sortValues(this.buf.subarray(0, this.len));
         this.sortedAt = n;
         this.sortedLen = 0; // the buffer's order changed: a sorted prefix copy no longer matches
       }
@@ -164,6 +167,7 @@ export class Digest {
     this.viewCents = new Float64Array(0);
     this.sortedLen = 0;
     this.sortedBuf = new Float64Array(0);
+    this.sortedSpare = new Float64Array(0);
     if (this.len === 0) this.buf = new Float64Array(0);
     else if (this.buf.length > this.len) this.buf = this.buf.slice(0, this.len);
     if (this.cents.length > this.nCents * STRIDE) this.cents = this.cents.slice(0, this.nCents * STRIDE);
@@ -239,7 +243,7 @@ export class Digest {
   private flush(): void {
     if (this.len === 0) return;
     // Unread since the last flush: sort in place, as always; read: finish the read's sort.
-    const sorted = this.sortedLen > 0 ? this.sortedBuffer() : this.buf.subarray(0, this.len).sort();
+    const sorted = this.sortedLen > 0 ? this.sortedBuffer() : sortValues(this.buf.subarray(0, this.len));
     [this.cents, this.nCents] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
     this.len = 0;
     this.sortedLen = 0;
@@ -253,21 +257,21 @@ export class Digest {
   private sortedBuffer(): Float64Array {
     const len = this.len, k = this.sortedLen;
     if (k === len) return this.sortedBuf.subarray(0, len);
-    const tail = this.buf.slice(k, len).sort();
-    let out: Float64Array;
-    if (k === 0) out = tail;
+    const tail = sortValues(scratchOf(len - k, this.buf, k));
+    const out = this.sortedSpare.length >= len ? this.sortedSpare : new Float64Array(Math.max(len, this.capacity));
+    if (k === 0) out.set(tail);
     else {
-      out = new Float64Array(len);
       const head = this.sortedBuf;
       // A sort puts NaN last: a NaN in the sorted prefix (its last) would be merged too early.
       if (Number.isNaN(head[k - 1])) {
         out.set(this.buf.subarray(0, len));
-        out.sort();
+        sortValues(out.subarray(0, len));
       } else mergeSorted(head, k, tail, out);
     }
+    this.sortedSpare = this.sortedBuf;
     this.sortedBuf = out;
     this.sortedLen = len;
-    return out;
+    return out.subarray(0, len);
   }
 
   /**
@@ -279,7 +283,8 @@ export class Digest {
     if (this.len === 0) return [this.cents, this.nCents];
     if (this.viewAt !== this.total) {
       const sorted = this.sortedBuffer();
-      [this.viewCents, this.viewN] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len);
+      // The previous view's array is reused: nothing keeps a view past the read that asked for it.
+      [this.viewCents, this.viewN] = this.combine(this.cents, this.nCents, null, 0, sorted, this.len, this.viewCents);
       this.viewAt = this.total;
     }
     return [this.viewCents, this.viewN];
@@ -287,16 +292,18 @@ export class Digest {
 
   /**
    * One merge pass over the current centroids plus either other centroids (`oc`, sorted by
-   * mean) or sorted raw values (`raw`), producing new centroids under the k2 size bound.
+   * mean) or sorted raw values (`raw`), producing new centroids under the k2 size bound, in
+   * `into` when it is large enough (never one of the inputs).
    */
   private combine(
-    a: Float64Array, an: number, oc: Float64Array | null, on: number, raw: Float64Array | null, rn: number,
+    a: Float64Array, an: number, oc: Float64Array | null, on: number, raw: Float64Array | null, rn: number, into?: Float64Array,
   ): [Float64Array, number] {
     let n = 0;
     for (let i = 0; i < an; i++) n += a[i * STRIDE + 1];
     for (let i = 0; i < on; i++) n += (oc as Float64Array)[i * STRIDE + 1];
     n += rn;
-    let outArr: Float64Array = new Float64Array(Math.max(16, Math.min(an + on + rn, an + on + 64)) * STRIDE);
+    const size = Math.max(16, Math.min(an + on + rn, an + on + 64)) * STRIDE;
+    let outArr: Float64Array = into !== undefined && into.length >= size ? into : new Float64Array(size);
     let outN = 0;
     const kStep = 4 / this.compression; // one unit of k in logit space
     const spread = this.spread;
@@ -365,6 +372,15 @@ function mergeSorted(a: Float64Array, an: number, b: Float64Array, out: Float64A
   }
   while (i < an) out[o++] = a[i++];
   while (j < bn) out[o++] = b[j++];
+}
+
+/** A reused array holding `from[offset..offset+n)` (a read's tail to sort; used before the next read). */
+let scratch = new Float64Array(0);
+function scratchOf(n: number, from: Float64Array, offset: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 8192));
+  const out = scratch.subarray(0, n);
+  out.set(from.subarray(offset, offset + n));
+  return out;
 }
 
 function grow(a: Float64Array): Float64Array {
