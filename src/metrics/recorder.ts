@@ -116,11 +116,13 @@ export class Recorder {
   }
 
   summary(name: string, durationS: number): EntrySummary | undefined {
+    this.settle();
     return this.byName.get(name)?.summary(durationS);
   }
 
   /** Every entry, sorted by name. */
   summaries(durationS: number): EntrySummary[] {
+    this.settle();
     return this.names().map((n) => (this.byName.get(n) as StatsEntry).summary(durationS));
   }
 
@@ -133,6 +135,7 @@ export class Recorder {
   }
 
   group(label: string, select: EntrySelector, durationS: number): EntrySummary {
+    this.settle();
     const digest = new Digest();
     let count = 0, failures = 0, bytes = 0;
     for (const e of this.select(select)) {
@@ -352,6 +355,7 @@ export class Recorder {
    * is 122 KB, against 393 KB with raw samples and the whole users list (bench/live-report.ts).
    */
   liveSnapshot(fromT: number): RecorderSnapshot {
+    this.settle();
     return {
       version: 1,
       entries: this.names().map((n) => (this.byName.get(n) as StatsEntry).snapshot(fromT, true)),
@@ -383,6 +387,15 @@ export class Recorder {
     return entry;
   }
 
+  /**
+   * Before a read of the entries' digests: the current second has begun for every entry
+   * (StatsEntry.settle), so a read soon after a second ends sorts only that second's samples.
+   */
+  private settle(): void {
+    const now = Math.floor(this.now() / 1000);
+    for (const e of this.byName.values()) e.settle(now);
+  }
+
   private select(select: EntrySelector): StatsEntry[] {
     if (typeof select === 'function') return [...this.byName.values()].filter((e) => select(e.name));
     const out: StatsEntry[] = [];
@@ -395,6 +408,7 @@ export class Recorder {
 
   /** One digest of every sample of the selected entries. */
   mergedDigest(select: EntrySelector): Digest {
+    this.settle();
     const d = new Digest();
     for (const e of this.select(select)) d.merge(e.digest);
     return d;

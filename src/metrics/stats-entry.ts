@@ -35,6 +35,8 @@ export class StatsEntry {
   readonly digest = new Digest();
   readonly errors = new Map<string, number>();
   readonly series = new TimeSeries();
+  /** The epoch second of the latest sample (or read): the digest's buffer holds no earlier second once a later one starts. */
+  private second = -Infinity;
 
   constructor(readonly method: string, readonly route: string) {
     this.name = entryName(method, route);
@@ -43,6 +45,7 @@ export class StatsEntry {
   record(second: number, durationMs: number, ok: boolean, bytes: number, error: string | undefined): void {
     // A clock step can make a duration negative, a bug upstream NaN: neither may poison the sums.
     const ms = durationMs >= 0 ? durationMs : 0;
+    if (second > this.second) this.settle(second);
     this.count++;
     const b = bytes >= 0 ? bytes : 0;
     this.bytes += b;
@@ -52,6 +55,16 @@ export class StatsEntry {
       this.failures++;
       this.countError(error === undefined || error === '' ? UNKNOWN_ERROR : error, 1);
     }
+  }
+
+  /**
+   * Second `now` has begun: the digest closes the seconds before it (Digest.closeSecond). The
+   * first sample of a later second does it, and so may a read in it: the same state either way.
+   */
+  settle(now: number): void {
+    if (now <= this.second) return;
+    this.second = now;
+    this.digest.closeSecond();
   }
 
   summary(durationS: number): EntrySummary {

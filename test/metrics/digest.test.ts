@@ -224,6 +224,27 @@ describe('Digest reads do not change later results', () => {
     }
   });
 
+  it('folds a buffer when a second closes only once it compresses and holds 1,024 samples, and answers the same', () => {
+    const data = lognormal(30_000, 20, 1, 44);
+    const exact = new Digest();
+    for (let i = 0; i < 5000; i++) exact.push(data[i]);
+    const before = exact.quantile(0.99);
+    exact.closeSecond(); // exact phase: nothing folds, quantiles stay nearest-rank exact
+    expect(exact.toJSON()).toMatchObject({ centroids: [], samples: { length: 5000 } });
+    expect(exact.quantile(0.99)).toBe(before);
+
+    const closed = new Digest();
+    for (let i = 0; i < 9000; i++) closed.push(data[i]); // compressing from 8,200 on
+    const small = closed.toJSON().samples.length;
+    closed.closeSecond(); // 800 buffered: below 1,024, kept
+    expect(closed.toJSON().samples.length).toBe(small);
+    for (let i = 9000; i < 10_000; i++) closed.push(data[i]);
+    const views = [0.5, 0.95, 0.99, 0.999].map((q) => closed.quantile(q));
+    closed.closeSecond(); // 1,800 buffered: folded, as the read above folded them
+    expect(closed.toJSON().samples).toEqual([]);
+    expect([0.5, 0.95, 0.99, 0.999].map((q) => closed.quantile(q))).toEqual(views);
+  });
+
   it('keeps a sort\'s order of -0 and +0, and of NaN, across reads', () => {
     const same = (a: number[], b: number[]): boolean => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
     // +0 before a read, -0 after it: a sort puts every -0 first, and the smallest values are singleton centroids.

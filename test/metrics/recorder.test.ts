@@ -8,6 +8,32 @@ function clocked(startMs = 1_700_000_000_000): { rec: Recorder; clock: { ms: num
   return { rec: new Recorder({ now: () => clock.ms }), clock };
 }
 
+describe('Recorder reads in a later second', () => {
+  // The live page reads every entry just after each second ends; the reads close the seconds
+  // before it in the entries' digests, which the next sample would have done: the final figures
+  // must not depend on whether, or when, a page looked.
+  it('leave every figure as a recorder never read gives, read early or late in a second', () => {
+    const quiet = clocked(), watched = clocked();
+    let x = 7;
+    const rnd = (): number => ((x = (x * 48271) % 2147483647) / 2147483647);
+    for (let ms = 0; ms < 8000; ms += 0.25) { // 4,000 samples a second for 8 s
+      const latency = 0.5 + 3 * rnd() ** 4;
+      for (const { rec, clock } of [quiet, watched]) {
+        clock.ms = 1_700_000_000_000 + ms;
+        rec.record('POST', '/ingest/metrics', latency, true);
+      }
+      const inSecond = ms % 1000;
+      if (inSecond === 30 || inSecond === 700) {
+        watched.rec.summaries(ms / 1000);
+        watched.rec.group('Aggregated', () => true, ms / 1000);
+      }
+    }
+    for (const { clock } of [quiet, watched]) clock.ms += 3000; // read in a later second, with no sample since
+    expect(watched.rec.summaries(8)).toEqual(quiet.rec.summaries(8));
+    expect(watched.rec.snapshot()).toEqual(quiet.rec.snapshot());
+  });
+});
+
 describe('Recorder entries', () => {
   it('counts failures in count, records their latency, and groups them by message', () => {
     const { rec } = clocked();
