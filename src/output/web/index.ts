@@ -30,6 +30,12 @@ export const WEB_DEFAULT_HOST = '127.0.0.1';
 export const WEB_DEFAULT_PORT = 8089;
 /** The update rhythm of the page (the issue's floor: at least one a second). */
 const UPDATE_MS = 1000;
+/**
+ * Updates go out this long after each wall-clock second ends: the statistics have just closed
+ * that second (StatsEntry.settle), so the update's reads sort and fold only the samples of the
+ * last few milliseconds, not up to a second's worth (bench/RESULTS.md "live-update-probe").
+ */
+const AFTER_SECOND_MS = 30;
 /** Seconds of history an update carries: the last complete ones and the current one. */
 const RECENT_S = 3;
 
@@ -61,15 +67,7 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
   // An update carries the history's last RECENT_S seconds (the page keeps the rest); a page that
   // connects gets everything so far (built at most once a second however many connect).
   let greeted: { at: number; text: string } | undefined;
-  const update = (full = false): string => {
-    const recent = full ? undefined : run!.recent(Math.floor(Date.now() / 1000) - RECENT_S);
-    const result = recent?.result ?? run!.result();
-    const users = run!.activeUsers();
-    const line = status === 'running' ? `running — ${users} users` : status;
-    // A recent update carries what the charts read (html/charts.ts): the tables come rendered in `main`.
-    const data = recent ? embeddedJson({ judged: result.judged, load: result.load, history: chartPoints(recent.history) }) : pageData(result);
-    return JSON.stringify({ main: reportMain(result, true), data, full, elapsedS: Math.round(result.durationS * 10) / 10, users, status: line });
-  };
+  const update = (full = false): string => updateEvent(run!, status, full);
   const push = (): void => {
     if (run && !final && status === 'running' && server && server.clientCount > 0) server.broadcast('update', update());
   };
@@ -118,18 +116,24 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
       run = live;
       status = 'running';
       // One result per second for all clients, built only while someone watches.
-      timer = setInterval(push, UPDATE_MS);
-      timer.unref();
+      const tick = (): void => {
+        timer = setTimeout(() => {
+          push();
+          tick();
+        }, UPDATE_MS - (Date.now() % UPDATE_MS) + AFTER_SECOND_MS);
+        timer.unref();
+      };
+      tick();
     },
     end() {
       if (!run || final || status !== 'running') return;
       status = 'the load has ended: judging (audit, gates)';
       if (server && server.clientCount > 0) server.broadcast('update', update());
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       timer = undefined;
     },
     async stop(result) {
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       timer = undefined;
       final = result;
       finalPage = htmlPage(result);
@@ -154,6 +158,21 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
       await server.close();
     },
   };
+}
+
+/**
+ * One update event's data: the tables rendered and what the charts read. `full`: the whole
+ * history (a page that connects); otherwise the history's last RECENT_S seconds, which the page
+ * adds to what it has. Exported for bench/lib/live-update-probe.ts, which times it.
+ */
+export function updateEvent(run: LiveRun, status: string, full: boolean, nowMs = Date.now()): string {
+  const recent = full ? undefined : run.recent(Math.floor(nowMs / 1000) - RECENT_S);
+  const result = recent?.result ?? run.result();
+  const users = run.activeUsers();
+  const line = status === 'running' ? `running — ${users} users` : status;
+  // A recent update carries what the charts read (html/charts.ts): the tables come rendered in `main`.
+  const data = recent ? embeddedJson({ judged: result.judged, load: result.load, history: chartPoints(recent.history) }) : pageData(result);
+  return JSON.stringify({ main: reportMain(result, true), data, full, elapsedS: Math.round(result.durationS * 10) / 10, users, status: line });
 }
 
 /** What the charts draw of a point (html-charts.ts): an update's recent points carry only these. */
