@@ -16,7 +16,13 @@
  * the spread between processes. `--cli A,B` alternates runs between two builds (each a checkout's
  * dist/bin/mlop-sim.js) to compare designs in one take.
  *
- * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--cli PATH,PATH]
+ * `--probe DIR,DIR`: the same windows on bench/lib/web-probe.ts of each checkout instead of the
+ * CLI: a process that records --rate requests' samples a second with no network and no target,
+ * so its windows spread far less, and only the statistics and the page differ between builds.
+ * A window's "requests" are then the samples' requests of its seconds; the page's CPU in ms per
+ * second is the figure to read (the rise in % is of the probe's own small CPU).
+ *
+ * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--cli PATH,PATH | --probe DIR,DIR]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -33,7 +39,10 @@ const SECONDS = numberArg('--seconds', 120);
 const WINDOW_S = numberArg('--window', 10);
 const RATE = numberArg('--rate', 10_000);
 const CLIENTS = numberArg('--clients', 50);
-const CLIS = textArg('--cli', path.join(import.meta.dirname, '../dist/bin/mlop-sim.js')).split(',').map((p) => path.resolve(p));
+const PROBE = process.argv.includes('--probe');
+const CLIS = (PROBE ? textArg('--probe', path.join(import.meta.dirname, '..')) : textArg('--cli', path.join(import.meta.dirname, '../dist/bin/mlop-sim.js')))
+  .split(',').map((p) => path.resolve(p));
+if (PROBE && RATE !== 10_000) throw new Error('bench/lib/web-probe.ts records 10,000 requests a second: --probe takes no other --rate');
 const WARM_S = 10;
 const SETTLE_S = 1;
 /** The last window ends at least this long before the run's planned end (its last requests and the final report stay out). */
@@ -43,12 +52,22 @@ if (!HAS_TASKSET) throw new Error('web-toggle pins the generator to core 1: it n
 spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Reading { cpuS: number; mainS: number; requests: number }
-interface Window { pages: boolean; cpuUs: number; mainUs: number; othersUs: number }
+interface Reading { cpuS: number; mainS: number; requests: number; atS: number }
+interface Window { pages: boolean; cpuUs: number; mainUs: number; othersUs: number; msPerS: number }
 
 async function reading(pid: number, target: PlainTarget): Promise<Reading> {
   const t = threadCpuS(pid);
-  return { cpuS: t.total, mainS: t.main, requests: (await target.report()).requests };
+  const atS = performance.now() / 1000;
+  // The probe has no target: its requests are its rate's.
+  return { cpuS: t.total, mainS: t.main, requests: PROBE ? atS * RATE : (await target.report()).requests, atS };
+}
+
+/** The process under test: the CLI against the target, or a checkout's web-probe (--probe). */
+function spawnUnderTest(build: string, target: PlainTarget, port: number): ReturnType<typeof spawnMeasured> {
+  if (PROBE) return spawnMeasured(1, process.execPath, ['--import', 'tsx', 'bench/lib/web-probe.ts', '--web', String(port), '--seconds', String(SECONDS)], { cwd: build });
+  return spawnMeasured(1, process.execPath, [build, '-q', '--scenario', 'http', '--host', target.url, '--key', KEY,
+    '--arrival-rate', String(RATE), '--pre-allocated-users', '50', '--max-users', '200', '--run-time', `${SECONDS}s`,
+    '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'web-toggle-')), '--web', '--web-port', String(port), '--autoquit', '0']);
 }
 
 /** One run: its windows, in order. */
@@ -56,12 +75,10 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
   await target.reset();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const child = spawnMeasured(1, process.execPath, [cli, '-q', '--scenario', 'http', '--host', target.url, '--key', KEY,
-    '--arrival-rate', String(RATE), '--pre-allocated-users', '50', '--max-users', '200', '--run-time', `${SECONDS}s`,
-    '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'web-toggle-')), '--web', '--web-port', String(port), '--autoquit', '0']);
+  const child = spawnUnderTest(cli, target, port);
   const done = exitWithCpu(child);
   await pageUp(url);
-  while ((await target.report()).requests === 0) await sleep(25);
+  while (!PROBE && (await target.report()).requests === 0) await sleep(25);
   const startedAt = performance.now();
   await sleep(WARM_S * 1000);
   const [pid] = childPids(child.pid!);
@@ -76,21 +93,27 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
     const b = await reading(pid, target);
     await pages?.close();
     const n = b.requests - a.requests;
-    windows.push({ pages: withPages, cpuUs: ((b.cpuS - a.cpuS) / n) * 1e6, mainUs: ((b.mainS - a.mainS) / n) * 1e6, othersUs: ((b.cpuS - a.cpuS - (b.mainS - a.mainS)) / n) * 1e6 });
+    windows.push({
+      pages: withPages, cpuUs: ((b.cpuS - a.cpuS) / n) * 1e6, mainUs: ((b.mainS - a.mainS) / n) * 1e6, othersUs: ((b.cpuS - a.cpuS - (b.mainS - a.mainS)) / n) * 1e6,
+      msPerS: ((b.cpuS - a.cpuS) / (b.atS - a.atS)) * 1000,
+    });
   }
   const res = await done;
   if (res.code !== 0 && res.code !== 1) throw new Error(`exit ${res.code}: ${res.stderr.slice(-400)}`);
   return windows;
 }
 
-/** Each window with pages against the mean of its two neighbours without: the rise of `key`, in % of their CPU per request. */
-function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number }[] {
-  const out: { risePct: number }[] = [];
+/**
+ * Each window with pages against the mean of its two neighbours without: the rise of `key`, in %
+ * of their CPU per request, and the rise of the CPU per second in ms.
+ */
+function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number; msPerS: number }[] {
+  const out: { risePct: number; msPerS: number }[] = [];
   for (let i = 1; i + 1 < ws.length; i++) {
     if (!ws[i].pages) continue;
     const base = (ws[i - 1][key] + ws[i + 1][key]) / 2;
     const baseTotal = (ws[i - 1].cpuUs + ws[i + 1].cpuUs) / 2;
-    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100 });
+    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100, msPerS: ws[i].msPerS - (ws[i - 1].msPerS + ws[i + 1].msPerS) / 2 });
   }
   return out;
 }
@@ -112,6 +135,7 @@ function runBootstrap(runs: number[][], resamples = 10_000): [number, number] {
   return [medians[Math.floor(0.025 * medians.length)], medians[Math.ceil(0.975 * medians.length) - 1]];
 }
 
+// The probe needs no target; a target started anyway costs nothing measured (it idles on core 0).
 const target = await startPlainTarget('none');
 const byCli = new Map<string, Window[][]>(CLIS.map((c) => [c, []]));
 try {
@@ -120,7 +144,7 @@ try {
       const ws = await run(cli, target);
       byCli.get(cli)!.push(ws);
       const b = brackets(ws, 'cpuUs');
-      process.stderr.write(`run ${r + 1}/${RUNS} ${cli}: windows µs/req ${ws.map((w) => `${w.pages ? '+' : '-'}${fmt(w.cpuUs, 2)}`).join(' ')}; rises ${b.map((x) => fmt(x.risePct)).join(', ')} %\n`);
+      process.stderr.write(`run ${r + 1}/${RUNS} ${cli}: windows µs/req ${ws.map((w) => `${w.pages ? '+' : '-'}${fmt(w.cpuUs, 2)}`).join(' ')}; rises ${b.map((x) => fmt(x.risePct)).join(', ')} %; ms/s ${b.map((x) => fmt(x.msPerS)).join(', ')}\n`);
     }
   }
 } finally {
@@ -130,10 +154,12 @@ try {
 const lines = [
   '### web-toggle',
   '',
-  `One \`--web\` run of the http scenario at ${RATE.toLocaleString('en')} requests/s for ${SECONDS} s per row and run (the generator on core 1, the plain target on core 0); from ${WARM_S} s after the first request, ${WINDOW_S} s windows alternate between no page and ${CLIENTS} open event streams, each read from ${SETTLE_S} s after it starts; every window with pages set against the mean of the two without around it. ${RUNS} runs per build, alternating. 1-minute load average at the end: ${os.loadavg()[0].toFixed(1)} (mark the figures loaded unless nothing else ran).`,
+  `${PROBE
+    ? `One bench/lib/web-probe.ts process per checkout and run (${RATE.toLocaleString('en')} requests' samples a second recorded, the live page served; core 1) for ${SECONDS} s`
+    : `One \`--web\` run of the http scenario at ${RATE.toLocaleString('en')} requests/s for ${SECONDS} s per row and run (the generator on core 1, the plain target on core 0)`}; from ${WARM_S} s after the first request, ${WINDOW_S} s windows alternate between no page and ${CLIENTS} open event streams, each read from ${SETTLE_S} s after it starts; every window with pages set against the mean of the two without around it. ${RUNS} runs per build, alternating. 1-minute load average at the end: ${os.loadavg()[0].toFixed(1)} (mark the figures loaded unless nothing else ran).`,
   '',
-  '| build | windows with pages: the first of each run / the later ones | µs CPU per request, later windows: without → with pages (medians) | rise, first window (the page\'s code compiled): median (min–max) | rise, later windows: median (min–max) | 95 % interval of that median (runs resampled) | of which main thread | of which other threads |',
-  '|---|---|---|---|---|---|---|---|',
+  '| build | windows with pages: the first of each run / the later ones | µs CPU per request, later windows: without → with pages (medians) | rise, first window (the page\'s code compiled): median (min–max) | rise, later windows: median (min–max) | 95 % interval of that median (runs resampled) | of which main thread | of which other threads | the pages\' CPU, later windows: ms per s, median (min–max) |',
+  '|---|---|---|---|---|---|---|---|---|',
   ...[...byCli].map(([cli, runs]) => {
     // A run's first window with pages carries the one-time cost (compiling the page's code): apart from the rest.
     const later = runs.map((ws) => ws.slice(2));
@@ -142,7 +168,8 @@ const lines = [
     const pick = (key: 'cpuUs' | 'mainUs' | 'othersUs') => runs.flatMap((ws) => brackets(ws, key).slice(1));
     const pct = (xs: { risePct: number }[]): string => fmtSpread(spread(xs.map((x) => x.risePct)), 2);
     const [lo, hi] = runBootstrap(runs.map((ws) => brackets(ws, 'cpuUs').slice(1).map((x) => x.risePct)));
-    return `| ${cli} | ${first.length} / ${pick('cpuUs').length} | ${fmt(spread(off).median, 2)} → ${fmt(spread(on).median, 2)} | ${pct(first)} | ${pct(pick('cpuUs'))} | ${fmt(lo, 2)} – ${fmt(hi, 2)} | ${pct(pick('mainUs'))} | ${pct(pick('othersUs'))} |`;
+    const ms = fmtSpread(spread(pick('cpuUs').map((x) => x.msPerS)), 2);
+    return `| ${cli} | ${first.length} / ${pick('cpuUs').length} | ${fmt(spread(off).median, 2)} → ${fmt(spread(on).median, 2)} | ${pct(first)} | ${pct(pick('cpuUs'))} | ${fmt(lo, 2)} – ${fmt(hi, 2)} | ${pct(pick('mainUs'))} | ${pct(pick('othersUs'))} | ${ms} |`;
   }),
 ];
 process.stdout.write(lines.join('\n') + '\n');

@@ -13,7 +13,8 @@
  *    error at p99.9) and inserts each value into a red-black tree (420–1,500 ns per value).
  *
  * What this digest does instead (Dunning's merging t-digest, with three additions):
- *  - push() appends to a Float64Array buffer; when full, the buffer is sorted (native typed-array
+ *  - push() appends to a Float64Array buffer; when full, or when a second ends with 1,024 or
+ *    more buffered (closeSecond), the buffer is sorted (sort-values.ts: the native order, by a radix
  *    sort) and merged with the centroids in one pass. The size bound is the k2 scale function
  *    k(q) = δ/4 · ln(q/(1−q)): a centroid spans at most one unit of k, i.e. ≈ 4·q(1−q)/δ of the
  *    mass, so the tails are held by tiny centroids and the extremes by singletons.
