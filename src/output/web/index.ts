@@ -33,8 +33,8 @@ const UPDATE_MS = 1000;
 /**
  * Updates go out this long after each wall-clock second ends: the statistics have just closed
  * that second (StatsEntry.settle), so the update's reads fold only the last milliseconds' samples
- * and the update holds the event loop about 1.1 ms instead of 1.7 (bench/RESULTS.md
- * "live-update-probe"). The CPU is the same: the second's fold is then the recording's.
+ * and the update holds the event loop about 1.1 ms instead of 1.7 (bench/lib/live-update-probe.ts;
+ * bench/RESULTS.md "The update's reads made cheaper"). The CPU is the same: the recording then folds the second.
  */
 const AFTER_SECOND_MS = 30;
 /** Seconds of history an update carries: the last complete ones and the current one. */
