@@ -1,5 +1,5 @@
 /**
- * The live page's once-a-second update timed in one process (bench/RESULTS.md "live-update-probe"):
+ * The live page's once-a-second update timed in one process (bench/RESULTS.md "The update's reads made cheaper"):
  * a recorder on a simulated clock fed the http scenario's samples at 10,000 requests/s (three
  * routes and the two iteration entries: 30,000 samples a second, seeded lognormal latencies
  * around 0.8 ms), and --phase ms into each simulated second the update event the page sends
