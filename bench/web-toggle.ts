@@ -17,10 +17,11 @@
  * dist/bin/mlop-sim.js) to compare designs in one take.
  *
  * `--probe DIR,DIR`: the same windows on bench/lib/web-probe.ts of each checkout instead of the
- * CLI: a process that records --rate requests' samples a second with no network and no target,
- * so its windows spread far less, and only the statistics and the page differ between builds.
- * A window's "requests" are then the samples' requests of its seconds; the page's CPU in ms per
- * second is the figure to read (the rise in % is of the probe's own small CPU).
+ * CLI: a process that records 10,000 requests' samples a second with no network and no target,
+ * so only the statistics and the page differ between builds. A window's "requests" are then the
+ * samples' requests of its seconds; the page's CPU in ms per second is the figure to read (the
+ * rise in % is of the probe's own small CPU). Its windows are not quieter: /proc counts in 10 ms
+ * ticks, 1.1 ms/s over a 9 s window (bench/RESULTS.md), so give it windows of 30 s or more.
  *
  * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--cli PATH,PATH | --probe DIR,DIR]
  */
