@@ -71,6 +71,9 @@ describe('--web in a browser', () => {
     // One point a second; the seconds at either end of the wait may still be in flight when an
     // update is built, and a loaded machine can hold one update back a second.
     expect(pointsAfter).toBeGreaterThanOrEqual(pointsBefore + 2);
+    // One point a second, in order: the merges lose none (an update sends a point's epoch second exactly).
+    const seconds = await page.evaluate(() => JSON.parse(document.getElementById('mlop-sim-data')!.textContent!).history.Aggregated.map((p: { t: number }) => p.t) as number[]);
+    expect(seconds.filter((t, i) => i > 0 && t !== seconds[i - 1] + 1)).toEqual([]);
     expect(await page.getAttribute('#chart-rps', 'data-drawn')).not.toBeNull();
     expect(await page.textContent('#verdict')).toContain('RUNNING');
     expect(await users()).toBe(6);

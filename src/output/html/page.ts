@@ -76,6 +76,8 @@ export interface LivePageParts {
   bar: string;
   /** After the chart script: the live updates. */
   script: string;
+  /** The data the page's charts start from, in place of the whole result's (the live page's: what the charts read). */
+  data?: string;
 }
 
 function title(result: SimulationResult): string {
@@ -141,7 +143,7 @@ export function htmlPage(result: SimulationResult, live?: LivePageParts): string
 <body>
 ${live ? `${live.bar}\n` : ''}<main>
 ${reportMain(result, live !== undefined)}</main>
-<script type="application/json" id="mlop-sim-data">${pageData(result)}</script>
+<script type="application/json" id="mlop-sim-data">${live?.data ?? pageData(result)}</script>
 <script>${CHART_SCRIPT}</script>
 ${live ? `<script>${live.script}</script>\n` : ''}</body>
 </html>

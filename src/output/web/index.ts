@@ -9,10 +9,10 @@
 import { SimUsageError } from '../../core/errors.js';
 import type { SimulationResult } from '../../metrics/result.js';
 import type { ChartPoint } from '../../metrics/result.js';
-import { embeddedJson, htmlPage, pageData, reportMain } from '../html/page.js';
+import { embeddedJson, htmlPage, reportMain } from '../html/page.js';
 import { latestJsonText } from '../latest-json/latest.js';
 import { exceptionsCsv, failuresCsv, statsCsv, statsHistoryCsv } from '../locust/csv.js';
-import type { ControlAnswer, LiveRun, Output, RunControl } from '../output.js';
+import type { ControlAnswer, LiveRun, Output, RecentResult, RunControl } from '../output.js';
 import { DOWNLOADS, liveParts } from './live-script.js';
 import { isLoopback, WebServer, type WebBind } from './server.js';
 
@@ -76,7 +76,8 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
     page(): string {
       if (finalPage !== undefined) return finalPage;
       if (!run) return WAITING_PAGE;
-      return htmlPage(run.result(), liveParts(server!.token, run.control));
+      const live = run.recent(-Infinity);
+      return htmlPage(live.result, { ...liveParts(server!.token, run.control), data: chartData(live) });
     },
     download(name: string): { body: string; type: string } | undefined {
       const result = current();
@@ -101,7 +102,11 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
     greeting(): string {
       if (final) return 'event: final\ndata: {}\n\n';
       if (!run) return `event: status\ndata: ${JSON.stringify({ status })}\n\n`;
-      if (!greeted || Date.now() - greeted.at >= UPDATE_MS) greeted = { at: Date.now(), text: `event: update\ndata: ${update(true)}\n\n` };
+      if (!greeted || Date.now() - greeted.at >= UPDATE_MS) {
+        const text = `event: update\ndata: ${update(true)}\n\n`;
+        // Fresh for a second from when it was built: a burst of connections builds it once.
+        greeted = { at: Date.now(), text };
+      }
       return greeted.text;
     },
   };
@@ -164,27 +169,36 @@ export function webOutput(plan: WebPlan, ctx: { log?: (line: string) => void }):
 /**
  * One update event's data: the tables rendered and what the charts read. `full`: the whole
  * history (a page that connects); otherwise the history's last RECENT_S seconds, which the page
- * adds to what it has. Exported for bench/lib/live-update-probe.ts, which times it.
+ * adds to what it has. Either way the history is the charts' points only: the whole result's
+ * history also carries every quantile and Locust's running totals, a digest merge per point, which
+ * 300 s into a run at 10,000 requests/s took about 1.1 s of the generator's event loop per
+ * connecting page (bench/RESULTS.md "A page opened late"). Exported for
+ * bench/lib/live-update-probe.ts, which times it.
  */
 export function updateEvent(run: LiveRun, status: string, full: boolean, nowMs = Date.now()): string {
-  const recent = full ? undefined : run.recent(Math.floor(nowMs / 1000) - RECENT_S);
-  const result = recent?.result ?? run.result();
+  const live = run.recent(full ? -Infinity : Math.floor(nowMs / 1000) - RECENT_S);
   const users = run.activeUsers();
   const line = status === 'running' ? `running — ${users} users` : status;
-  // A recent update carries what the charts read (html/charts.ts): the tables come rendered in `main`.
-  const data = recent ? embeddedJson({ judged: result.judged, load: result.load, history: chartPoints(recent.history) }) : pageData(result);
-  return JSON.stringify({ main: reportMain(result, true), data, full, elapsedS: Math.round(result.durationS * 10) / 10, users, status: line });
+  const result = live.result;
+  return JSON.stringify({ main: reportMain(result, true), data: chartData(live), full, elapsedS: Math.round(result.durationS * 10) / 10, users, status: line });
 }
 
-/** What the charts draw of a point (html-charts.ts): an update's recent points carry only these. */
+/** What the page's charts read (html/charts.ts): the entries judged, the load, and the history's chart points. */
+function chartData(live: RecentResult): string {
+  return embeddedJson({ judged: live.result.judged, load: live.result.load, history: chartPoints(live.history) });
+}
+
+/** What the charts draw of a point (html-charts.ts): an update's points carry only these. */
 const CHART_FIELDS = ['t', 'spanS', 'users', 'target', 'requests', 'failures', 'p50Ms', 'p95Ms', 'p99Ms'] as const;
+/** The figures sent to 6 significant digits; the point's place in time exactly (epoch seconds have 10 digits). */
+const EXACT_FIELDS: ReadonlySet<string> = new Set(['t', 'spanS']);
 
 function chartPoints(history: Record<string, ChartPoint[]>): Record<string, Partial<ChartPoint>[]> {
   const out: Record<string, Partial<ChartPoint>[]> = {};
   for (const [name, points] of Object.entries(history)) {
     out[name] = points.map((p) => {
       const q: Record<string, number> = {};
-      for (const f of CHART_FIELDS) if (p[f] !== undefined) q[f] = Number(p[f]!.toPrecision(6));
+      for (const f of CHART_FIELDS) if (p[f] !== undefined) q[f] = EXACT_FIELDS.has(f) ? p[f]! : Number(p[f]!.toPrecision(6));
       return q as Partial<ChartPoint>;
     });
   }

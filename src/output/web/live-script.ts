@@ -74,9 +74,8 @@ const LIVE_SCRIPT = String.raw`
     var keep = select ? select.value : '';
     document.querySelector('main').innerHTML = u.main;
     var data = JSON.parse(u.data);
+    // An update brings what the charts read; a recent one only the last seconds of history.
     merge(data.history || {}, u.full);
-    // A recent update brings the charts' fields only: keep the rest of what the page holds.
-    if (!u.full) { var held = JSON.parse(document.getElementById('mlop-sim-data').textContent); held.judged = data.judged; held.load = data.load; data = held; }
     data.history = history;
     document.getElementById('mlop-sim-data').textContent = JSON.stringify(data).replace(/</g, '\\u003c');
     if (window.mlopSimCharts) window.mlopSimCharts(keep);
