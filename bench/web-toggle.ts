@@ -23,7 +23,7 @@
  * rise in % is of the probe's own small CPU). Its windows are not quieter: /proc counts in 10 ms
  * ticks, 1.1 ms/s over a 9 s window (bench/RESULTS.md), so give it windows of 30 s or more.
  *
- * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--cli PATH,PATH | --probe DIR,DIR]
+ * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--settle 1] [--cli PATH,PATH | --probe DIR,DIR]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -45,7 +45,8 @@ const CLIS = (PROBE ? textArg('--probe', path.join(import.meta.dirname, '..')) :
   .split(',').map((p) => path.resolve(p));
 if (PROBE && RATE !== 10_000) throw new Error('bench/lib/web-probe.ts records 10,000 requests a second: --probe takes no other --rate');
 const WARM_S = 10;
-const SETTLE_S = 1;
+/** Seconds after a window starts before it is read: the pages' connections and greeting (1), or longer to leave out what reconnecting costs later (code re-optimised, the closed connections' garbage). */
+const SETTLE_S = numberArg('--settle', 1);
 /** The last window ends at least this long before the run's planned end (its last requests and the final report stay out). */
 const TAIL_S = 3;
 const KEY = 'mlps_bench_web_toggle_key_01';
@@ -54,7 +55,7 @@ spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Reading { cpuS: number; mainS: number; requests: number; atS: number }
-interface Window { pages: boolean; cpuUs: number; mainUs: number; othersUs: number; msPerS: number }
+interface Window { pages: boolean; cpuUs: number; mainUs: number; othersUs: number; msPerS: number; mainMsPerS: number }
 
 async function reading(pid: number, target: PlainTarget): Promise<Reading> {
   const t = threadCpuS(pid);
@@ -96,7 +97,7 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
     const n = b.requests - a.requests;
     windows.push({
       pages: withPages, cpuUs: ((b.cpuS - a.cpuS) / n) * 1e6, mainUs: ((b.mainS - a.mainS) / n) * 1e6, othersUs: ((b.cpuS - a.cpuS - (b.mainS - a.mainS)) / n) * 1e6,
-      msPerS: ((b.cpuS - a.cpuS) / (b.atS - a.atS)) * 1000,
+      msPerS: ((b.cpuS - a.cpuS) / (b.atS - a.atS)) * 1000, mainMsPerS: ((b.mainS - a.mainS) / (b.atS - a.atS)) * 1000,
     });
   }
   const res = await done;
@@ -108,13 +109,14 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
  * Each window with pages against the mean of its two neighbours without: the rise of `key`, in %
  * of their CPU per request, and the rise of the CPU per second in ms.
  */
-function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number; msPerS: number }[] {
-  const out: { risePct: number; msPerS: number }[] = [];
+function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number; msPerS: number; mainMsPerS: number }[] {
+  const out: { risePct: number; msPerS: number; mainMsPerS: number }[] = [];
   for (let i = 1; i + 1 < ws.length; i++) {
     if (!ws[i].pages) continue;
     const base = (ws[i - 1][key] + ws[i + 1][key]) / 2;
     const baseTotal = (ws[i - 1].cpuUs + ws[i + 1].cpuUs) / 2;
-    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100, msPerS: ws[i].msPerS - (ws[i - 1].msPerS + ws[i + 1].msPerS) / 2 });
+    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100, msPerS: ws[i].msPerS - (ws[i - 1].msPerS + ws[i + 1].msPerS) / 2,
+      mainMsPerS: ws[i].mainMsPerS - (ws[i - 1].mainMsPerS + ws[i + 1].mainMsPerS) / 2 });
   }
   return out;
 }
@@ -145,7 +147,7 @@ try {
       const ws = await run(cli, target);
       byCli.get(cli)!.push(ws);
       const b = brackets(ws, 'cpuUs');
-      process.stderr.write(`run ${r + 1}/${RUNS} ${cli}: windows µs/req ${ws.map((w) => `${w.pages ? '+' : '-'}${fmt(w.cpuUs, 2)}`).join(' ')}; rises ${b.map((x) => fmt(x.risePct)).join(', ')} %; ms/s ${b.map((x) => fmt(x.msPerS)).join(', ')}\n`);
+      process.stderr.write(`run ${r + 1}/${RUNS} ${cli}: windows µs/req ${ws.map((w) => `${w.pages ? '+' : '-'}${fmt(w.cpuUs, 2)}`).join(' ')}; rises ${b.map((x) => fmt(x.risePct)).join(', ')} %; ms/s ${b.map((x) => fmt(x.msPerS)).join(', ')} (main thread ${b.map((x) => fmt(x.mainMsPerS)).join(', ')})\n`);
     }
   }
 } finally {
