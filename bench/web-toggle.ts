@@ -20,8 +20,14 @@
  * CLI: a process that records 10,000 requests' samples a second with no network and no target,
  * so only the statistics and the page differ between builds. A window's "requests" are then the
  * samples' requests of its seconds; the page's CPU in ms per second is the figure to read (the
- * rise in % is of the probe's own small CPU). Its windows are not quieter: /proc counts in 10 ms
- * ticks, 1.1 ms/s over a 9 s window (bench/RESULTS.md), so give it windows of 30 s or more.
+ * rise in % is of the probe's own small CPU). Its windows are not quieter: the recording's own
+ * CPU moves 12–31 ms from one second to the next (its digests' folds), so give it windows of 30 s.
+ *
+ * CPU is each thread's time on CPU from /proc/PID/task/TID/schedstat, in nanoseconds (clock ticks
+ * of 10 ms from its stat line where the kernel keeps no schedstat). Reconnecting 50 pages costs
+ * more than their steady state for longer than a second (the page's code re-optimised after the
+ * closed connections' objects died, their garbage collected): `--settle S` reads a window from S
+ * seconds after it starts; give it 10 with 30 s windows to measure pages that stay open.
  *
  * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--settle 1] [--cli PATH,PATH | --probe DIR,DIR]
  */
