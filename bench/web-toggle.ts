@@ -6,7 +6,7 @@
  * --window seconds alternate between no page open and --clients event streams (opened as the
  * window starts, closed as it ends; this process sits on core 0). A window's CPU per request is
  * the generator's CPU (/proc/PID/task: the main thread and the others) over the target's requests
- * from SETTLE_S after the window starts to its end, so the one full result a connecting page gets
+ * from SETTLE_S after the window starts to its end, so the whole history a connecting page gets
  * is not in it. Each window with pages is set against the mean of the two windows without around
  * it, which cancels a drift that is linear over the three. A run's first window with pages, which
  * carries the one-time cost of compiling the page's code, is reported apart from the later ones.
