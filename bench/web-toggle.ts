@@ -29,16 +29,19 @@
  * closed connections' objects died, their garbage collected): `--settle S` reads a window from S
  * seconds after it starts; give it 10 with 30 s windows to measure pages that stay open.
  *
+ * `--pool LOG,LOG` runs nothing: it pools the per-run lines earlier takes wrote to stderr (above).
+ *
  * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--settle 1] [--cli PATH,PATH | --probe DIR,DIR]
+ *        node --import tsx bench/web-toggle.ts --pool LOG,LOG
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mulberry32 } from '../src/core/random.js';
 import { numberArg, textArg } from './lib/args.js';
 import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
+import { brackets, readRuns, runBootstrap, type Window } from './lib/toggle-windows.js';
 import { freePort, openPages, pageUp, type Pages } from './lib/web-pages.js';
 
 const RUNS = numberArg('--runs', 3);
@@ -61,7 +64,6 @@ spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Reading { cpuS: number; mainS: number; requests: number; atS: number }
-interface Window { pages: boolean; cpuUs: number; mainUs: number; othersUs: number; msPerS: number; mainMsPerS: number }
 
 async function reading(pid: number, target: PlainTarget): Promise<Reading> {
   const t = threadCpuS(pid);
@@ -111,37 +113,35 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
   return windows;
 }
 
-/**
- * Each window with pages against the mean of its two neighbours without: the rise of `key`, in %
- * of their CPU per request, and the rise of the CPU per second in ms.
- */
-function brackets(ws: Window[], key: 'cpuUs' | 'mainUs' | 'othersUs'): { risePct: number; msPerS: number; mainMsPerS: number }[] {
-  const out: { risePct: number; msPerS: number; mainMsPerS: number }[] = [];
-  for (let i = 1; i + 1 < ws.length; i++) {
-    if (!ws[i].pages) continue;
-    const base = (ws[i - 1][key] + ws[i + 1][key]) / 2;
-    const baseTotal = (ws[i - 1].cpuUs + ws[i + 1].cpuUs) / 2;
-    out.push({ risePct: ((ws[i][key] - base) / baseTotal) * 100, msPerS: ws[i].msPerS - (ws[i - 1].msPerS + ws[i + 1].msPerS) / 2,
-      mainMsPerS: ws[i].mainMsPerS - (ws[i - 1].mainMsPerS + ws[i + 1].mainMsPerS) / 2 });
-  }
-  return out;
-}
 
 /**
- * A 95 % percentile-bootstrap interval of the median rise (Efron & Tibshirani 1993, ch. 13),
- * resampling whole runs with their windows (a cluster bootstrap, Davison & Hinkley 1997 §3.8):
- * windows of one process are not independent of each other, runs are.
+ * `--pool LOG,LOG`: no run; the per-run lines earlier takes wrote to stderr, read back and pooled
+ * (each window's CPU per request as printed, to 0.01 µs), so a figure over several takes can be
+ * computed again from their logs. Only the CPU per request is printed per window, so the pooled
+ * table has the rises and their interval, not the split by thread.
  */
-function runBootstrap(runs: number[][], resamples = 10_000): [number, number] {
-  const rng = mulberry32(24);
-  const medians: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    const xs: number[] = [];
-    for (let i = 0; i < runs.length; i++) xs.push(...runs[Math.floor(rng() * runs.length)]);
-    if (xs.length > 0) medians.push(spread(xs).median);
-  }
-  medians.sort((a, b) => a - b);
-  return [medians[Math.floor(0.025 * medians.length)], medians[Math.ceil(0.975 * medians.length) - 1]];
+function pooled(logs: string[]): string {
+  const runs = readRuns(logs);
+  const perRun = runs.map((ws) => brackets(ws, 'cpuUs').slice(1).map((x) => x.risePct));
+  const all = perRun.flat();
+  const mean = all.reduce((a, b) => a + b, 0) / all.length;
+  const sd = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / (all.length - 1));
+  const [lo, hi] = runBootstrap(perRun);
+  return [
+    '### web-toggle, takes pooled',
+    '',
+    `From ${logs.join(', ')}: ${runs.length} runs.`,
+    '',
+    '| runs | later windows with pages | rise, later windows: median (min–max) | 95 % interval of that median (runs resampled) | mean, sd | share above 2 % | per-run medians |',
+    '|---|---|---|---|---|---|---|',
+    `| ${runs.length} | ${all.length} | ${fmtSpread(spread(all), 2)} % | ${fmt(lo, 2)} – ${fmt(hi, 2)} % | ${fmt(mean, 2)} %, ${fmt(sd, 2)} | ${fmt((all.filter((x) => x > 2).length / all.length) * 100, 0)} % | ${perRun.map((xs) => fmt(spread(xs).median)).join(', ')} |`,
+  ].join('\n') + '\n';
+}
+
+const POOL = textArg('--pool');
+if (POOL !== undefined) {
+  process.stdout.write(pooled(POOL.split(',')));
+  process.exit(0);
 }
 
 // The probe needs no target; a target started anyway costs nothing measured (it idles on core 0).
