@@ -5,10 +5,11 @@
  * other one called a window with pages and raised by a rise r % of its two neighbours' mean. Its
  * rises are then the no-page rises plus r exactly, so the median rise of all the logs' runs is
  * known; r is chosen to make it --median. Each take draws --runs runs with replacement from the
- * logs' runs and asks web-toggle's own `brackets` and `runBootstrap`; the share of takes whose
- * interval holds the known median is the coverage (0.95 claimed), and the share whose upper end
- * is at or below 2 % is how often such a take would say "met" (at --median 2 that is a false
- * "met", which a 95 % interval's upper end gives in 2.5 % of takes).
+ * logs' runs and asks web-toggle's own `brackets` and `runBootstrap`, and two other intervals
+ * (the sign test's over all windows; a t interval over the runs' mean rises, against the known
+ * mean). The share of takes whose interval holds what it estimates is its coverage (0.95 claimed),
+ * and the share whose upper end is at or below 2 % is how often such a take would say "met" (at
+ * --median 2 that is a false "met", which a 95 % interval's upper end gives in 2.5 % of takes).
  *
  * These windows are 20 s apart where web-toggle's are 10 s (every other window of a run), so the
  * drift between neighbours is larger than in a real take: if anything the noise is harder.
@@ -18,7 +19,7 @@
 import { mulberry32 } from '../../src/core/random.js';
 import { numberArg, textArg } from './args.js';
 import { fmt, spread } from './proc.js';
-import { brackets, readRuns, runBootstrap, type Window } from './toggle-windows.js';
+import { brackets, mean, readRuns, runBootstrap, runMeansT, signTestInterval, type Window } from './toggle-windows.js';
 
 const LOGS = textArg('--logs');
 if (LOGS === undefined) throw new Error('toggle-coverage needs --logs LOG,LOG: web-toggle stderr of earlier takes');
@@ -42,22 +43,32 @@ function nullRun(ws: Window[], risePct: number): Window[] {
 const laterRises = (ws: Window[]): number[] => brackets(ws, 'cpuUs').slice(1).map((x) => x.risePct);
 
 const source = readRuns(LOGS.split(','));
+const nullRises = source.flatMap((ws) => laterRises(nullRun(ws, 0)));
 /** The no-page rises' own median: the rise added is what moves it to --median. */
-const RISE = MEDIAN - spread(source.flatMap((ws) => laterRises(nullRun(ws, 0)))).median;
+const RISE = MEDIAN - spread(nullRises).median;
+/** The intervals checked, each against what it estimates: the median rise, or the mean rise (of all the logs' runs, the rise added). */
+const methods = [
+  { name: 'median, runs resampled (web-toggle\'s interval)', truth: MEDIAN, interval: (take: number[][]) => runBootstrap(take, RESAMPLES) },
+  { name: 'median, the sign test (windows taken as independent)', truth: MEDIAN, interval: (take: number[][]) => signTestInterval(take.flat()) },
+  { name: 'mean, t over the runs\' means', truth: mean(nullRises) + RISE, interval: runMeansT },
+].map((m) => ({ ...m, covered: 0, met: 0, widths: [] as number[] }));
+
 const rng = mulberry32(7);
-let covered = 0, met = 0;
-const widths: number[] = [];
 for (let t = 0; t < TAKES; t++) {
   const take: number[][] = [];
   for (let r = 0; r < RUNS; r++) take.push(laterRises(nullRun(source[Math.floor(rng() * source.length)], RISE)));
-  const [lo, hi] = runBootstrap(take, RESAMPLES);
-  if (lo <= MEDIAN && MEDIAN <= hi) covered++;
-  if (hi <= 2) met++;
-  widths.push(hi - lo);
+  for (const m of methods) {
+    const [lo, hi] = m.interval(take);
+    if (lo <= m.truth && m.truth <= hi) m.covered++;
+    if (hi <= 2) m.met++;
+    m.widths.push(hi - lo);
+  }
 }
 const later = laterRises(nullRun(source[0], 0)).length;
 process.stdout.write([
-  `| runs in the logs | runs per take, later windows each | rise added | the median to find | takes | interval holds it | upper end ≤ 2 % ("met") | interval width, median |`,
-  '|---|---|---|---|---|---|---|---|',
-  `| ${source.length} | ${RUNS}, ${later} | ${fmt(RISE, 2)} % | ${fmt(MEDIAN, 2)} % | ${TAKES} | ${fmt((covered / TAKES) * 100, 1)} % | ${fmt((met / TAKES) * 100, 1)} % | ${fmt(spread(widths).median, 2)} % |`,
+  `${source.length} runs in the logs; takes of ${RUNS} runs with ${later} later windows each; rise added ${fmt(RISE, 2)} %, so the median rise is ${fmt(MEDIAN, 2)} %; ${TAKES} takes.`,
+  '',
+  '| interval | what it should hold | holds it | upper end ≤ 2 % ("met") | width, median |',
+  '|---|---|---|---|---|',
+  ...methods.map((m) => `| ${m.name} | ${fmt(m.truth, 2)} % | ${fmt((m.covered / TAKES) * 100, 1)} % | ${fmt((m.met / TAKES) * 100, 1)} % | ${fmt(spread(m.widths).median, 2)} % |`),
 ].join('\n') + '\n');

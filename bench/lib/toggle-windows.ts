@@ -59,3 +59,39 @@ export function readRuns(logs: string[]): Window[][] {
   if (runs.length === 0) throw new Error(`no run lines (\`run i/N CLI: windows µs/req ...\`) in ${logs.join(', ')}`);
   return runs;
 }
+
+/**
+ * The distribution-free 95 % interval of a median from order statistics (the sign test's
+ * interval, Conover 1999 §3.2): the k-th smallest to the k-th largest, k the largest with
+ * P(Binomial(n, ½) < k) ≤ 0.025. It takes the values as independent, which windows of one run
+ * are not (neighbouring rises share a window), so it is a cross-check of runBootstrap, not its
+ * replacement.
+ */
+export function signTestInterval(xs: number[]): [number, number] {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  let k = 0, below = 0, p = 2 ** -n;
+  for (; below + p <= 0.025; k++) {
+    below += p;
+    p = (p * (n - k)) / (k + 1);
+  }
+  return k === 0 ? [-Infinity, Infinity] : [s[k - 1], s[n - k]];
+}
+
+export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** 0.975 quantiles of Student's t for 1–30 degrees of freedom (any table, e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2); the normal's 1.96 beyond. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+  2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
+/**
+ * A 95 % t interval of the mean rise over the runs' own mean rises, each run one independent value
+ * (Student 1908; the runs' means near normal by the central limit theorem). bench/lib/toggle-coverage.ts
+ * measured it to hold the known mean in 94.8 % of takes (bench/RESULTS.md, session 9).
+ */
+export function runMeansT(take: number[][]): [number, number] {
+  const ms = take.map(mean);
+  const m = mean(ms);
+  const se = Math.sqrt(ms.reduce((a, b) => a + (b - m) ** 2, 0) / (ms.length - 1) / ms.length);
+  const t = T975[ms.length - 2] ?? 1.96;
+  return [m - t * se, m + t * se];
+}
