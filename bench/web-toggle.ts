@@ -31,10 +31,11 @@
  *
  * `--pool LOG,LOG` runs nothing: it pools the per-run lines earlier takes wrote to stderr (above).
  *
- * Three intervals are printed. bench/lib/toggle-coverage.ts checked them on takes built from real
- * runs with a known rise (bench/RESULTS.md, session 9): the t interval of the mean over the runs'
- * means held the known mean in 94.8 % of takes; the median's interval that resamples runs only in
- * 91.8 % (too narrow); the sign test's in 97.0 % (wide).
+ * A take prints two intervals (the median's, runs resampled, and the mean's t over the runs'
+ * means); --pool adds the sign test's. bench/lib/toggle-coverage.ts checked the three on takes
+ * built from real runs with a known rise (bench/RESULTS.md, session 9): the mean's t interval held
+ * the known mean in 94.8 % of takes; the median's interval that resamples runs only in 91.8 %
+ * (too narrow); the sign test's in 97.0 % (wide).
  *
  * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--settle 1] [--cli PATH,PATH | --probe DIR,DIR]
  *        node --import tsx bench/web-toggle.ts --pool LOG,LOG
@@ -117,7 +118,6 @@ async function run(cli: string, target: PlainTarget): Promise<Window[]> {
   if (res.code !== 0 && res.code !== 1) throw new Error(`exit ${res.code}: ${res.stderr.slice(-400)}`);
   return windows;
 }
-
 
 /**
  * `--pool LOG,LOG`: no run; the per-run lines earlier takes wrote to stderr, read back and pooled
