@@ -58,10 +58,17 @@ describe('mlop-sim capacity --workers 2', () => {
     expect(passed.length).toBeGreaterThan(0);
     for (const s of passed) expect(s.keepUp).toBeGreaterThanOrEqual(0.98);
     for (const s of c.steps) expect(s.ingestRequestsPerS).toBeLessThanOrEqual(R * 1.05);
-    // The issue's consistency: at the figure, runs × ingest requests per run per second is near R
-    // (one process: −0.6 % at R = 100, bench/RESULTS.md; this short search's bracket is 20 % wide).
-    const at = [...c.steps].reverse().find((s: { offered: number; verdict: string }) => s.offered === c.figure && s.verdict === 'pass');
-    expect(at.ingestRequestsPerS).toBeGreaterThanOrEqual(0.8 * R);
+    // The issue's consistency: the capacity the request rate implies, R over the ingest requests a
+    // run sends per second (pooled over the passed steps' windows), lies in the search's bracket
+    // (one process: −0.6 % at R = 100, bench/RESULTS.md). One step's rate alone is too noisy for
+    // this: a 3–4 s window of the SDK's flushes read 1.25–1.6 requests per run and second (15 of
+    // R = 20 at the figure once in CI, with the bracket right).
+    type Step = { offered: number; verdict: string; ingestRequestsPerS: number; windowS: number };
+    const sent = passed.reduce((a: number, s: Step) => a + s.ingestRequestsPerS * s.windowS, 0);
+    const runSeconds = passed.reduce((a: number, s: Step) => a + s.offered * s.windowS, 0);
+    const implied = R / (sent / runSeconds);
+    expect(implied).toBeGreaterThanOrEqual(0.9 * c.figure);
+    expect(implied).toBeLessThanOrEqual(1.1 * c.bracket.high);
     expect(c.bracket.high).toBeGreaterThan(c.figure);
     expect(r.stdout).toMatch(/Capacity: sustains \d+ concurrent runs \(between \d+, passed, and \d+, failed\)/);
   }, 180_000);
