@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { mulberry32 } from '../../src/core/random.js';
+import { studentQuantile } from '../../src/metrics/statistics/student-t.js';
 import { spread } from './proc.js';
 
 /** One window of a run: with pages or not, the generator's CPU per request (all threads, main, the rest) and per second. */
@@ -80,18 +81,18 @@ export function signTestInterval(xs: number[]): [number, number] {
 
 export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** 0.975 quantiles of Student's t for 1–30 degrees of freedom (any table, e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2); the normal's 1.96 beyond. */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-  2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
 /**
  * A 95 % t interval of the mean rise over the runs' own mean rises, each run one independent value
- * (Student 1908; the runs' means near normal by the central limit theorem). bench/lib/toggle-coverage.ts
- * measured it to hold the known mean in 94.8 % of takes (bench/RESULTS.md, session 9).
+ * (Student 1908; the runs' means near normal by the central limit theorem; the quantile from
+ * metrics/statistics/student-t.ts, which the verdicts use). bench/lib/toggle-coverage.ts
+ * measured it to hold the known mean in 94.8 % of takes (bench/RESULTS.md, session 9). One run
+ * gives no interval (NaN, printed n/a).
  */
 export function runMeansT(take: number[][]): [number, number] {
   const ms = take.map(mean);
+  if (ms.length < 2) return [NaN, NaN];
   const m = mean(ms);
   const se = Math.sqrt(ms.reduce((a, b) => a + (b - m) ** 2, 0) / (ms.length - 1) / ms.length);
-  const t = T975[ms.length - 2] ?? 1.96;
+  const t = studentQuantile(0.975, ms.length - 1);
   return [m - t * se, m + t * se];
 }
