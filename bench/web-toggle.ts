@@ -41,14 +41,13 @@
  *        node --import tsx bench/web-toggle.ts --pool LOG,LOG
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { numberArg, textArg } from './lib/args.js';
 import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
 import { brackets, mean, readRuns, runBootstrap, runMeansT, signTestInterval, type Window } from './lib/toggle-windows.js';
-import { freePort, openPages, pageUp, type Pages } from './lib/web-pages.js';
+import { freePort, openPages, pageUp, webRunArgs, type Pages } from './lib/web-pages.js';
 
 const RUNS = numberArg('--runs', 3);
 const SECONDS = numberArg('--seconds', 120);
@@ -64,7 +63,6 @@ const WARM_S = 10;
 const SETTLE_S = numberArg('--settle', 1);
 /** The last window ends at least this long before the run's planned end (its last requests and the final report stay out). */
 const TAIL_S = 3;
-const KEY = 'mlps_bench_web_toggle_key_01';
 if (!HAS_TASKSET) throw new Error('web-toggle pins the generator to core 1: it needs taskset (util-linux)');
 spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -81,9 +79,7 @@ async function reading(pid: number, target: PlainTarget): Promise<Reading> {
 /** The process under test: the CLI against the target, or a checkout's web-probe (--probe). */
 function spawnUnderTest(build: string, target: PlainTarget, port: number): ReturnType<typeof spawnMeasured> {
   if (PROBE) return spawnMeasured(1, process.execPath, ['--import', 'tsx', 'bench/lib/web-probe.ts', '--web', String(port), '--seconds', String(SECONDS)], { cwd: build });
-  return spawnMeasured(1, process.execPath, [build, '-q', '--scenario', 'http', '--host', target.url, '--key', KEY,
-    '--arrival-rate', String(RATE), '--pre-allocated-users', '50', '--max-users', '200', '--run-time', `${SECONDS}s`,
-    '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'web-toggle-')), '--web', '--web-port', String(port), '--autoquit', '0']);
+  return spawnMeasured(1, process.execPath, [build, ...webRunArgs(target.url, port, RATE, SECONDS)]);
 }
 
 /** One run: its windows, in order. */

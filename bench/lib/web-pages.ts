@@ -1,5 +1,22 @@
-/** The live page's watchers for the web benches: a free port, and event streams opened and closed on demand. */
+/** The live page's watchers for the web benches: a free port, the `--web` run they watch, and event streams opened and closed on demand. */
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The API key the web benches' runs send (the plain target accepts any). */
+const KEY = 'mlps_bench_web_toggle_key_01';
+
+/**
+ * The CLI's arguments for the web benches' run: the http scenario at `rate` requests/s
+ * (constant-arrival-rate) against `targetUrl` for `seconds`, with `--web` on `port`, quiet, no
+ * linger, reports into a fresh temporary folder.
+ */
+export function webRunArgs(targetUrl: string, port: number, rate: number, seconds: number): string[] {
+  return ['-q', '--scenario', 'http', '--host', targetUrl, '--key', KEY,
+    '--arrival-rate', String(rate), '--pre-allocated-users', '50', '--max-users', '200', '--run-time', `${seconds}s`,
+    '--report-dir', mkdtempSync(path.join(os.tmpdir(), 'web-bench-')), '--web', '--web-port', String(port), '--autoquit', '0'];
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
