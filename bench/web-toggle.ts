@@ -47,7 +47,7 @@ import { numberArg, textArg } from './lib/args.js';
 import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
 import { brackets, mean, readRuns, runBootstrap, runMeansT, signTestInterval, type Window } from './lib/toggle-windows.js';
-import { freePort, openPages, pageUp, webRunArgs, type Pages } from './lib/web-pages.js';
+import { freePort, openPages, pageUp, TOGGLE_TAIL_S as TAIL_S, TOGGLE_WARM_S as WARM_S, webRunArgs, type Pages } from './lib/web-pages.js';
 
 const RUNS = numberArg('--runs', 3);
 const SECONDS = numberArg('--seconds', 120);
@@ -58,11 +58,8 @@ const PROBE = process.argv.includes('--probe');
 const CLIS = (PROBE ? textArg('--probe', path.join(import.meta.dirname, '..')) : textArg('--cli', path.join(import.meta.dirname, '../dist/bin/mlop-sim.js')))
   .split(',').map((p) => path.resolve(p));
 if (PROBE && RATE !== 10_000) throw new Error('bench/lib/web-probe.ts records 10,000 requests a second: --probe takes no other --rate');
-const WARM_S = 10;
 /** Seconds after a window starts before it is read: the pages' connections and greeting (1), or longer to leave out what reconnecting costs later (code re-optimised, the closed connections' garbage). */
 const SETTLE_S = numberArg('--settle', 1);
-/** The last window ends at least this long before the run's planned end (its last requests and the final report stay out). */
-const TAIL_S = 3;
 if (!HAS_TASKSET) throw new Error('web-toggle pins the generator to core 1: it needs taskset (util-linux)');
 spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

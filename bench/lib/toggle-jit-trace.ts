@@ -16,10 +16,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { numberArg, textArg } from './args.js';
 import { HAS_TASKSET } from './proc.js';
 import { startPlainTarget } from './target-process.js';
-import { freePort, openPages, pageUp, webRunArgs, type Pages } from './web-pages.js';
+import { freePort, openPages, pageUp, TOGGLE_TAIL_S as TAIL_S, TOGGLE_WARM_S as WARM_S, webRunArgs, type Pages } from './web-pages.js';
 
 const SECONDS = numberArg('--seconds', 170);
 const WINDOW_S = numberArg('--window', 10);
@@ -27,11 +28,8 @@ const RATE = numberArg('--rate', 10_000);
 const CLIENTS = numberArg('--clients', 50);
 const PREWARM_S = numberArg('--prewarm', 0);
 const NODE_FLAGS = (textArg('--node-flags') ?? '').split(' ').filter(Boolean);
-/** As web-toggle: windows from this long after the first request, the last one ending this long before the run does. */
-const WARM_S = 10, TAIL_S = 3;
 if (!HAS_TASKSET) throw new Error('toggle-jit-trace pins the generator to core 1, as web-toggle: it needs taskset (util-linux)');
 spawnSync('taskset', ['-pc', '0', String(process.pid)], { stdio: 'ignore' });
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Tally { pages: boolean; markCompacts: number; markCompactMs: number; scavenges: number; scavengeMs: number; optimised: number; compileMs: number; names: Set<string> }
 const tally = (pages: boolean): Tally => ({ pages, markCompacts: 0, markCompactMs: 0, scavenges: 0, scavengeMs: 0, optimised: 0, compileMs: 0, names: new Set() });

@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/** web-toggle's windows start this long after the run's first request, and the last one ends at least this long before the run's planned end (its last requests and the final report stay out). */
+export const TOGGLE_WARM_S = 10, TOGGLE_TAIL_S = 3;
+
 /** The API key the web benches' runs send (the plain target accepts any). */
 const KEY = 'mlps_bench_web_toggle_key_01';
 
