@@ -24,7 +24,7 @@ async function started(): Promise<WebServer> {
   return server;
 }
 
-/** A raw client of /events: everything it read until the server closed, and a way to wait for a count of clients. */
+/** A raw client of /events: `ready` once it has read the greeting, `bytes` everything it read until the server closed (one char a byte). */
 function rawClient(s: WebServer, version: '1.1' | '1.0'): { ready: Promise<void>; bytes: Promise<string> } {
   const { port } = new URL(s.url);
   const socket = net.connect(Number(port), '127.0.0.1');
