@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebServer } from '../../src/output/web/server.js';
 import { numberArg } from './args.js';
+import { spread } from './proc.js';
 
 const RUNS = numberArg('--runs', 4);
 const SECONDS = numberArg('--seconds', 20);
@@ -93,7 +94,7 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)]!;
+const median = (xs: number[]): number => spread(xs).median;
 const ways: Way[] = ['idle', 'broadcast', 'res.write'];
 const child = process.argv.indexOf('--child');
 if (child >= 0) {

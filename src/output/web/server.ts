@@ -79,7 +79,7 @@ export class WebServer {
   /**
    * Sends one event to every client that keeps up. The event is framed once as an HTTP/1.1 chunk
    * and that buffer written to each client's socket: the bytes res.write would send, without its
-   * per-response framing and corking: 36 µs a client a second less, in fresh processes
+   * per-response framing and corking: 39 µs a client a second less, in fresh processes
    * (bench/RESULTS.md "The event stream written once"). A response without a socket of its own yet
    * (a pipelined request) or without chunked encoding (an HTTP/1.0 client) goes through res.write.
    */
