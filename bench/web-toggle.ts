@@ -30,6 +30,8 @@
  * seconds after it starts; give it 10 with 30 s windows to measure pages that stay open.
  *
  * `--pool LOG,LOG` runs nothing: it pools the per-run lines earlier takes wrote to stderr (above).
+ * With `--looks N1,N` it reads them as a take planned in two looks (bench/lib/group-sequential.ts):
+ * look 1 over the first N1 runs in the logs' order, look 2 over N, each against its boundary.
  *
  * A take prints two intervals (the median's, runs resampled, and the mean's t over the runs'
  * means); --pool adds the sign test's. bench/lib/toggle-coverage.ts checked the three on takes
@@ -38,7 +40,7 @@
  * (too narrow); the sign test's in 97.0 % (wide).
  *
  * Usage: node --import tsx bench/web-toggle.ts [--runs 3] [--seconds 120] [--window 10] [--rate 10000] [--clients 50] [--settle 1] [--cli PATH,PATH | --probe DIR,DIR]
- *        node --import tsx bench/web-toggle.ts --pool LOG,LOG
+ *        node --import tsx bench/web-toggle.ts --pool LOG,LOG [--looks N1,N]
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -46,7 +48,8 @@ import path from 'node:path';
 import { numberArg, textArg } from './lib/args.js';
 import { childPids, exitWithCpu, fmt, fmtSpread, HAS_TASKSET, spawnMeasured, spread, threadCpuS } from './lib/proc.js';
 import { startPlainTarget, type PlainTarget } from './lib/target-process.js';
-import { brackets, mean, readRuns, runBootstrap, runMeansT, signTestInterval, type Window } from './lib/toggle-windows.js';
+import { lookK, twoLooks } from './lib/group-sequential.js';
+import { brackets, mean, readRuns, runBootstrap, runMeans, runMeansT, signTestInterval, type Window } from './lib/toggle-windows.js';
 import { freePort, openPages, pageUp, TOGGLE_TAIL_S as TAIL_S, TOGGLE_WARM_S as WARM_S, webRunArgs, type Pages } from './lib/web-pages.js';
 
 const RUNS = numberArg('--runs', 3);
@@ -127,6 +130,7 @@ function pooled(logs: string[]): string {
   const [lo, hi] = runBootstrap(perRun);
   const [slo, shi] = signTestInterval(all);
   const [tlo, thi] = runMeansT(perRun);
+  const looks = LOOKS === undefined ? [] : twoLookLines(perRun, LOOKS.split(',').map(Number));
   return [
     '### web-toggle, takes pooled',
     '',
@@ -135,10 +139,36 @@ function pooled(logs: string[]): string {
     '| runs | later windows with pages | rise, later windows: median (min–max) | 95 % interval of that median (runs resampled) | the sign test\'s interval (windows taken as independent) | mean, sd | the mean\'s t interval over the runs\' means | share above 2 % | per-run medians |',
     '|---|---|---|---|---|---|---|---|---|',
     `| ${runs.length} | ${all.length} | ${fmtSpread(spread(all), 2)} % | ${fmt(lo, 2)} – ${fmt(hi, 2)} % | ${fmt(slo, 2)} – ${fmt(shi, 2)} % | ${fmt(m, 2)} %, ${fmt(sd, 2)} | ${fmt(tlo, 2)} – ${fmt(thi, 2)} % | ${fmt((all.filter((x) => x > 2).length / all.length) * 100, 0)} % | ${perRun.map((xs) => fmt(spread(xs).median)).join(', ')} |`,
+    ...looks,
   ].join('\n') + '\n';
 }
 
+/**
+ * `--looks N1,N`: the take as planned in two looks, one-sided α = 0.025 spent by the O'Brien–Fleming-
+ * type function: at each look reached, the mean of the runs' mean rises, its upper end mean + k × se,
+ * and whether that is at or below 2 %. A take shown met at look 1 stops there.
+ */
+function twoLookLines(perRun: number[][], [n1, n]: number[]): string[] {
+  if (!(Number.isInteger(n1) && Number.isInteger(n) && n1 >= 2 && n1 < n)) throw new Error(`--looks takes two run counts N1,N with 2 <= N1 < N, got ${LOOKS}`);
+  const b = twoLooks(n1 / n);
+  const rows: string[] = [];
+  for (const [look, runs, tail] of [[1, n1, b.spent1], [2, n, b.tail2]] as const) {
+    if (perRun.length < runs) {
+      rows.push(`| ${look} | ${runs} planned, ${perRun.length} in the logs | | | | | not reached |`);
+      break;
+    }
+    const { m, se } = runMeans(perRun.slice(0, runs));
+    const k = lookK(tail, runs);
+    const met = m + k * se <= 2;
+    rows.push(`| ${look} | ${runs} | ${fmt(m, 2)} % | ${fmt(se, 3)} | ${fmt(k, 3)} (one-sided tail ${tail.toFixed(5)}) | ${fmt(m + k * se, 2)} % | ${met ? 'met' : 'not shown'} |`);
+    if (met) break;
+  }
+  return ['', `Planned in two looks at ${n1} and ${n} runs (Lan–DeMets O'Brien–Fleming-type spending, one-sided α = 0.025; z boundaries ${fmt(b.z1, 3)} and ${fmt(b.z2, 3)}):`, '',
+    '| look | runs | mean rise | se over the runs\' means | k | upper end, mean + k × se | ≤ 2 %? |', '|---|---|---|---|---|---|---|', ...rows];
+}
+
 const POOL = textArg('--pool');
+const LOOKS = textArg('--looks');
 if (POOL !== undefined) {
   process.stdout.write(pooled(POOL.split(',')));
   process.exit(0);

@@ -89,10 +89,15 @@ export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs
  * gives no interval (NaN, printed n/a).
  */
 export function runMeansT(take: number[][]): [number, number] {
-  const ms = take.map(mean);
-  if (ms.length < 2) return [NaN, NaN];
-  const m = mean(ms);
-  const se = Math.sqrt(ms.reduce((a, b) => a + (b - m) ** 2, 0) / (ms.length - 1) / ms.length);
-  const t = studentQuantile(0.975, ms.length - 1);
+  if (take.length < 2) return [NaN, NaN];
+  const { m, se } = runMeans(take);
+  const t = studentQuantile(0.975, take.length - 1);
   return [m - t * se, m + t * se];
+}
+
+/** The mean of the runs' own mean rises and its standard error over them (at least two runs). */
+export function runMeans(take: number[][]): { m: number; se: number } {
+  const ms = take.map(mean);
+  const m = mean(ms);
+  return { m, se: Math.sqrt(ms.reduce((a, b) => a + (b - m) ** 2, 0) / (ms.length - 1) / ms.length) };
 }
