@@ -149,7 +149,7 @@ function pooled(logs: string[]): string {
  * and whether that is at or below 2 %. A take shown met at look 1 stops there.
  */
 function twoLookLines(perRun: number[][], [n1, n]: number[]): string[] {
-  if (!(Number.isInteger(n1) && Number.isInteger(n) && n1 >= 2 && n1 < n)) throw new Error(`--looks takes two run counts N1,N with 2 <= N1 < N, got ${LOOKS}`);
+  if (!(Number.isInteger(n1) && Number.isInteger(n) && n1 >= 2 && n1 < n)) throw new Error(`--looks takes two run counts N1,N with 2 <= N1 < N, got ${n1},${n}`);
   const b = twoLooks(n1 / n);
   const rows: string[] = [];
   for (const [look, runs, tail] of [[1, n1, b.spent1], [2, n, b.tail2]] as const) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lookK, obfSpent, twoLooks } from '../../bench/lib/group-sequential.js';
+import { normal } from '../../bench/lib/samples.js';
 import { mulberry32 } from '../../src/core/random.js';
 
 describe('two-look boundaries (Lan–DeMets, O\'Brien–Fleming type)', () => {
@@ -28,15 +29,14 @@ describe('two-look boundaries (Lan–DeMets, O\'Brien–Fleming type)', () => {
   it('keeps the whole take\'s chance of crossing at α when there is no effect (simulated)', () => {
     // Two looks over the sums of 52 independent standard normal runs, the first after 28.
     const rng = mulberry32(7);
-    const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
     const b = twoLooks(28 / 52);
     const takes = 40_000;
     let crossed = 0;
     for (let i = 0; i < takes; i++) {
       let s = 0;
-      for (let r = 0; r < 28; r++) s += normal();
+      for (let r = 0; r < 28; r++) s += normal(rng);
       const z1 = s / Math.sqrt(28);
-      for (let r = 28; r < 52; r++) s += normal();
+      for (let r = 28; r < 52; r++) s += normal(rng);
       if (z1 > b.z1 || s / Math.sqrt(52) > b.z2) crossed++;
     }
     // 0.025 ± 3 standard errors of a share over 40,000 takes.
