@@ -163,7 +163,7 @@ function twoLookLines(perRun: number[][], [n1, n]: number[]): string[] {
     rows.push(`| ${look} | ${runs} | ${fmt(m, 2)} % | ${fmt(se, 3)} | ${fmt(k, 3)} (one-sided tail ${tail.toFixed(5)}) | ${fmt(m + k * se, 2)} % | ${met ? 'met' : 'not shown'} |`);
     if (met) break;
   }
-  return ['', `Planned in two looks at ${n1} and ${n} runs (Lan–DeMets O'Brien–Fleming-type spending, one-sided α = 0.025; z boundaries ${fmt(b.z1, 3)} and ${fmt(b.z2, 3)}):`, '',
+  return ['', `Planned in two looks at ${n1} and ${n} runs (Lan–DeMets O'Brien–Fleming-type spending, one-sided α = ${b.alpha}; z boundaries ${fmt(b.z1, 3)} and ${fmt(b.z2, 3)}):`, '',
     '| look | runs | mean rise | se over the runs\' means | k | upper end, mean + k × se | ≤ 2 %? |', '|---|---|---|---|---|---|---|', ...rows];
 }
 
